@@ -1,0 +1,81 @@
+package io.riptide.schemas.topics;
+
+import io.riptide.schemas.avro.Alert;
+import io.riptide.schemas.avro.Bar;
+import io.riptide.schemas.avro.BookSnapshot;
+import io.riptide.schemas.avro.DeadLetter;
+import io.riptide.schemas.avro.DriftEvent;
+import io.riptide.schemas.avro.FeatureVector;
+import io.riptide.schemas.avro.LabeledExample;
+import io.riptide.schemas.avro.Liquidation;
+import io.riptide.schemas.avro.LiquidationRisk;
+import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.Outcome;
+import io.riptide.schemas.avro.PatternSignal;
+import io.riptide.schemas.avro.PerformanceReport;
+import io.riptide.schemas.avro.RetrainRequest;
+import io.riptide.schemas.avro.Trade;
+import io.riptide.schemas.avro.TrainingJobEvent;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every topic of DESIGN.md, immutable. Keys are strings: the instrument id for market, feature and prediction
+ * topics, the model key for monitoring and ops topics, and {@code modelKey|ROLE} for {@link #MODEL_VERSIONS}.
+ */
+public final class Topics {
+    /** Model artifacts travel inline up to this size (gzip), so the topic must accept at least that much. */
+    public static final int MODEL_VERSIONS_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private static final int MARKET_PARTITIONS = 3;
+
+    public static final Topic<Trade> TRADES = topic("market.trades", MARKET_PARTITIONS, Map.of(), Trade.class);
+    public static final Topic<BookSnapshot> BOOKS = topic("market.book", MARKET_PARTITIONS, Map.of(), BookSnapshot.class);
+    public static final Topic<Liquidation> LIQUIDATIONS =
+            topic("market.liquidations", MARKET_PARTITIONS, Map.of(), Liquidation.class);
+    public static final Topic<Bar> BARS_1M = topic("market.bars.1m", MARKET_PARTITIONS, Map.of(), Bar.class);
+    public static final Topic<FeatureVector> FEATURES =
+            topic("features", MARKET_PARTITIONS, Map.of(), FeatureVector.class);
+    public static final Topic<LiquidationRisk> PREDICTIONS_LIQUIDATION =
+            topic("predictions.liquidation", MARKET_PARTITIONS, Map.of(), LiquidationRisk.class);
+    public static final Topic<PatternSignal> PREDICTIONS_PATTERN =
+            topic("predictions.pattern", MARKET_PARTITIONS, Map.of(), PatternSignal.class);
+    public static final Topic<LiquidationRisk> PREDICTIONS_SHADOW =
+            topic("predictions.shadow", MARKET_PARTITIONS, Map.of(), LiquidationRisk.class);
+    public static final Topic<Alert> ALERTS = topic("alerts", MARKET_PARTITIONS, Map.of(), Alert.class);
+    public static final Topic<Outcome> OUTCOMES = topic("outcomes", MARKET_PARTITIONS, Map.of(), Outcome.class);
+    public static final Topic<LabeledExample> TRAINING_EXAMPLES =
+            topic("training.examples", MARKET_PARTITIONS, Map.of(), LabeledExample.class);
+    public static final Topic<DriftEvent> DRIFT = topic("monitoring.drift", 1, Map.of(), DriftEvent.class);
+    public static final Topic<PerformanceReport> PERFORMANCE =
+            topic("monitoring.performance", 1, Map.of(), PerformanceReport.class);
+    public static final Topic<RetrainRequest> RETRAIN_REQUESTS =
+            topic("ops.retrain-requests", 1, Map.of(), RetrainRequest.class);
+    public static final Topic<TrainingJobEvent> TRAINING_JOBS =
+            topic("ops.training-jobs", 1, Map.of(), TrainingJobEvent.class);
+    public static final Topic<ModelVersion> MODEL_VERSIONS = topic("models.versions", 1, Map.of(
+            "cleanup.policy", "compact",
+            "max.message.bytes", Integer.toString(MODEL_VERSIONS_MAX_MESSAGE_BYTES),
+            // a superseded version stays readable for a day before compaction may remove it
+            "min.compaction.lag.ms", "86400000"), ModelVersion.class);
+    public static final Topic<DeadLetter> DEADLETTER = topic("deadletter", 1, Map.of(
+            "max.message.bytes", Integer.toString(MODEL_VERSIONS_MAX_MESSAGE_BYTES)), DeadLetter.class);
+
+    public static final List<Topic<?>> ALL = List.of(TRADES, BOOKS, LIQUIDATIONS, BARS_1M, FEATURES,
+            PREDICTIONS_LIQUIDATION, PREDICTIONS_PATTERN, PREDICTIONS_SHADOW, ALERTS, OUTCOMES, TRAINING_EXAMPLES,
+            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, MODEL_VERSIONS, DEADLETTER);
+
+    private Topics() {
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> Topic<V> topic(
+            String name, int partitions, Map<String, String> configs, Class<V> valueClass) {
+        return new Topic<>(new TopicSpec(name, partitions, configs), valueClass);
+    }
+
+    /** The compaction key of a model version: one live record per model key and role. */
+    public static String modelVersionKey(String modelKey, io.riptide.schemas.avro.ModelRole role) {
+        return modelKey + "|" + role.name();
+    }
+}
