@@ -1,0 +1,33 @@
+package io.riptide.app.services;
+
+import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.kafka.KafkaClientFactory;
+import io.riptide.trigger.TriggerConfig;
+import io.riptide.trigger.TriggerService;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code riptide trigger}: the retrain-trigger service against external Kafka and PostgreSQL. */
+@Command(name = "trigger", mixinStandardHelpOptions = true,
+        description = "Run the retrain-trigger service (example sink, policies, training jobs, model publishing).")
+public final class TriggerCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = config.load();
+        TriggerConfig triggerConfig = TriggerConfig.from(settings);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(triggerConfig.database().jdbcUrl());
+        dataSource.setUser(triggerConfig.database().user());
+        dataSource.setPassword(triggerConfig.database().password());
+        TriggerService service = new TriggerService(triggerConfig, new KafkaClientFactory(triggerConfig.kafka()),
+                dataSource);
+        return ServiceRunner.runUntilStopped(List.of(service));
+    }
+}
