@@ -1,0 +1,126 @@
+package io.riptide.features;
+
+import io.riptide.features.internal.Snapshots;
+
+import java.io.Serializable;
+
+/**
+ * Time bars from trades for one instrument (bar k covers [k*barMillis, (k+1)*barMillis)). A bar closes when the
+ * first trade of a later bar arrives; minutes without trades produce no bar. A trade older than the open bar is
+ * counted in {@link #lateTrades()} and otherwise ignored, never folded into the wrong bar. Not thread-safe;
+ * allocation-free on {@link #onTrade}.
+ */
+public final class BarAggregator {
+    private static final String SNAPSHOT_KEY = "time-bars";
+
+    private State s;
+
+    public BarAggregator(long barMillis) {
+        if (barMillis <= 0) throw new IllegalArgumentException("barMillis must be > 0, got " + barMillis);
+        this.s = new State(barMillis);
+    }
+
+    private BarAggregator(State s) { this.s = s; }
+
+    /** @return true when this trade closed the previous bar, now readable through the {@code closed*} getters */
+    public boolean onTrade(long timeMs, double price, double qty, boolean aggressorBuy) {
+        State st = s;
+        long start = Math.floorDiv(timeMs, st.barMillis) * st.barMillis;
+        if (!st.open) {
+            st.startBar(start, price, qty, aggressorBuy);
+            return false;
+        }
+        if (start < st.openTimeMs) {
+            st.lateTrades++;
+            return false;
+        }
+        if (start == st.openTimeMs) {
+            st.add(price, qty, aggressorBuy);
+            return false;
+        }
+        st.closeBar();
+        st.startBar(start, price, qty, aggressorBuy);
+        return true;
+    }
+
+    /** Trades that arrived after their bar had already closed. */
+    public long lateTrades() { return s.lateTrades; }
+
+    public long barMillis() { return s.barMillis; }
+
+    public long closedOpenTimeMs() { return s.cOpenTime; }
+
+    public double closedOpen() { return s.cOpen; }
+
+    public double closedHigh() { return s.cHigh; }
+
+    public double closedLow() { return s.cLow; }
+
+    public double closedClose() { return s.cClose; }
+
+    public double closedVolume() { return s.cVolume; }
+
+    /** Volume-weighted average price of the closed bar. */
+    public double closedVwap() { return s.cVwap; }
+
+    public int closedTradeCount() { return s.cCount; }
+
+    /** Volume bought by aggressive buyers in the closed bar. */
+    public double closedTakerBuyVolume() { return s.cTakerBuy; }
+
+    public byte[] snapshot() { return Snapshots.write("bar-aggregator", SNAPSHOT_KEY, s); }
+
+    /** @throws IllegalArgumentException when the bytes are not a bar-aggregator snapshot of this format version */
+    public static BarAggregator restore(byte[] snapshot) {
+        return new BarAggregator(Snapshots.read("bar-aggregator", SNAPSHOT_KEY, snapshot, State.class));
+    }
+
+    private static final class State implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final long barMillis;
+        boolean open;
+        long openTimeMs;
+        double o, h, l, c, volume, notional, takerBuy;
+        int count;
+        long lateTrades;
+        long cOpenTime = Long.MIN_VALUE;
+        double cOpen = Double.NaN, cHigh = Double.NaN, cLow = Double.NaN, cClose = Double.NaN;
+        double cVolume = Double.NaN, cVwap = Double.NaN, cTakerBuy = Double.NaN;
+        int cCount = -1;
+
+        State(long barMillis) { this.barMillis = barMillis; }
+
+        void startBar(long start, double price, double qty, boolean buy) {
+            open = true;
+            openTimeMs = start;
+            o = h = l = c = price;
+            volume = 0;
+            notional = 0;
+            takerBuy = 0;
+            count = 0;
+            add(price, qty, buy);
+        }
+
+        void add(double price, double qty, boolean buy) {
+            if (price > h) h = price;
+            if (price < l) l = price;
+            c = price;
+            volume += qty;
+            notional += price * qty;
+            if (buy) takerBuy += qty;
+            count++;
+        }
+
+        void closeBar() {
+            cOpenTime = openTimeMs;
+            cOpen = o;
+            cHigh = h;
+            cLow = l;
+            cClose = c;
+            cVolume = volume;
+            cVwap = volume > 0 ? notional / volume : c;
+            cTakerBuy = takerBuy;
+            cCount = count;
+        }
+    }
+}

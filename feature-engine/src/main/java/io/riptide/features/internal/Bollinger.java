@@ -1,0 +1,57 @@
+package io.riptide.features.internal;
+
+import java.io.Serializable;
+
+/**
+ * TA-Lib BBANDS with an SMA middle band and population standard deviation computed, as TA-Lib does, from the
+ * running sum of squares minus the squared SMA. %b and bandwidth are derived (TA-Lib has no function for them).
+ */
+public final class Bollinger implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int n;
+    private final double k;
+    private final Sma sma;
+    private final Ring window;
+    private double sumSquares;
+    private double middle = Double.NaN;
+    private double upper = Double.NaN;
+    private double lower = Double.NaN;
+
+    public Bollinger(int n, double k) {
+        this.n = n;
+        this.k = k;
+        this.sma = new Sma(n);
+        this.window = new Ring(n);
+    }
+
+    public void update(double x) {
+        double mid = sma.update(x);
+        window.push(x);
+        sumSquares += x * x;
+        if (!window.isFull()) return;
+        double meanSquares = sumSquares / n;
+        double oldest = window.oldest();
+        sumSquares -= oldest * oldest;
+        meanSquares -= mid * mid;
+        double sd = TaLib.isZeroOrNeg(meanSquares) ? 0.0 : Math.sqrt(meanSquares);
+        double dev = sd * k;
+        middle = mid;
+        upper = mid + dev;
+        lower = mid - dev;
+    }
+
+    public double middle() { return middle; }
+
+    public double upper() { return upper; }
+
+    public double lower() { return lower; }
+
+    /** (close - lower) / (upper - lower); 0.5 when the bands have collapsed. */
+    public double percentB(double close) {
+        double width = upper - lower;
+        return width == 0.0 ? 0.5 : (close - lower) / width;
+    }
+
+    /** (upper - lower) / middle. */
+    public double bandwidth() { return (upper - lower) / middle; }
+}

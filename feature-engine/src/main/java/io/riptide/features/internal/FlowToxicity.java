@@ -1,0 +1,46 @@
+package io.riptide.features.internal;
+
+import java.io.Serializable;
+
+/**
+ * VPIN-style order-flow toxicity (Easley, Lopez de Prado & O'Hara 2012) with the exchange's aggressor side instead
+ * of bulk classification: trades fill equal-notional buckets (a trade spanning a boundary is split), and the value
+ * is the mean of |buy - sell| / bucket notional over the last {@code n} full buckets. Warm after n buckets.
+ */
+public final class FlowToxicity implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final double bucketNotional;
+    private final int n;
+    private final Ring imbalances;
+    private double buy;
+    private double sell;
+
+    public FlowToxicity(double bucketNotional, int n) {
+        this.bucketNotional = bucketNotional;
+        this.n = n;
+        this.imbalances = new Ring(n);
+    }
+
+    public void onTrade(double notional, boolean aggressorBuy) {
+        double remaining = notional;
+        while (remaining > 0) {
+            double room = bucketNotional - (buy + sell);
+            double take = Math.min(room, remaining);
+            if (aggressorBuy) buy += take; else sell += take;
+            remaining -= take;
+            if (buy + sell >= bucketNotional) {
+                double imbalance = Math.abs(buy - sell) / bucketNotional;
+                imbalances.push(imbalance);
+                buy = 0;
+                sell = 0;
+            }
+        }
+    }
+
+    public double value() {
+        if (!imbalances.isFull()) return Double.NaN;
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += imbalances.get(i);
+        return sum / n;
+    }
+}
