@@ -32,7 +32,25 @@ class ModelLoaderTest {
             assertTrue(p > 0 && p < 1);
             assertEquals(nativeModel.predict(row), p, 1e-12);
             assertEquals(ModelFormats.LIGHTGBM_TEXT, model.format());
+            assertTrue(model instanceof io.riptide.serving.internal.LightGbmJavaModel, "Java evaluator by default");
+            assertTrue(nativeModel instanceof io.riptide.serving.internal.NativeLightGbmModel);
         }
+    }
+
+    @Test
+    void loadsXgBoostOnBothPaths() throws Exception {
+        Dataset data = SyntheticData.dataset(2_000, 5, 2);
+        ModelArtifact xgb = new io.riptide.serving.training.XgBoostTrainer().train(data, null,
+                TrainingParams.defaults().withNumRounds(20)).artifact();
+        try (Model java = ModelLoader.load(xgb, xgb.sha256(), HASH, HASH, 5, false);
+             Model nat = ModelLoader.load(xgb, xgb.sha256(), HASH, HASH, 5, true)) {
+            double[] row = {0.5, Double.NaN, 0, 2, -1};
+            assertEquals(nat.predict(row), java.predict(row), 1e-6);
+            assertEquals(ModelFormats.XGBOOST_JSON, java.format());
+        }
+        ModelRejectedException e = assertThrows(ModelRejectedException.class,
+                () -> ModelLoader.load(xgb, xgb.sha256(), HASH, HASH, 4));
+        assertTrue(e.getMessage().contains("feature count mismatch"), e.getMessage());
     }
 
     @Test

@@ -26,7 +26,18 @@ public final class LightGbmTrainer implements Trainer {
 
     private static final long SAVE_BUFFER = 1 << 20;
 
+    private final String extraParameters;
+
     public LightGbmTrainer() {
+        this("");
+    }
+
+    /**
+     * With extra LightGBM parameters appended verbatim to the booster and dataset parameters, e.g.
+     * {@code "categorical_feature=0 zero_as_missing=true"}; later keys override earlier ones.
+     */
+    public LightGbmTrainer(String extraParameters) {
+        this.extraParameters = extraParameters == null ? "" : extraParameters.strip();
     }
 
     @Override
@@ -43,7 +54,7 @@ public final class LightGbmTrainer implements Trainer {
             if (hasValidation) {
                 validSet = dataset(validation, trainSet, previous);
             }
-            booster = createBooster(trainSet, boosterParameters(params, train));
+            booster = createBooster(trainSet, boosterParameters(params, train) + " " + extraParameters);
             if (previous != null) {
                 LightGbmNative.check(lightgbmlib.LGBM_BoosterMerge(booster, previous.boosterHandle()),
                         "LGBM_BoosterMerge");
@@ -144,17 +155,17 @@ public final class LightGbmTrainer implements Trainer {
         return s.toString();
     }
 
-    private static String datasetParameters(TrainingParams ignored) {
-        return "max_bin=255 verbose=-1 feature_pre_filter=false min_data_in_bin=3 data_random_seed=1";
+    private String datasetParameters() {
+        return "max_bin=255 verbose=-1 feature_pre_filter=false min_data_in_bin=3 data_random_seed=1 " + extraParameters;
     }
 
-    private static SWIGTYPE_p_void dataset(Dataset data, SWIGTYPE_p_void reference, NativeLightGbmModel previous) {
+    private SWIGTYPE_p_void dataset(Dataset data, SWIGTYPE_p_void reference, NativeLightGbmModel previous) {
         SWIGTYPE_p_double matrix = LightGbmNative.toNative(data.matrix(), 0, data.rows() * data.cols());
         SWIGTYPE_p_p_void handle = lightgbmlib.new_voidpp();
         SWIGTYPE_p_void set;
         try {
             LightGbmNative.check(lightgbmlib.LGBM_DatasetCreateFromMat(LightGbmNative.voidPtr(matrix),
-                    lightgbmlibConstants.C_API_DTYPE_FLOAT64, data.rows(), data.cols(), 1, datasetParameters(null),
+                    lightgbmlibConstants.C_API_DTYPE_FLOAT64, data.rows(), data.cols(), 1, datasetParameters(),
                     reference, handle), "LGBM_DatasetCreateFromMat");
             set = lightgbmlib.voidpp_value(handle);
         } finally {
