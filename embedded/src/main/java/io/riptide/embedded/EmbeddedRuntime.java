@@ -47,8 +47,10 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRuntime.class);
 
     /**
-     * @param workDirectory where Kafka and (when not root) PostgreSQL keep their data; null for a temporary
-     *                      directory deleted on close
+     * @param workDirectory where Kafka and (when not root) PostgreSQL keep their data, in subdirectories
+     *                      {@code kafka} and {@code postgres} that are wiped at start (the runtime is always fresh);
+     *                      null for a temporary directory deleted on close. As root, PostgreSQL always uses its
+     *                      own temporary directory, because it must be owned by the unprivileged user.
      * @param topics        the topics to create, usually {@link Topics#ALL}
      */
     public record Options(Path workDirectory, Collection<Topic<?>> topics) {
@@ -104,6 +106,9 @@ public final class EmbeddedRuntime implements AutoCloseable {
                 work = temporaryDirectory;
             } else {
                 work = Files.createDirectories(options.workDirectory());
+                // left over from a run that did not close: the broker refuses to format a used directory
+                FileTrees.deleteRecursively(work.resolve("kafka"));
+                FileTrees.deleteRecursively(work.resolve("postgres"));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot create embedded work directory: " + e.getMessage(), e);

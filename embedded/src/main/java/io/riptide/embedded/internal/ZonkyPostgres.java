@@ -2,6 +2,8 @@ package io.riptide.embedded.internal;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,7 +17,24 @@ public final class ZonkyPostgres implements PostgresServer {
         this.postgres = postgres;
     }
 
+    private static final int START_ATTEMPTS = 3;
+
+    /** Zonky picks a free port and then binds it; another process can take it in between, so a failure is retried. */
     public static ZonkyPostgres start(Path dataDirectory) {
+        UncheckedIOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(dataDirectory);
+            } catch (UncheckedIOException e) {
+                last = e;
+                LoggerFactory.getLogger(ZonkyPostgres.class).warn("PostgreSQL start attempt {}/{} failed: {}",
+                        attempt, START_ATTEMPTS, e.getMessage());
+            }
+        }
+        throw last;
+    }
+
+    private static ZonkyPostgres startOnce(Path dataDirectory) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setCleanDataDirectory(true)

@@ -23,13 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AvroWireDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     private final SchemaRegistryClient client;
     private final Class<T> type;
+    private final SpecificData model;
     private final Schema readerSchema;
     private final Map<Integer, SpecificDatumReader<T>> readersById = new ConcurrentHashMap<>();
 
     public AvroWireDeserializer(SchemaRegistryClient client, Class<T> type) {
         this.client = Objects.requireNonNull(client, "client");
         this.type = Objects.requireNonNull(type, "type");
-        this.readerSchema = SpecificData.get().getSchema(type);
+        // the generated class's own model carries its logical-type conversions
+        this.model = SpecificData.getForClass(type);
+        this.readerSchema = model.getSchema(type);
     }
 
     @Override
@@ -48,7 +51,7 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
         int id = ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
         SpecificDatumReader<T> reader = readersById.get(id);
         if (reader == null) {
-            reader = new SpecificDatumReader<>(writerSchema(id, topic), readerSchema, SpecificData.get());
+            reader = new SpecificDatumReader<>(writerSchema(id, topic), readerSchema, model);
             readersById.putIfAbsent(id, reader);
         }
         BinaryDecoder decoder = DecoderFactory.get()

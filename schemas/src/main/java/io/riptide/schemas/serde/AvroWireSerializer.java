@@ -8,6 +8,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -48,7 +49,7 @@ public final class AvroWireSerializer<T extends SpecificRecord> implements Seria
         out.write(id);
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, AvroWireSerializer::writer).write(record, encoder);
+            writers.computeIfAbsent(schema, s -> writer(record)).write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getName() + " to topic " + topic + ": " + e, e);
@@ -72,7 +73,10 @@ public final class AvroWireSerializer<T extends SpecificRecord> implements Seria
     }
 
     @SuppressWarnings("unchecked")
-    private static DatumWriter<Object> writer(Schema schema) {
-        return (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(schema, SpecificData.get());
+    private static DatumWriter<Object> writer(SpecificRecord record) {
+        // the generated class's own model carries its logical-type conversions
+        SpecificData model = record instanceof SpecificRecordBase base ? base.getSpecificData()
+                : SpecificData.getForSchema(record.getSchema());
+        return (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(record.getSchema(), model);
     }
 }
