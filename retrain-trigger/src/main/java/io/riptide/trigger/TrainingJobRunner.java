@@ -80,17 +80,25 @@ public final class TrainingJobRunner {
         }
         Dataset all = new Dataset(rows.rowsRowMajor(), rows.size(), rows.featureNames(), rows.labels(), null,
                 rows.timesMs());
-        TimeSplit.Split outer = TimeSplit.purged(rows.timesMs(), key.horizonMs(), config.holdoutFraction(),
-                key.horizonMs());
+        // The hold-out is the most recent slice, so nothing trains after it: purging (no label window of a training
+        // row reaches into the hold-out) is needed, an embargo is not.
+        TimeSplit.Split outer = TimeSplit.purged(rows.timesMs(), key.horizonMs(), config.holdoutFraction(), 0);
         Dataset trainAll = all.select(outer.train());
         Dataset holdout = all.select(outer.test());
         TimeSplit.Split inner = TimeSplit.purged(trainAll.timesMs(), key.horizonMs(), 0.2, 0);
         Dataset train = trainAll.select(inner.train());
         Dataset validation = trainAll.select(inner.test());
+        String tooSmall = tooSmall(train, "training") + tooSmall(validation, "validation") + tooSmall(holdout, "hold-out");
+        if (!tooSmall.isEmpty()) {
+            return finish(job, JobStatus.REJECTED, "not enough data after purging label windows of "
+                    + key.horizonMinutes() + " min:" + tooSmall, null, Map.of());
+        }
 
         progress(job, 0.2, "training " + config.trainer() + " on " + train.rows() + " rows");
-        TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds())
-                .withSeed(config.seed()).withEarlyStoppingRounds(30);
+        // Few, correlated rows (labels overlap in time): small trees, feature bagging and L2 keep it honest.
+        TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
+                .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
+                .withLambdaL2(5);
         TrainingResult result = trainer().train(train, validation, params);
 
         progress(job, 0.7, "scoring candidate and champion on " + holdout.rows() + " hold-out rows");
@@ -143,6 +151,15 @@ public final class TrainingJobRunner {
         LOG.info("{} v{} promoted (hold-out AUC {} vs champion v{} {}), row {}", job.modelKey(), version,
                 fmt(candidateMetrics.get("auc")), championVersion, fmt(championMetrics.get("auc")), id);
         return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted: " + reasons, version, candidateMetrics);
+    }
+
+    /** A split too small, or with one class only, cannot train or be scored meaningfully. */
+    private String tooSmall(Dataset split, String name) {
+        int positives = split.positives();
+        if (split.rows() < config.minExamples() / 10 || positives == 0 || positives == split.rows()) {
+            return " " + name + " has " + split.rows() + " rows with " + positives + " positives;";
+        }
+        return "";
     }
 
     private Trainer trainer() {

@@ -18,11 +18,13 @@ import java.util.List;
  * @param driftWindow                predictions per drift check (per model version)
  * @param performanceWindow          resolved outcomes per performance report (per model version)
  * @param riskThresholds             probabilities at which risk becomes MEDIUM, HIGH, CRITICAL
+ * @param commitIntervalMs           Kafka Streams commit interval (each commit ends a transaction)
+ * @param maxTaskIdleMs              how long a task waits for data on all its input partitions before processing
  */
 public record StreamConfig(KafkaSettings kafka, String applicationId, Path stateDir, int numThreads,
                            List<Integer> horizonsMinutes, double liquidationThreshold, long outcomeGraceMs,
                            int driftWindow, int performanceWindow, RiskThresholds riskThresholds,
-                           long commitIntervalMs) {
+                           long commitIntervalMs, long maxTaskIdleMs) {
 
     public static StreamConfig from(Settings settings) {
         return new StreamConfig(
@@ -36,21 +38,22 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 settings.intValue("stream.drift.window", 120, 20, 1_000_000),
                 settings.intValue("stream.performance.window", 120, 20, 1_000_000),
                 RiskThresholds.from(settings),
-                settings.longValue("stream.commit.interval.ms", 100, 10, 60_000));
+                settings.longValue("stream.commit.interval.ms", 100, 10, 60_000),
+                settings.longValue("stream.max.task.idle.ms", 0, 0, 60_000));
     }
 
     public StreamConfig withKafka(KafkaSettings newKafka) {
         return new StreamConfig(newKafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskThresholds, commitIntervalMs);
+                outcomeGraceMs, driftWindow, performanceWindow, riskThresholds, commitIntervalMs, maxTaskIdleMs);
     }
 
     public StreamConfig withStateDir(Path dir) {
         return new StreamConfig(kafka, applicationId, dir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskThresholds, commitIntervalMs);
+                outcomeGraceMs, driftWindow, performanceWindow, riskThresholds, commitIntervalMs, maxTaskIdleMs);
     }
 
     public StreamConfig withHorizons(List<Integer> horizons) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, List.copyOf(horizons), liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskThresholds, commitIntervalMs);
+                outcomeGraceMs, driftWindow, performanceWindow, riskThresholds, commitIntervalMs, maxTaskIdleMs);
     }
 }

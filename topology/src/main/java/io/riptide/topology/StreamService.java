@@ -47,6 +47,10 @@ public final class StreamService implements Service {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
+        // Above 0, a task waits for data on all its market partitions before processing, for stricter event-time
+        // interleaving; the instrument processor tolerates cross-topic skew anyway, and sparse liquidation partitions
+        // would make every task idle, so the default is 0.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, config.maxTaskIdleMs());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProcessingExceptionHandler.class.getName());
         props.put(DeadLetterProcessingExceptionHandler.REGISTRY_URL_CONFIG, config.kafka().schemaRegistryUrl());

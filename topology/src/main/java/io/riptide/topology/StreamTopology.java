@@ -55,7 +55,7 @@ public final class StreamTopology {
         topology.addProcessor(INSTRUMENT_PROCESSOR, () -> new InstrumentProcessor(config, featureSet, liveModels),
                 TRADES_DECODER, BOOKS_DECODER, LIQUIDATIONS_DECODER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INSTRUMENT_STORE),
-                Serdes.String(), Serdes.ByteArray()), INSTRUMENT_PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), INSTRUMENT_PROCESSOR);
 
         sink(topology, serdes, BARS_SINK, Topics.BARS_1M, INSTRUMENT_PROCESSOR);
         sink(topology, serdes, FEATURES_SINK, Topics.FEATURES, INSTRUMENT_PROCESSOR);

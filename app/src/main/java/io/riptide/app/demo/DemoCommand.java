@@ -40,8 +40,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines, only the summary.")
     boolean quiet;
 
+    @Option(names = "--verbose", description = "Also show the services' own log lines (swaps, jobs, gates).")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
+        if (!verbose) {
+            // before any logger exists: the demo's progress lines say what matters
+            System.setProperty("org.slf4j.simpleLogger.log.io.riptide", "warn");
+        }
         if (duration.toSeconds() < 20) {
             throw new IllegalArgumentException("--duration must be at least 20s, got " + duration.toSeconds() + "s");
         }

@@ -84,8 +84,11 @@ final class DemoRun {
                 summary.write(options.out().resolve("summary.json"));
                 HtmlReport.write(options.out().resolve("report.html"), summary, watcher);
                 printSummary(summary);
+                say("shutting down (stream, trigger, embedded runtime) ...");
                 return summary;
             }
+        } finally {
+            say("stopped");
         }
     }
 
@@ -102,7 +105,7 @@ final class DemoRun {
         s.put("stream.label.liquidation.threshold",
                 Double.toString(SimulatorConfig.SUGGESTED_LIQUIDATION_THRESHOLD_USD));
         // The demo compresses hours of market into minutes, so the trigger's clocks shrink with it.
-        s.put("trigger.min.examples", "300");
+        s.put("trigger.min.examples", "600");
         s.put("trigger.min.positives", "15");
         s.put("trigger.cooldown.ms", Long.toString(Math.max(10_000, options.duration().toMillis() / 6)));
         s.put("trigger.schedule.interval.ms", Long.toString(Math.max(20_000, options.duration().toMillis() / 3)));
@@ -122,10 +125,10 @@ final class DemoRun {
         long simSpanMs = durationMs * options.speed();
         long simStart = (System.currentTimeMillis() - simSpanMs - MINUTE) / MINUTE * MINUTE;
         SimulatorConfig simConfig = SimulatorConfig.defaults(options.seed(), simStart)
-                .withRegimeShiftAt(simStart + simSpanMs / 2);
+                .withRegimeShiftAt(simStart + simSpanMs * 2 / 3);
         MarketSimulator simulator = new MarketSimulator(simConfig);
         say(String.format("replaying %d simulated minutes of %s at %dx (regime shift at minute %d)",
-                simSpanMs / MINUTE, simConfig.instruments(), options.speed(), simSpanMs / MINUTE / 2));
+                simSpanMs / MINUTE, simConfig.instruments(), options.speed(), simSpanMs / MINUTE * 2 / 3));
         int poisonSent = 0;
         boolean opsSent = false;
         long nextProgress = 0;
@@ -200,6 +203,7 @@ final class DemoRun {
 
     private DemoSummary summarise(FeedResult feed, OutputWatcher watcher, TriggerService trigger,
                                   FeatureSet featureSet) {
+        Map<String, Object> run = new LinkedHashMap<>();
         Map<String, String> runtime = new LinkedHashMap<>();
         runtime.put("kafka", "embedded");
         runtime.put("postgres", "embedded");
@@ -209,6 +213,7 @@ final class DemoRun {
         inputs.put("books", feed.books());
         inputs.put("liquidations", feed.liquidations());
         inputs.put("badRecordsInjected", (long) feed.poisonSent());
+        run.put("deadLetterReasons", watcher.deadLetterReasons());
         Map<String, Long> outputs = new LinkedHashMap<>();
         for (var topic : OutputWatcher.WATCHED) {
             outputs.put(topic.name(), watcher.count(topic));
@@ -239,7 +244,6 @@ final class DemoRun {
             swap.put("firstPredictionLagMs", s.firstPredictionLagMs());
             swaps.add(swap);
         }
-        Map<String, Object> run = new LinkedHashMap<>();
         run.put("seed", options.seed());
         run.put("durationSeconds", options.duration().toSeconds());
         run.put("speed", options.speed());

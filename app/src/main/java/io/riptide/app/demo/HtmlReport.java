@@ -47,7 +47,7 @@ final class HtmlReport {
     }
 
     private static void predictionsByVersion(StringBuilder html, OutputWatcher watcher) {
-        Map<String, Map<Long, Map<String, Integer>>> byKey = new TreeMap<>();
+        Map<String, TreeMap<Long, Map<String, Integer>>> byKey = new TreeMap<>();
         synchronized (watcher.predictionPoints) {
             for (OutputWatcher.PredictionPoint p : watcher.predictionPoints) {
                 int at = p.servedBy().lastIndexOf('@');

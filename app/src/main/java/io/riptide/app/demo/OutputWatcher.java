@@ -1,5 +1,6 @@
 package io.riptide.app.demo;
 
+import io.riptide.schemas.avro.DeadLetter;
 import io.riptide.schemas.avro.DriftEvent;
 import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelVersion;
@@ -50,6 +51,8 @@ final class OutputWatcher implements AutoCloseable {
     private final AvroWireDeserializer<ModelVersion> versions;
     private final AvroWireDeserializer<DriftEvent> drifts;
     private final AvroWireDeserializer<PerformanceReport> reports;
+    private final AvroWireDeserializer<DeadLetter> deadLetters;
+    private final Map<String, AtomicLong> deadLetterReasons = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byServedBy = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<Integer>> seenVersions = new ConcurrentHashMap<>();
@@ -76,6 +79,7 @@ final class OutputWatcher implements AutoCloseable {
         versions = new AvroWireDeserializer<>(registry, ModelVersion.class);
         drifts = new AvroWireDeserializer<>(registry, DriftEvent.class);
         reports = new AvroWireDeserializer<>(registry, PerformanceReport.class);
+        deadLetters = new AvroWireDeserializer<>(registry, DeadLetter.class);
         thread = new Thread(this::run, "riptide-demo-watcher");
         thread.setDaemon(true);
         thread.start();
@@ -99,6 +103,10 @@ final class OutputWatcher implements AutoCloseable {
             publishedAt.put(v.getModelKey() + "@" + v.getVersion(), v.getPublishedAtMs());
         } else if (topic.equals(Topics.PREDICTIONS_LIQUIDATION.name())) {
             onPrediction(predictions.deserialize(topic, record.value()));
+        } else if (topic.equals(Topics.DEADLETTER.name())) {
+            DeadLetter d = deadLetters.deserialize(topic, record.value());
+            String reason = d.getStage() + ": " + d.getError().replaceAll("[0-9]+(\\.[0-9]+)?", "N");
+            deadLetterReasons.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
         } else if (topic.equals(Topics.DRIFT.name())) {
             DriftEvent d = drifts.deserialize(topic, record.value());
             driftPoints.add(new DriftPoint(d.getTimeMs(), d.getModelKey(), d.getModelVersion(), d.getSubject(),
@@ -141,6 +149,13 @@ final class OutputWatcher implements AutoCloseable {
     Map<String, Long> predictionsByServedBy() {
         Map<String, Long> copy = new java.util.TreeMap<>();
         byServedBy.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** Dead letters by stage and reason (numbers masked, so reasons group). */
+    Map<String, Long> deadLetterReasons() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        deadLetterReasons.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
     }
 

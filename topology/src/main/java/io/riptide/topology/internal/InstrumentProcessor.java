@@ -25,84 +25,78 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The per-instrument heart of the stream: builds 1-minute bars, feeds the feature engine, predicts liquidation risk
  * at every bar close with the live model of each horizon, and turns each prediction into an outcome and a training
  * example once its horizon has passed in event time.
  *
- * <p>Point-in-time correctness: a bar is closed, and its features and predictions computed, by the first event of any
- * kind at or after the bar's end, before that event is applied. So features at time t never include data after t,
- * and the label window (t, t+h] never overlaps what the features saw.
+ * <p>Point-in-time correctness: a bar is closed by the first trade of a later bar (or, in a market without trades, by
+ * a book or liquidation event {@code closeGraceMs} after the bar's end). Market events are buffered and applied to
+ * the feature engine in micro-batches at bar close, and only those before the bar's end: features at time t never
+ * include data after t, and the label window (t, t+h] never overlaps what the features saw. Books and liquidations
+ * may arrive slightly ahead of trades (they come from other topics) without closing a bar early.
  */
 public final class InstrumentProcessor implements Processor<String, Object, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(InstrumentProcessor.class);
     private static final long BAR_MILLIS = 60_000L;
     private static final Duration RESOLVE_EVERY = Duration.ofSeconds(10);
+    /** How far past a bar's end a book or liquidation must be before it closes a bar that saw no later trade. */
+    static final long CLOSE_GRACE_MS = 60_000L;
 
     private final StreamConfig config;
     private final FeatureSet featureSet;
     private final LiveModels liveModels;
-    private final Map<String, InstrumentState> cache = new HashMap<>();
     private final double[] features;
-    private final double[] bidPx = new double[MarketRecordValidator.MAX_BOOK_LEVELS];
-    private final double[] bidQty = new double[MarketRecordValidator.MAX_BOOK_LEVELS];
-    private final double[] askPx = new double[MarketRecordValidator.MAX_BOOK_LEVELS];
-    private final double[] askQty = new double[MarketRecordValidator.MAX_BOOK_LEVELS];
+    private final BufferedEvent.BookScratch scratch = new BufferedEvent.BookScratch();
+    private final long maxHorizonMs;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, byte[]> store;
+    private InstrumentStore store;
 
     public InstrumentProcessor(StreamConfig config, FeatureSet featureSet, LiveModels liveModels) {
         this.config = config;
         this.featureSet = featureSet;
         this.liveModels = liveModels;
         this.features = new double[featureSet.size()];
+        this.maxHorizonMs = config.horizonsMinutes().stream().mapToLong(h -> h * 60_000L).max().orElse(0);
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(NodeNames.INSTRUMENT_STORE);
-        cache.clear();
+        this.store = new InstrumentStore(context.getStateStore(NodeNames.INSTRUMENT_STORE), featureSet);
         context.schedule(RESOLVE_EVERY, PunctuationType.STREAM_TIME, this::resolveDueOutcomes);
     }
 
     @Override
     public void process(Record<String, Object> record) {
         String instrument = record.key();
-        InstrumentState state = stateOf(instrument);
+        InstrumentState state = store.state(instrument);
         Object event = record.value();
-        long eventTime = eventTimeOf(event);
-        if (state.bars.closeIfEnded(eventTime)) {
+        if (!(event instanceof Trade) && state.bars.closeIfEnded(eventTimeOf(event) - CLOSE_GRACE_MS)) {
             onBarClosed(instrument, state);
         }
         if (event instanceof Trade trade) {
-            applyTrade(instrument, state, trade, record.timestamp());
+            bufferTrade(instrument, state, trade, record.timestamp());
         } else if (event instanceof BookSnapshot book) {
-            applyBook(state, book);
+            int bids = copyLevels(book.getBids(), scratch.bidPx, scratch.bidQty);
+            int asks = copyLevels(book.getAsks(), scratch.askPx, scratch.askQty);
+            store.buffer(instrument, state, BufferedEvent.book(book.getExchangeTimeMs(), scratch.bidPx,
+                    scratch.bidQty, bids, scratch.askPx, scratch.askQty, asks));
         } else if (event instanceof Liquidation liquidation) {
-            applyLiquidation(state, liquidation);
+            int side = liquidation.getPositionSide() == PositionSide.LONG ? 1
+                    : liquidation.getPositionSide() == PositionSide.SHORT ? -1 : 0;
+            store.logLiquidation(instrument, state, liquidation.getExchangeTimeMs(), liquidation.getNotional());
+            store.buffer(instrument, state, BufferedEvent.liquidation(liquidation.getExchangeTimeMs(), side,
+                    liquidation.getPrice(), liquidation.getQty(), liquidation.getNotional()));
         }
-        state.lastEventTimeMs = Math.max(state.lastEventTimeMs, eventTime);
-        store.put(instrument, state.toBytes());
-    }
-
-    private InstrumentState stateOf(String instrument) {
-        return cache.computeIfAbsent(instrument, key -> {
-            byte[] stored = store.get(key);
-            return stored == null ? InstrumentState.fresh(featureSet) : InstrumentState.fromBytes(featureSet, stored);
-        });
     }
 
     private static long eventTimeOf(Object event) {
@@ -115,7 +109,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         return ((Liquidation) event).getExchangeTimeMs();
     }
 
-    private void applyTrade(String instrument, InstrumentState state, Trade trade, long timestamp) {
+    private void bufferTrade(String instrument, InstrumentState state, Trade trade, long timestamp) {
         boolean buy = trade.getAggressorSide() == Side.BUY;
         if (!state.bars.accepts(trade.getExchangeTimeMs())) {
             // Out of order by more than the open bar: folding it into the open bar would misdate it.
@@ -128,13 +122,8 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         if (state.bars.onTrade(trade.getExchangeTimeMs(), trade.getPrice(), trade.getQty(), buy)) {
             onBarClosed(instrument, state);
         }
-        state.engine.onTrade(trade.getExchangeTimeMs(), trade.getPrice(), trade.getQty(), buy);
-    }
-
-    private void applyBook(InstrumentState state, BookSnapshot book) {
-        int bids = copyLevels(book.getBids(), bidPx, bidQty);
-        int asks = copyLevels(book.getAsks(), askPx, askQty);
-        state.engine.onBook(book.getExchangeTimeMs(), bidPx, bidQty, bids, askPx, askQty, asks);
+        store.buffer(instrument, state, BufferedEvent.trade(trade.getExchangeTimeMs(), trade.getPrice(),
+                trade.getQty(), buy));
     }
 
     private static int copyLevels(List<PriceLevel> levels, double[] px, double[] qty) {
@@ -146,23 +135,12 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         return n;
     }
 
-    private void applyLiquidation(InstrumentState state, Liquidation liquidation) {
-        int side = liquidation.getPositionSide() == PositionSide.LONG ? 1
-                : liquidation.getPositionSide() == PositionSide.SHORT ? -1 : 0;
-        long time = liquidation.getExchangeTimeMs();
-        state.engine.onLiquidation(time, side, liquidation.getPrice(), liquidation.getQty(), liquidation.getNotional());
-        for (PendingPrediction p : state.pending) {
-            if (p.covers(time)) {
-                p.realizedNotional += liquidation.getNotional();
-            }
-        }
-    }
-
     private void onBarClosed(String instrument, InstrumentState state) {
         BarAggregatorView closed = BarAggregatorView.of(state.bars);
         long barEnd = closed.openTimeMs() + BAR_MILLIS;
         context.forward(new Record<>(instrument, closed.toBar(instrument), barEnd), NodeNames.BARS_SINK);
 
+        store.applyBuffered(instrument, state, scratch, barEnd);
         state.engine.onBar(closed.openTimeMs(), closed.open(), closed.high(), closed.low(), closed.close(),
                 closed.volume(), closed.vwap(), closed.tradeCount(), closed.takerBuyVolume());
         state.engine.writeFeatures(barEnd, features);
@@ -186,13 +164,14 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
             liveModels.shadow(baseKey).ifPresent(shadow -> context.forward(new Record<>(instrument,
                     riskOf(instrument, barEnd, horizon, shadow, clamp(shadow.model().predict(features))), barEnd),
                     NodeNames.SHADOW_PREDICTIONS_SINK));
-            state.pending.add(new PendingPrediction(risk.getPredictionId(), barEnd, horizon, serving.modelKey(),
-                    serving.version(), probability, regime, features.clone(), 0));
+            store.addPending(instrument, state, new PendingPrediction(risk.getPredictionId(), barEnd, horizon,
+                    serving.modelKey(), serving.version(), probability, regime, features.clone()));
             context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
                     .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
                     .setInstrument(instrument).setTimeMs(barEnd).setProbability(probability)
                     .setFeatures(values).build(), barEnd), NodeNames.MONITORING_SAMPLES_SINK);
         }
+        store.snapshot(instrument, state);
     }
 
     private double predict(ServingModel serving, String baseKey, String instrument) {
@@ -233,41 +212,35 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
 
     /** Emits the outcome and training example of every prediction whose horizon (plus grace) has passed. */
     private void resolveDueOutcomes(long streamTimeMs) {
-        List<String> instruments = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            all.forEachRemaining(entry -> instruments.add(entry.key));
-        }
-        for (String instrument : instruments) {
-            InstrumentState state = stateOf(instrument);
-            boolean changed = false;
+        for (String instrument : List.copyOf(store.instruments())) {
+            InstrumentState state = store.state(instrument);
             for (Iterator<PendingPrediction> it = state.pending.iterator(); it.hasNext(); ) {
                 PendingPrediction p = it.next();
                 if (streamTimeMs >= p.horizonEndMs() + config.outcomeGraceMs()) {
-                    emitOutcome(instrument, p, streamTimeMs);
+                    double realized = store.liquidationNotional(instrument, p.timeMs, p.horizonEndMs());
+                    emitOutcome(instrument, p, realized, streamTimeMs);
+                    store.removePending(instrument, p);
                     it.remove();
-                    changed = true;
                 }
             }
-            if (changed) {
-                store.put(instrument, state.toBytes());
-            }
+            store.pruneLiquidations(instrument, streamTimeMs - maxHorizonMs - config.outcomeGraceMs() - 120_000L);
         }
     }
 
-    private void emitOutcome(String instrument, PendingPrediction p, long resolvedAtMs) {
-        int label = p.realizedNotional > config.liquidationThreshold() ? 1 : 0;
+    private void emitOutcome(String instrument, PendingPrediction p, double realized, long resolvedAtMs) {
+        int label = realized > config.liquidationThreshold() ? 1 : 0;
         long at = p.horizonEndMs();
         context.forward(new Record<>(instrument, Outcome.newBuilder()
                 .setPredictionId(p.predictionId).setInstrument(instrument).setPredictionTimeMs(p.timeMs)
                 .setHorizonMinutes(p.horizonMinutes).setResolvedAtMs(resolvedAtMs).setLabel(label)
-                .setRealizedValue(p.realizedNotional).setModelKey(p.modelKey).setModelVersion(p.modelVersion)
+                .setRealizedValue(realized).setModelKey(p.modelKey).setModelVersion(p.modelVersion)
                 .setProbability(p.probability).build(), at), NodeNames.OUTCOMES_SINK);
         context.forward(new Record<>(instrument, LabeledExample.newBuilder()
                 .setExampleId(p.predictionId).setInstrument(instrument).setTimeMs(p.timeMs)
                 .setHorizonMinutes(p.horizonMinutes).setTask(ModelKeys.LIQUIDATION_TASK)
                 .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
                 .setFeatureNames(featureSet.names()).setFeatures(boxed(p.features))
-                .setLabel(label).setRealizedValue(p.realizedNotional).setRegime(p.regime).build(), at),
+                .setLabel(label).setRealizedValue(realized).setRegime(p.regime).build(), at),
                 NodeNames.TRAINING_EXAMPLES_SINK);
         context.forward(new Record<>(p.modelKey, MonitoringSample.newBuilder()
                 .setKind(SampleKind.OUTCOME).setModelKey(p.modelKey).setModelVersion(p.modelVersion)
