@@ -1,5 +1,6 @@
 package io.riptide.feed.replay;
 
+import io.riptide.feed.CollectingSink;
 import io.riptide.feed.SharedData;
 import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.PositionSide;
@@ -17,7 +18,7 @@ class LiquidationCsvReplayTest {
 
     @Test
     void okxNotionalIsScaledByContractSizeAndSidesAreMapped() throws Exception {
-        CaptureReplayTest.Collecting sink = new CaptureReplayTest.Collecting();
+        CollectingSink sink = new CollectingSink();
         LiquidationCsvReplay replay = new LiquidationCsvReplay(SLICE, ContractSizes.defaults(), 0);
         replay.run(sink);
 
@@ -39,7 +40,7 @@ class LiquidationCsvReplayTest {
 
     @Test
     void okxCoinsWithoutAContractSizeAreReportedNotGuessed() throws Exception {
-        CaptureReplayTest.Collecting sink = new CaptureReplayTest.Collecting();
+        CollectingSink sink = new CollectingSink();
         LiquidationCsvReplay replay = new LiquidationCsvReplay(SLICE, ContractSizes.defaults(), 0);
         replay.run(sink);
 
@@ -48,7 +49,7 @@ class LiquidationCsvReplayTest {
         assertEquals(60, replay.emitted());
         assertEquals(60, sink.liquidations.size());
 
-        CaptureReplayTest.Collecting withHype = new CaptureReplayTest.Collecting();
+        CollectingSink withHype = new CollectingSink();
         LiquidationCsvReplay configured = new LiquidationCsvReplay(SLICE,
                 ContractSizes.defaults().withSpec("okx:HYPE=0.1"), 0);
         configured.run(withHype);
@@ -68,7 +69,7 @@ class LiquidationCsvReplayTest {
     @Test
     void fullFileReplaysEveryKnownRow() throws Exception {
         Path dir = SharedData.require("liquidations-okx-hyperliquid");
-        CaptureReplayTest.Collecting sink = new CaptureReplayTest.Collecting();
+        CollectingSink sink = new CollectingSink();
         LiquidationCsvReplay replay = new LiquidationCsvReplay(dir.resolve("liquidations.csv"), ContractSizes.defaults(), 0);
         replay.run(sink);
         assertEquals(8_059 - 99, sink.liquidations.size(), "all rows but the 99 OKX HYPE rows");
