@@ -1,0 +1,73 @@
+package io.riptide.app.feed;
+
+import io.riptide.feed.MarketEventSink;
+import io.riptide.schemas.avro.Bar;
+import io.riptide.schemas.avro.BookSnapshot;
+import io.riptide.schemas.avro.Liquidation;
+import io.riptide.schemas.avro.Trade;
+
+/** Counts records per type and passes them on (to Kafka, or nowhere in a dry run). */
+final class CountingSink implements MarketEventSink {
+    private final MarketEventSink next;
+    private long trades;
+    private long books;
+    private long liquidations;
+    private long bars;
+    private long lastEventTimeMs = Long.MIN_VALUE;
+
+    CountingSink(MarketEventSink next) {
+        this.next = next;
+    }
+
+    static CountingSink discarding() {
+        return new CountingSink(null);
+    }
+
+    @Override
+    public void onTrade(Trade trade) {
+        trades++;
+        lastEventTimeMs = trade.getExchangeTimeMs();
+        if (next != null) {
+            next.onTrade(trade);
+        }
+    }
+
+    @Override
+    public void onBook(BookSnapshot book) {
+        books++;
+        lastEventTimeMs = book.getExchangeTimeMs();
+        if (next != null) {
+            next.onBook(book);
+        }
+    }
+
+    @Override
+    public void onLiquidation(Liquidation liquidation) {
+        liquidations++;
+        lastEventTimeMs = liquidation.getExchangeTimeMs();
+        if (next != null) {
+            next.onLiquidation(liquidation);
+        }
+    }
+
+    @Override
+    public void onBar(Bar bar) {
+        bars++;
+        lastEventTimeMs = bar.getCloseTimeMs();
+        if (next != null) {
+            next.onBar(bar);
+        }
+    }
+
+    long total() {
+        return trades + books + liquidations + bars;
+    }
+
+    long lastEventTimeMs() {
+        return lastEventTimeMs;
+    }
+
+    String counts() {
+        return trades + " trades, " + books + " books, " + liquidations + " liquidations, " + bars + " bars";
+    }
+}
