@@ -30,13 +30,13 @@ public final class InstrumentModel {
     /** Stress added per unit of (liquidated notional / side depth). */
     private static final double STRESS_PER_DEPTH = 1.0;
     /** Trend drift per second, as a fraction of the regime's per-second volatility. */
-    private static final double TREND_DRIFT = 0.05;
+    private static final double TREND_DRIFT = 0.03;
     /** Maintenance margin rate: a position is liquidated before its margin is fully gone. */
     private static final double MAINTENANCE_MARGIN = 0.004;
     private static final double[] LEVERAGES = {2, 3, 5, 10, 20, 25, 50};
     private static final double[] LEVERAGE_WEIGHTS = {0.08, 0.12, 0.20, 0.25, 0.15, 0.10, 0.10};
     /** After the scripted shift traders use this much more leverage and books hold this fraction of their depth. */
-    private static final double SHIFT_LEVERAGE_FACTOR = 1.8;
+    private static final double SHIFT_LEVERAGE_FACTOR = 3.0;
     private static final double SHIFT_DEPTH_FACTOR = 0.6;
     private static final double MEDIAN_TRADE_USD = 2_000;
     private static final double HALF_SPREAD = 0.2e-4;
