@@ -74,6 +74,19 @@ class BinanceConnectorTest {
     }
 
     @Test
+    void aDroppedConnectionIsReestablishedAndTheBookRebuilt() throws Exception {
+        try (FakeBinance binance = new FakeBinance(spotSlice(), "BTCUSDT", 0).hangingUpAfterStream()) {
+            Run run = start(binance, config(binance));
+            waitFor(() -> binance.connections() >= 2 && run.connector.trades() >= 2L * SLICE_TRADES, run);
+            run.stop();
+            assertTrue(run.connector.reconnects() >= 1);
+            assertTrue(binance.snapshotRequests() >= 2, "each connection rebuilds the book from a snapshot");
+            assertEquals(0, single(run.connector).tickerMismatches(), single(run.connector).firstMismatch());
+            assertEquals(0, single(run.connector).synchronizer().gaps());
+        }
+    }
+
+    @Test
     void aSymbolTheExchangeRejectsEndsTheRunWithAClearMessage() throws Exception {
         try (FakeBinance binance = new FakeBinance(spotSlice(), "BTCUSDT", 0)) {
             BinanceConnectorConfig config = BinanceConnectorConfig.defaults(BinanceMarket.SPOT, List.of("NOPEUSDT"))

@@ -30,6 +30,7 @@ final class FakeBinance implements AutoCloseable {
     private final String symbol;
     private final int dropDepthFrameAfterSnapshot;
     private volatile long pauseNanosPerFrame;
+    private volatile boolean hangUpAfterStream;
     private final TestWebSocketServer ws;
     private final HttpServer http;
     private final Object lock = new Object();
@@ -62,6 +63,12 @@ final class FakeBinance implements AutoCloseable {
     /** Spreads the stream out in time, as the exchange would, instead of sending it all at once. */
     FakeBinance pacedAt(long nanosPerFrame) {
         this.pauseNanosPerFrame = nanosPerFrame;
+        return this;
+    }
+
+    /** Closes the TCP connection without a close frame once everything is sent, like a dropped network link. */
+    FakeBinance hangingUpAfterStream() {
+        this.hangUpAfterStream = true;
         return this;
     }
 
@@ -140,6 +147,10 @@ final class FakeBinance implements AutoCloseable {
                 }
             }
             streamedEverything = true;
+            if (hangUpAfterStream) {
+                session.close();
+                return;
+            }
             session.sendPing("are-you-there".getBytes(StandardCharsets.US_ASCII));
             pongReceived = session.awaitPong(5_000);
         } catch (IOException | InterruptedException e) {
