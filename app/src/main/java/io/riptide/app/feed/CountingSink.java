@@ -9,6 +9,9 @@ import io.riptide.schemas.avro.Trade;
 /** Counts records per type and passes them on (to Kafka, or nowhere in a dry run). */
 final class CountingSink implements MarketEventSink {
     private final MarketEventSink next;
+    private java.util.function.Consumer<String> progress;
+    private long progressEveryNanos;
+    private long nextProgressNanos = Long.MAX_VALUE;
     private long trades;
     private long books;
     private long liquidations;
@@ -19,8 +22,19 @@ final class CountingSink implements MarketEventSink {
         this.next = next;
     }
 
-    static CountingSink discarding() {
-        return new CountingSink(null);
+    /** Reports counts and the current event time through {@code progress} at most once per period. */
+    CountingSink reportingEvery(java.time.Duration period, java.util.function.Consumer<String> progress) {
+        this.progress = progress;
+        this.progressEveryNanos = period.toNanos();
+        this.nextProgressNanos = System.nanoTime() + progressEveryNanos;
+        return this;
+    }
+
+    private void tick() {
+        if (progress != null && System.nanoTime() >= nextProgressNanos) {
+            progress.accept(counts() + ", event time " + java.time.Instant.ofEpochMilli(lastEventTimeMs));
+            nextProgressNanos = System.nanoTime() + progressEveryNanos;
+        }
     }
 
     @Override
@@ -30,6 +44,7 @@ final class CountingSink implements MarketEventSink {
         if (next != null) {
             next.onTrade(trade);
         }
+        tick();
     }
 
     @Override
@@ -39,6 +54,7 @@ final class CountingSink implements MarketEventSink {
         if (next != null) {
             next.onBook(book);
         }
+        tick();
     }
 
     @Override
@@ -48,6 +64,7 @@ final class CountingSink implements MarketEventSink {
         if (next != null) {
             next.onLiquidation(liquidation);
         }
+        tick();
     }
 
     @Override
@@ -57,6 +74,7 @@ final class CountingSink implements MarketEventSink {
         if (next != null) {
             next.onBar(bar);
         }
+        tick();
     }
 
     long total() {

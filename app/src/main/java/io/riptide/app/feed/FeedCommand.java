@@ -298,7 +298,10 @@ public final class FeedCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             KafkaMarketEventSink target = kafka.open("riptide-feed-replay");
-            CountingSink sink = new CountingSink(target);
+            CountingSink sink = new CountingSink(target).reportingEvery(Duration.ofSeconds(10), line -> {
+                out.println("  " + line);
+                out.flush();
+            });
             long malformedTotal = 0;
             try {
                 if (!captures.isEmpty()) {
