@@ -3,7 +3,8 @@ package io.riptide.embedded;
 import io.riptide.embedded.internal.EmbeddedKafka;
 import io.riptide.embedded.internal.FileTrees;
 import io.riptide.embedded.internal.PostgresServer;
-import io.riptide.embedded.internal.UnprivilegedPostgres;
+import io.riptide.embedded.internal.LocalPostgres;
+import io.riptide.embedded.internal.PostgresBinaries;
 import io.riptide.embedded.internal.ZonkyPostgres;
 import io.riptide.schemas.registry.InProcessSchemaRegistry;
 import io.riptide.schemas.topics.TopicBootstrap;
@@ -39,7 +40,7 @@ import java.util.concurrent.Executors;
  * was never closed, so no PostgreSQL process outlives the JVM.
  *
  * <p>When the JVM runs as root (containers, CI), PostgreSQL is started as an unprivileged OS user, because it
- * refuses to run as root; see {@link UnprivilegedPostgres}.
+ * refuses to run as root; see {@link LocalPostgres}.
  */
 public final class EmbeddedRuntime implements AutoCloseable {
     public static final String DATABASE = "riptide";
@@ -47,15 +48,22 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRuntime.class);
 
     /**
-     * @param workDirectory where Kafka and (when not root) PostgreSQL keep their data, in subdirectories
-     *                      {@code kafka} and {@code postgres} that are wiped at start (the runtime is always fresh);
-     *                      null for a temporary directory deleted on close. As root, PostgreSQL always uses its
-     *                      own temporary directory, because it must be owned by the unprivileged user.
-     * @param topics        the topics to create, usually {@link Topics#ALL}
+     * @param workDirectory         where Kafka and (when zonky runs it) PostgreSQL keep their data, in subdirectories
+     *                              {@code kafka} and {@code postgres} that are wiped at start (the runtime is always
+     *                              fresh); null for a temporary directory deleted on close. PostgreSQL started by
+     *                              us (as root, or from other binaries) always uses its own temporary directory.
+     * @param topics                the topics to create, usually {@link Topics#ALL}
+     * @param postgresBinDirectory  a directory with {@code initdb}, {@code postgres} and {@code pg_ctl} to use instead
+     *                              of zonky's binaries; null for zonky's (or the machine's, where zonky has none).
+     *                              {@link #defaults()} takes it from {@code RIPTIDE_POSTGRES_BIN}.
      */
-    public record Options(Path workDirectory, Collection<Topic<?>> topics) {
+    public record Options(Path workDirectory, Collection<Topic<?>> topics, Path postgresBinDirectory) {
         public Options {
             topics = List.copyOf(topics);
+        }
+
+        public Options(Path workDirectory, Collection<Topic<?>> topics) {
+            this(workDirectory, topics, binDirectoryFromEnvironment());
         }
 
         public static Options defaults() {
@@ -63,7 +71,28 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
 
         public Options withWorkDirectory(Path directory) {
-            return new Options(directory, topics);
+            return new Options(directory, topics, postgresBinDirectory);
+        }
+
+        public Options withTopics(Collection<Topic<?>> newTopics) {
+            return new Options(workDirectory, newTopics, postgresBinDirectory);
+        }
+
+        public Options withPostgresBinDirectory(Path directory) {
+            return new Options(workDirectory, topics, directory);
+        }
+
+        private static Path binDirectoryFromEnvironment() {
+            String value = System.getenv(PostgresBinaries.BIN_DIRECTORY_ENV);
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            Path dir = Path.of(value);
+            if (!Files.isExecutable(dir.resolve("initdb")) || !Files.isExecutable(dir.resolve("postgres"))) {
+                throw new IllegalArgumentException(PostgresBinaries.BIN_DIRECTORY_ENV + "=" + value
+                        + " does not hold executable initdb and postgres");
+            }
+            return dir;
         }
     }
 
@@ -134,9 +163,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }, starter);
             CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> {
                 long s = System.nanoTime();
-                PostgresServer started = UnprivilegedPostgres.runningAsRoot()
-                        ? UnprivilegedPostgres.start()
-                        : ZonkyPostgres.start(work.resolve("postgres"));
+                PostgresServer started = startPostgres(options, work.resolve("postgres"));
                 postgresMs[0] = millisSince(s);
                 return started;
             }, starter);
@@ -184,6 +211,19 @@ public final class EmbeddedRuntime implements AutoCloseable {
                         + "({} ms), {} topics ({} ms)",
                 startMillis, kafka.bootstrapServers(), kafkaMs[0], postgres.description(), jdbcUrl(), postgresMs[0],
                 databaseMs, schemaRegistry.url(), registryMs, options.topics().size(), topicsMs);
+    }
+
+    private static PostgresServer startPostgres(Options options, Path zonkyDataDirectory) {
+        if (options.postgresBinDirectory() != null) {
+            return LocalPostgres.start(options.postgresBinDirectory());
+        }
+        if (LocalPostgres.runningAsRoot()) {
+            return LocalPostgres.start(PostgresBinaries.zonkyOrSystem());
+        }
+        if (PostgresBinaries.zonkyAvailable()) {
+            return ZonkyPostgres.start(zonkyDataDirectory);
+        }
+        return LocalPostgres.start(PostgresBinaries.zonkyOrSystem());
     }
 
     private void createDatabase() {

@@ -57,10 +57,27 @@ class EmbeddedRuntimeLifecycleIT {
 
     @Test
     void topicsOptionControlsWhatIsCreated() throws Exception {
-        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(new EmbeddedRuntime.Options(null, List.of(Topics.TRADES)));
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(
+                EmbeddedRuntime.Options.defaults().withTopics(List.of(Topics.TRADES)));
              var admin = org.apache.kafka.clients.admin.Admin.create(
                      Map.of("bootstrap.servers", runtime.bootstrapServers()))) {
             assertEquals(java.util.Set.of(Topics.TRADES.name()), admin.listTopics().names().get());
         }
+    }
+
+    @Test
+    void startsPostgresFromAnExplicitBinDirectory() throws Exception {
+        // zonky's binaries extracted to a plain directory stand in for a machine's own installation
+        Path bin = io.riptide.embedded.internal.PostgresBinaries.zonkyOrSystem();
+        EmbeddedRuntime.Options options = EmbeddedRuntime.Options.defaults().withTopics(List.of(Topics.TRADES))
+                .withPostgresBinDirectory(bin);
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(options);
+             Connection c = runtime.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT current_database(), version()")) {
+            assertTrue(rs.next());
+            assertEquals(EmbeddedRuntime.DATABASE, rs.getString(1));
+            assertTrue(rs.getString(2).startsWith("PostgreSQL 14"), rs.getString(2));
+        }
+        assertEquals(List.of(), childProcesses());
     }
 }

@@ -1,7 +1,7 @@
 package io.riptide.embedded;
 
 import io.riptide.embedded.internal.FileTrees;
-import io.riptide.embedded.internal.UnprivilegedPostgres;
+import io.riptide.embedded.internal.LocalPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -29,7 +29,7 @@ class EmbeddedRuntimeMainIT {
 
     @Test
     void checkRunSucceedsAsAnUnprivilegedUser() throws Exception {
-        boolean root = UnprivilegedPostgres.runningAsRoot();
+        boolean root = LocalPostgres.runningAsRoot();
         Path sandbox = Files.createTempDirectory("riptide-main-it-");
         try {
             List<String> command = new ArrayList<>();

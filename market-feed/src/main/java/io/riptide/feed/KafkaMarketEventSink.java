@@ -26,10 +26,11 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
     private final Producer<String, SpecificRecord> producer;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong failedSends = new AtomicLong();
-    private long trades;
-    private long books;
-    private long liquidations;
-    private long bars;
+    // written by the one producing thread, read by progress reporters
+    private volatile long trades;
+    private volatile long books;
+    private volatile long liquidations;
+    private volatile long bars;
     private boolean closed;
 
     public KafkaMarketEventSink(Producer<String, SpecificRecord> producer) {

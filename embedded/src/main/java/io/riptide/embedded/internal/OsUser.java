@@ -11,10 +11,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** An unprivileged OS user that a root JVM runs child processes as. */
+/** The OS user child processes run as: this JVM's own user, or an unprivileged one a root JVM switches to. */
 record OsUser(String name, int uid, int gid) {
     private static final Logger LOG = LoggerFactory.getLogger(OsUser.class);
     private static final String FALLBACK_USER = "riptide-pg";
+    private static final int CURRENT = -1;
+
+    /** True when this JVM runs as root (uid 0). */
+    static boolean runningAsRoot() {
+        try {
+            return exec(List.of("id", "-u")).equals("0");
+        } catch (IOException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    /** This JVM's own user: commands run as they are. */
+    static OsUser current() {
+        return new OsUser(System.getProperty("user.name"), CURRENT, CURRENT);
+    }
+
+    boolean isCurrent() {
+        return uid == CURRENT;
+    }
 
     /** {@code nobody} if it exists, else {@code riptide-pg}, created on the spot. */
     static OsUser unprivileged() {
@@ -64,15 +83,18 @@ record OsUser(String name, int uid, int gid) {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IOException(Path.of(command.get(0)).getFileName() + " did not finish within " + timeoutSeconds
-                    + " s: " + UnprivilegedPostgres.tail(log));
+                    + " s: " + LocalPostgres.tail(log));
         }
         if (process.exitValue() != 0) {
             throw new IOException(Path.of(command.get(0)).getFileName() + " exited with code " + process.exitValue()
-                    + ": " + UnprivilegedPostgres.tail(log));
+                    + ": " + LocalPostgres.tail(log));
         }
     }
 
     private List<String> asUser(List<String> command) {
+        if (isCurrent()) {
+            return command;
+        }
         List<String> full = new ArrayList<>();
         if (onPath("setpriv")) {
             // setpriv execs in place, so the Process we hold is postgres itself (signals reach it directly)

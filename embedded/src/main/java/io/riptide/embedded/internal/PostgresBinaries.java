@@ -27,26 +27,88 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Extracts the PostgreSQL binaries that ship in zonky's jar into a shared, world-readable cache directory, so that
- * an unprivileged OS user can execute them. Extraction happens once per binaries version; concurrent JVMs race
- * safely (extract to a private directory, then an atomic rename).
+ * Finds PostgreSQL binaries for {@link LocalPostgres}. First choice: the ones that ship in zonky's jar, extracted into
+ * a shared, world-readable cache directory so that an unprivileged OS user can execute them (once per binaries
+ * version; concurrent JVMs race safely: extract to a private directory, then an atomic rename). Where zonky ships
+ * none for this platform: the machine's own installation.
  */
-final class PostgresBinaries {
+public final class PostgresBinaries {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBinaries.class);
     private static final String COMPLETE_MARKER = ".riptide-complete";
 
     private PostgresBinaries() {
     }
 
-    /** The installation root (containing {@code bin/}, {@code lib/}, {@code share/}). */
-    static Path install() {
+    /** Environment variable naming a directory with {@code initdb}, {@code postgres} and {@code pg_ctl}. */
+    public static final String BIN_DIRECTORY_ENV = "RIPTIDE_POSTGRES_BIN";
+
+    /** True when zonky's jar has binaries for this OS and CPU, i.e. plain zonky can run here. */
+    public static boolean zonkyAvailable() {
+        try (InputStream in = resource(zonkyOs())) {
+            return in != null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A {@code bin} directory: zonky's binaries if it has some for this platform, else the machine's. */
+    public static Path zonkyOrSystem() {
+        if (zonkyAvailable()) {
+            return extractZonky().resolve("bin");
+        }
+        return system().orElseThrow(() -> new IllegalStateException("no PostgreSQL binaries for "
+                + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ": zonky ships none and none"
+                + " were found in /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin or PATH; set " + BIN_DIRECTORY_ENV
+                + " to a directory holding initdb, postgres and pg_ctl"));
+    }
+
+    /** The machine's PostgreSQL {@code bin} directory (newest version first), if there is one. */
+    public static java.util.Optional<Path> system() {
+        java.util.List<Path> candidates = new java.util.ArrayList<>();
+        for (String root : new String[] {"/usr/lib/postgresql", "/usr/local/lib/postgresql"}) {
+            candidates.addAll(versionDirectories(Path.of(root), "", "bin"));
+        }
+        candidates.addAll(versionDirectories(Path.of("/usr"), "pgsql-", "bin"));
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                candidates.add(Path.of(dir));
+            }
+        }
+        candidates.add(Path.of("/opt/homebrew/bin"));
+        candidates.add(Path.of("/usr/local/bin"));
+        return candidates.stream().filter(PostgresBinaries::isBinDirectory).findFirst();
+    }
+
+    static boolean isBinDirectory(Path dir) {
+        return Files.isExecutable(dir.resolve("initdb")) && Files.isExecutable(dir.resolve("postgres"))
+                && Files.isExecutable(dir.resolve("pg_ctl"));
+    }
+
+    private static java.util.List<Path> versionDirectories(Path root, String prefix, String bin) {
+        if (!Files.isDirectory(root)) {
+            return java.util.List.of();
+        }
+        try (var children = Files.list(root)) {
+            return children.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .filter(p -> p.getFileName().toString().substring(prefix.length()).matches("\\d+(\\.\\d+)?"))
+                    .sorted(java.util.Comparator.comparingDouble((Path p) ->
+                            Double.parseDouble(p.getFileName().toString().substring(prefix.length()))).reversed())
+                    .map(p -> p.resolve(bin))
+                    .toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+
+    /** Zonky's binaries extracted; the installation root (containing {@code bin/}, {@code lib/}, {@code share/}). */
+    static Path extractZonky() {
         Path cacheRoot = Path.of(System.getProperty("java.io.tmpdir"), "riptide-postgres-binaries");
         try {
             Files.createDirectories(cacheRoot);
             setMode(cacheRoot, "rwxr-xr-x");
             Path download = Files.createTempFile(cacheRoot, "pg-", ".txz");
             String digest;
-            try (InputStream in = resource()) {
+            try (InputStream in = resource(zonkyOs())) {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 Files.copy(new DigestInputStream(in, sha), download, StandardCopyOption.REPLACE_EXISTING);
                 digest = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
@@ -83,16 +145,21 @@ final class PostgresBinaries {
         }
     }
 
-    private static InputStream resource() throws IOException {
+    private static String zonkyOs() {
+        String os = System.getProperty("os.name");
+        return os.startsWith("Mac") ? "Darwin" : os.startsWith("Windows") ? "Windows" : "Linux";
+    }
+
+    private static InputStream resource(String os) throws IOException {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         String zonkyArch = switch (arch) {
             case "amd64", "x86_64" -> "x86_64";
             case "aarch64", "arm64" -> "arm_64";
             default -> arch;
         };
-        InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", zonkyArch);
+        InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(os, zonkyArch);
         if (in == null) {
-            throw new IOException("no PostgreSQL binaries for Linux/" + zonkyArch + " on the class path");
+            throw new IOException("no PostgreSQL binaries for " + os + "/" + zonkyArch + " on the class path");
         }
         return in;
     }

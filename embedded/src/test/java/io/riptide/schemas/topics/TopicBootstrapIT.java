@@ -71,4 +71,19 @@ class TopicBootstrapIT {
                 () -> TopicBootstrap.ensureTopics(admin, List.of(topic), (short) 3));
         assertTrue(e.getMessage().contains("bootstrap-it.rf"), e.getMessage());
     }
+
+    @Test
+    void existingTopicWithDriftedConfigsIsBroughtToTheSpec() throws Exception {
+        admin.createTopics(List.of(new NewTopic("bootstrap-it.drifted", 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "delete")))).all().get();
+        Topic<Trade> spec = new Topic<>(new TopicSpec("bootstrap-it.drifted", 1,
+                Map.of("cleanup.policy", "compact", "max.message.bytes", "16777216")), Trade.class);
+
+        TopicBootstrap.ensureTopics(admin, List.of(spec), (short) 1);
+
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "bootstrap-it.drifted");
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        assertEquals("compact", config.get("cleanup.policy").value());
+        assertEquals("16777216", config.get("max.message.bytes").value());
+    }
 }

@@ -52,7 +52,7 @@ public record SimulatorConfig(
      * A label threshold that gives a 15-minute-ahead positive rate of roughly 10-40 % with the default parameters:
      * "liquidation notional in the next 15 minutes above this many USD".
      */
-    public static final double SUGGESTED_LIQUIDATION_THRESHOLD_USD = 250_000;
+    public static final double SUGGESTED_LIQUIDATION_THRESHOLD_USD = 100_000;
 
     public SimulatorConfig {
         Objects.requireNonNull(instruments, "instruments");
@@ -93,7 +93,7 @@ public record SimulatorConfig(
     /** Three instruments (SIM:BTCUSDT, SIM:ETHUSDT, SIM:SOLUSDT), top-20 books every 2 s, ~2 trades/s each. */
     public static SimulatorConfig defaults(long seed, long startTimeMs) {
         return new SimulatorConfig(seed, startTimeMs, List.of("SIM:BTCUSDT", "SIM:ETHUSDT", "SIM:SOLUSDT"),
-                2_000, 20, 0.55, 0.5, 4_000, 0.035, 45, 12, 15_000, 90, 2_500_000, 0.02, NO_REGIME_SHIFT);
+                2_000, 20, 0.55, 0.5, 4_000, 0.035, 45, 12, 15_000, 45, 2_500_000, 0.02, NO_REGIME_SHIFT);
     }
 
     public SimulatorConfig withSeed(long value) {

@@ -1,6 +1,7 @@
 package io.riptide.feed.replay;
 
-import io.riptide.feed.MarketEventSink;
+import io.riptide.feed.CaptureFiles;
+import io.riptide.feed.CollectingSink;
 import io.riptide.feed.SharedData;
 import io.riptide.feed.binance.internal.SymbolFeed;
 import io.riptide.schemas.avro.BookSnapshot;
@@ -31,7 +32,7 @@ class CaptureReplayTest {
 
     @Test
     void spotSliceRebuildsABookThatMatchesEveryBookTickerWithTheSameUpdateId() throws Exception {
-        Collecting sink = new Collecting();
+        CollectingSink sink = new CollectingSink();
         CaptureReplay replay = new CaptureReplay(List.of(SharedData.resource("binance-capture/spot")), null, 20,
                 1_000, 0, null);
         replay.run(sink);
@@ -45,12 +46,12 @@ class CaptureReplayTest {
         assertEquals(1723161255342L, first.getExchangeTimeMs(), "trade time T, not receive time");
         assertEquals(Side.SELL, first.getAggressorSide(), "m=true: the buyer was the maker");
         assertEquals("3735683259", first.getTradeId().toString());
-        assertBooksValid(sink.books, 1_000);
+        CaptureFiles.assertBooksValid(sink.books, 1_000);
     }
 
     @Test
     void usdmSliceChainsDiffsByPreviousFinalUpdateId() throws Exception {
-        Collecting sink = new Collecting();
+        CollectingSink sink = new CollectingSink();
         CaptureReplay replay = new CaptureReplay(List.of(SharedData.resource("binance-capture/usdm")), null, 20,
                 1_000, 0, null);
         replay.run(sink);
@@ -59,19 +60,20 @@ class CaptureReplayTest {
         assertEquals("BINANCE-USDM:BTCUSDT", feed.instrument());
         assertHealthy(feed, 20);
         assertEquals(469, sink.trades.size());
-        assertBooksValid(sink.books, 1_000);
+        CaptureFiles.assertBooksValid(sink.books, 1_000);
     }
 
     @Test
     void aDroppedDiffIsDetectedAsAGapAndNoFurtherBookIsEmitted() throws Exception {
         Path spot = temp.resolve("spot");
         Files.createDirectories(spot);
-        List<String> lines = readAll(SharedData.resource("binance-capture/spot/btcusdt_20240808.gz"));
+        List<String> lines = CaptureFiles.readAll(SharedData.resource("binance-capture/spot/btcusdt_20240808.gz"));
         int dropped = nthIndexOf(lines, "depthUpdate", 100);
-        lines.remove(dropped);
-        writeGzip(spot.resolve("btcusdt_20240808.gz"), lines);
+        String droppedLine = lines.remove(dropped);
+        long droppedFirstId = Long.parseLong(droppedLine.replaceAll(".*\"U\":(\\d+).*", "$1"));
+        CaptureFiles.writeGzip(spot.resolve("btcusdt_20240808.gz"), lines);
 
-        Collecting sink = new Collecting();
+        CollectingSink sink = new CollectingSink();
         CaptureReplay replay = new CaptureReplay(List.of(spot), null, 20, 0, 0, null);
         replay.run(sink);
 
@@ -81,20 +83,20 @@ class CaptureReplayTest {
         assertEquals(0, feed.tickerMismatches(), "no book is emitted from a broken chain: " + feed.firstMismatch());
         assertTrue(replay.notes().get(0).contains("without a synced book"), replay.notes().toString());
         long lastBookUpdate = sink.books.get(sink.books.size() - 1).getUpdateId();
-        assertTrue(lastBookUpdate < 50_093_300_000L, "books stop at the gap");
+        assertEquals(droppedFirstId - 1, lastBookUpdate, "the last book is the one just before the missing diff");
     }
 
     @Test
     void malformedLinesAreCountedWithLineNumbersAndTheReplayGoesOn() throws Exception {
         Path spot = temp.resolve("spot");
         Files.createDirectories(spot);
-        List<String> lines = readAll(SharedData.resource("binance-capture/spot/btcusdt_20240808.gz"));
+        List<String> lines = CaptureFiles.readAll(SharedData.resource("binance-capture/spot/btcusdt_20240808.gz"));
         // line 3 after insertion: not even a timestamp; line 11: broken JSON on a bookTicker, harmless to the book
         lines.add(2, "garbage without timestamp");
         lines.add(10, "1723161254087891268 {\"stream\":\"btcusdt@bookTicker\",\"data\":{\"u\":1,");
-        writeGzip(spot.resolve("btcusdt_20240808.gz"), lines);
+        CaptureFiles.writeGzip(spot.resolve("btcusdt_20240808.gz"), lines);
 
-        Collecting sink = new Collecting();
+        CollectingSink sink = new CollectingSink();
         CaptureReplay replay = new CaptureReplay(List.of(spot), null, 20, 1_000, 0, null);
         replay.run(sink);
 
@@ -111,7 +113,7 @@ class CaptureReplayTest {
         CaptureReplay replay;
         try (BookCsvDumper dumper = new BookCsvDumper(csv)) {
             replay = new CaptureReplay(List.of(SharedData.resource("binance-capture/spot")), null, 20, 1_000, 0, dumper);
-            replay.run(new Collecting());
+            replay.run(new CollectingSink());
         }
         List<String> rows = Files.readAllLines(csv);
         SymbolFeed feed = single(replay);
@@ -131,7 +133,7 @@ class CaptureReplayTest {
     @Test
     void fullCaptureRebuildsAllFourBooksWithoutGapsOrCrossingAndAgreesWithBookTicker() throws Exception {
         Path capture = SharedData.require("binance-ws-2024-08-08");
-        Collecting sink = new Collecting();
+        CollectingSink sink = new CollectingSink();
         CaptureReplay replay = new CaptureReplay(List.of(capture), null, 20, 1_000, 0, null);
         replay.run(sink);
 
@@ -154,43 +156,9 @@ class CaptureReplayTest {
         assertTrue(feed.tickerMatches() >= minTickerMatches, feed.summary());
     }
 
-    static void assertBooksValid(List<BookSnapshot> books, long intervalMs) {
-        assertTrue(books.size() > 10, "books " + books.size());
-        long previous = Long.MIN_VALUE;
-        for (BookSnapshot b : books) {
-            assertEquals(20, b.getBids().size());
-            assertEquals(20, b.getAsks().size());
-            assertTrue(b.getBids().get(0).getPrice() < b.getAsks().get(0).getPrice());
-            assertTrue(b.getExchangeTimeMs() / intervalMs > previous / intervalMs || previous == Long.MIN_VALUE,
-                    "at most one book per interval");
-            previous = b.getExchangeTimeMs();
-        }
-    }
-
     private static SymbolFeed single(CaptureReplay replay) {
         assertEquals(1, replay.feeds().size(), replay.summaries().toString());
         return replay.feeds().get(0);
-    }
-
-    static List<String> readAll(Path gz) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (BufferedReader r = CaptureReplay.open(gz)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
-
-    static void writeGzip(Path file, List<String> lines) throws IOException {
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file));
-             Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            for (String l : lines) {
-                w.write(l);
-                w.write('\n');
-            }
-        }
     }
 
     static int nthIndexOf(List<String> lines, String needle, int n) {
@@ -201,26 +169,5 @@ class CaptureReplayTest {
             }
         }
         throw new IllegalArgumentException("fewer than " + n + " lines with " + needle);
-    }
-
-    static final class Collecting implements MarketEventSink {
-        final List<Trade> trades = new ArrayList<>();
-        final List<BookSnapshot> books = new ArrayList<>();
-        final List<Liquidation> liquidations = new ArrayList<>();
-
-        @Override
-        public void onTrade(Trade trade) {
-            trades.add(trade);
-        }
-
-        @Override
-        public void onBook(BookSnapshot book) {
-            books.add(book);
-        }
-
-        @Override
-        public void onLiquidation(Liquidation liquidation) {
-            liquidations.add(liquidation);
-        }
     }
 }

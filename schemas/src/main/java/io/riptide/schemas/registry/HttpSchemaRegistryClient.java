@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Speaks the Confluent Schema Registry REST API: {@code POST /subjects/{subject}/versions} to register and
  * {@code GET /schemas/ids/{id}} to fetch. Both directions are cached, so after warm-up the serde never calls out.
  * A refused connection (a registry still starting) is retried a few times with backoff; an HTTP error is not.
+ * Credentials in the URL ({@code https://key:secret@host}) are sent as HTTP Basic auth and never appear in messages.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -33,6 +34,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String authorization;
     private final HttpClient http;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -41,11 +43,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (baseUrl == null || baseUrl.isBlank()) {
             throw new IllegalArgumentException("schema registry URL is empty");
         }
-        URI parsed = URI.create(baseUrl);
-        if (parsed.getScheme() == null || !parsed.getScheme().startsWith("http")) {
-            throw new IllegalArgumentException("schema registry URL must be http(s)://host:port, got " + baseUrl);
+        URI parsed;
+        try {
+            parsed = URI.create(baseUrl.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("schema registry URL is not a URL: " + e.getMessage(), e);
         }
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        String userInfo = parsed.getRawUserInfo();
+        String safe = userInfo == null ? parsed.toString() : parsed.toString().replace(userInfo + "@", "");
+        if (parsed.getScheme() == null || !parsed.getScheme().startsWith("http") || parsed.getHost() == null) {
+            throw new IllegalArgumentException("schema registry URL must be http(s)://host:port, got " + safe);
+        }
+        this.baseUrl = safe.endsWith("/") ? safe.substring(0, safe.length() - 1) : safe;
+        this.authorization = userInfo == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
+                java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
@@ -114,7 +125,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return previous != null ? previous : schema;
     }
 
-    private JsonNode send(HttpRequest request, String what) {
+    private JsonNode send(HttpRequest unauthenticated, String what) {
+        HttpRequest request = authorization == null ? unauthenticated
+                : HttpRequest.newBuilder(unauthenticated, (name, value) -> true)
+                        .header("Authorization", authorization).build();
         String target = request.method() + " " + request.uri();
         long backoffMs = FIRST_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {

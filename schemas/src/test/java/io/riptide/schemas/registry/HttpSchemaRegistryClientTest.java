@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -117,5 +118,34 @@ class HttpSchemaRegistryClientTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new HttpSchemaRegistryClient("localhost:8081"));
         assertTrue(e.getMessage().contains("localhost:8081"), e.getMessage());
+    }
+
+    @Test
+    void credentialsInTheUrlAreSentAsBasicAuthAndKeptOutOfMessages() throws Exception {
+        java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer fake = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        fake.createContext("/", exchange -> {
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes();
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        fake.start();
+        try {
+            String url = "http://api-key:s3cr%40t@127.0.0.1:" + fake.getAddress().getPort();
+            SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+                    () -> new HttpSchemaRegistryClient(url).getById(1));
+            assertEquals(List.of("Basic " + java.util.Base64.getEncoder().encodeToString("api-key:s3cr@t".getBytes())),
+                    authorizations);
+            assertEquals(401, e.httpStatus());
+            assertEquals(40101, e.errorCode());
+            assertTrue(!e.getMessage().contains("s3cr"), e.getMessage());
+            assertTrue(e.getMessage().contains("http://127.0.0.1:" + fake.getAddress().getPort() + "/schemas/ids/1"),
+                    e.getMessage());
+        } finally {
+            fake.stop(0);
+        }
     }
 }

@@ -24,19 +24,19 @@ public final class InstrumentModel {
     /** Mean reversion time of log volatility, seconds. */
     private static final double VOL_REVERSION_S = 1800;
     /** Chosen so the stationary standard deviation of log volatility is about 0.35. */
-    private static final double VOL_OF_VOL = 0.35 / Math.sqrt(VOL_REVERSION_S / 2);
+    private static final double VOL_OF_VOL = 0.35 / StrictMath.sqrt(VOL_REVERSION_S / 2);
     /** Liquidation stress fades with this time constant, seconds. */
     private static final double STRESS_DECAY_S = 600;
     /** Stress added per unit of (liquidated notional / side depth). */
     private static final double STRESS_PER_DEPTH = 1.0;
     /** Trend drift per second, as a fraction of the regime's per-second volatility. */
-    private static final double TREND_DRIFT = 0.05;
+    private static final double TREND_DRIFT = 0.03;
     /** Maintenance margin rate: a position is liquidated before its margin is fully gone. */
     private static final double MAINTENANCE_MARGIN = 0.004;
     private static final double[] LEVERAGES = {2, 3, 5, 10, 20, 25, 50};
     private static final double[] LEVERAGE_WEIGHTS = {0.08, 0.12, 0.20, 0.25, 0.15, 0.10, 0.10};
     /** After the scripted shift traders use this much more leverage and books hold this fraction of their depth. */
-    private static final double SHIFT_LEVERAGE_FACTOR = 1.8;
+    private static final double SHIFT_LEVERAGE_FACTOR = 3.0;
     private static final double SHIFT_DEPTH_FACTOR = 0.6;
     private static final double MEDIAN_TRADE_USD = 2_000;
     private static final double HALF_SPREAD = 0.2e-4;
@@ -72,12 +72,12 @@ public final class InstrumentModel {
         // mixing the instrument id into the seed keeps one instrument's path independent of the others' order
         this.random = new SimRandom(config.seed() * 0x9E3779B97F4A7C15L + instrument.hashCode());
         double startPrice = startPrice(instrument);
-        int magnitude = (int) Math.floor(Math.log10(startPrice));
+        int magnitude = (int) Math.floor(StrictMath.log10(startPrice));
         this.priceDecimals = Math.max(0, 5 - magnitude);
-        this.priceScale = Math.pow(10, priceDecimals);
-        this.qtyScale = Math.pow(10, Math.max(0, magnitude + 1));
-        this.baseVolPerSecond = config.dailyVolatility() / Math.sqrt(SECONDS_PER_DAY);
-        this.logMid = Math.log(startPrice);
+        this.priceScale = StrictMath.pow(10, priceDecimals);
+        this.qtyScale = StrictMath.pow(10, Math.max(0, magnitude + 1));
+        this.baseVolPerSecond = config.dailyVolatility() / StrictMath.sqrt(SECONDS_PER_DAY);
+        this.logMid = StrictMath.log(startPrice);
         this.regime = Regime.values()[(int) (random.uniform() * Regime.values().length)];
         this.trendSign = random.uniform() < 0.5 ? -1 : 1;
         this.updateId = 1_000_000L + (long) (random.uniform() * 1_000_000);
@@ -92,10 +92,10 @@ public final class InstrumentModel {
      */
     private void seedOpenInterest() {
         int n = (int) Math.round(config.positionOpensPerMinute() * config.meanPositionLifetimeMinutes());
-        double hourVol = config.dailyVolatility() / Math.sqrt(24);
-        double start = Math.exp(logMid);
+        double hourVol = config.dailyVolatility() / StrictMath.sqrt(24);
+        double start = StrictMath.exp(logMid);
         for (int i = 0; i < n; i++) {
-            double entry = start * Math.exp(hourVol * random.gaussian());
+            double entry = start * StrictMath.exp(hourVol * random.gaussian());
             openPosition(entry, config.startTimeMs(), false);
         }
     }
@@ -109,7 +109,7 @@ public final class InstrumentModel {
     }
 
     public double mid() {
-        return Math.exp(logMid);
+        return StrictMath.exp(logMid);
     }
 
     /** Appends every event with event time in [stepStartMs, stepStartMs + stepMs) to {@code out}. */
@@ -119,7 +119,7 @@ public final class InstrumentModel {
         boolean shifted = stepStartMs >= config.regimeShiftAtMs();
 
         double meanDwellS = config.meanRegimeMinutes() * 60 * regime.durationFactor;
-        if (random.uniform() < 1 - Math.exp(-dt / meanDwellS)) {
+        if (random.uniform() < 1 - StrictMath.exp(-dt / meanDwellS)) {
             regime = regime.next(random.uniform());
             if (regime.trending) {
                 trendSign = random.uniform() < 0.5 ? -1 : 1;
@@ -131,13 +131,13 @@ public final class InstrumentModel {
             nextBookTimeMs += config.bookIntervalMs();
         }
 
-        logVol += -logVol * dt / VOL_REVERSION_S + VOL_OF_VOL * Math.sqrt(dt) * random.gaussian();
-        stress *= Math.exp(-dt / STRESS_DECAY_S);
+        logVol += -logVol * dt / VOL_REVERSION_S + VOL_OF_VOL * StrictMath.sqrt(dt) * random.gaussian();
+        stress *= StrictMath.exp(-dt / STRESS_DECAY_S);
         double sigma = volatilityPerSecond();
         double drift = regime.trending ? trendSign * TREND_DRIFT * baseVolPerSecond * regime.volMultiplier : 0;
         double startLog = logMid;
         double shock = random.gaussian();
-        logMid += drift * dt + sigma * Math.sqrt(dt) * shock;
+        logMid += drift * dt + sigma * StrictMath.sqrt(dt) * shock;
 
         int liquidations = liquidate(stepStartMs, stepMs, shifted, out);
         openPositions(stepStartMs, dt, shifted);
@@ -150,7 +150,7 @@ public final class InstrumentModel {
     }
 
     private double volatilityPerSecond() {
-        return baseVolPerSecond * regime.volMultiplier * Math.exp(logVol) * (1 + 1.5 * stressEffect());
+        return baseVolPerSecond * regime.volMultiplier * StrictMath.exp(logVol) * (1 + 1.5 * stressEffect());
     }
 
     /** Stress saturates, so a cascade cannot feed on itself without bound. */
@@ -160,7 +160,7 @@ public final class InstrumentModel {
 
     /** Notional on one side of the visible book: thinner in volatile regimes, with high volatility and stress. */
     private double sideDepthUsd(boolean shifted) {
-        return config.bookDepthUsd() * regime.depthMultiplier * Math.exp(-0.5 * logVol) / (1 + 2 * stressEffect())
+        return config.bookDepthUsd() * regime.depthMultiplier * StrictMath.exp(-0.5 * logVol) / (1 + 2 * stressEffect())
                 * (shifted ? SHIFT_DEPTH_FACTOR : 1);
     }
 
@@ -168,8 +168,8 @@ public final class InstrumentModel {
         int count = 0;
         long timeMs = stepStartMs + (long) (random.uniform() * stepMs * 0.5);
         LeveragedPositions.Position p;
-        while ((p = positions.nextLiquidated(Math.exp(logMid), stepStartMs)) != null) {
-            double price = roundPrice(Math.exp(logMid));
+        while ((p = positions.nextLiquidated(StrictMath.exp(logMid), stepStartMs)) != null) {
+            double price = roundPrice(StrictMath.exp(logMid));
             double qty = p.qty();
             double notional = price * qty;
             double depthShare = notional / sideDepthUsd(shifted);
@@ -188,7 +188,7 @@ public final class InstrumentModel {
 
     private void openPositions(long nowMs, double dt, boolean shifted) {
         int n = random.poisson(config.positionOpensPerMinute() / 60 * dt * regime.tradeRateMultiplier);
-        double mid = Math.exp(logMid);
+        double mid = StrictMath.exp(logMid);
         for (int i = 0; i < n; i++) {
             openPosition(mid, nowMs, shifted);
         }
@@ -205,9 +205,9 @@ public final class InstrumentModel {
         }
         double distance = 1 / leverage - MAINTENANCE_MARGIN;
         double liquidationPrice = entry * (isLong ? 1 - distance : 1 + distance);
-        double notional = config.medianPositionUsd() * Math.exp(random.gaussian());
+        double notional = config.medianPositionUsd() * StrictMath.exp(random.gaussian());
         long closeTimeMs = nowMs + 1 + (long) random.exponential(config.meanPositionLifetimeMinutes() * 60_000);
-        double mid = Math.exp(logMid);
+        double mid = StrictMath.exp(logMid);
         boolean alreadyUnderwater = isLong ? liquidationPrice >= mid : liquidationPrice <= mid;
         if (!alreadyUnderwater) {
             positions.open(isLong, liquidationPrice, roundQty(notional / entry), closeTimeMs);
@@ -220,7 +220,7 @@ public final class InstrumentModel {
         int n = random.poisson(intensity * dt);
         double decayMs = config.tradeExcitationDecayMs();
         double jump = config.tradeBranchingRatio() * 1000 / decayMs;
-        excitation = excitation * Math.exp(-stepMs / decayMs) + jump * (n + Math.min(liquidations, 10));
+        excitation = excitation * StrictMath.exp(-stepMs / decayMs) + jump * (n + Math.min(liquidations, 10));
         if (n == 0) {
             return;
         }
@@ -233,10 +233,10 @@ public final class InstrumentModel {
         double buyShare = 0.5 + Math.max(-0.3, Math.min(0.3, 0.2 * shock));
         double halfSpread = halfSpread(shifted);
         for (long offset : offsets) {
-            double mid = Math.exp(startLog + (endLog - startLog) * offset / stepMs);
+            double mid = StrictMath.exp(startLog + (endLog - startLog) * offset / stepMs);
             boolean buy = random.uniform() < buyShare;
             double price = buy ? ceilPrice(mid * (1 + halfSpread)) : floorPrice(mid * (1 - halfSpread));
-            double qty = roundQty(MEDIAN_TRADE_USD * Math.exp(1.2 * random.gaussian()) / mid);
+            double qty = roundQty(MEDIAN_TRADE_USD * StrictMath.exp(1.2 * random.gaussian()) / mid);
             long timeMs = stepStartMs + offset;
             add(out, timeMs, new Trade(instrument, timeMs, price, qty, buy ? Side.BUY : Side.SELL,
                     Long.toString(++tradeId)));
@@ -248,7 +248,7 @@ public final class InstrumentModel {
     }
 
     private BookSnapshot book(long timeMs, boolean shifted) {
-        double mid = Math.exp(logMid);
+        double mid = StrictMath.exp(logMid);
         double halfSpread = halfSpread(shifted);
         long bestBidTicks = (long) Math.floor(mid * (1 - halfSpread) * priceScale);
         long bestAskTicks = Math.max(bestBidTicks + 1, (long) Math.ceil(mid * (1 + halfSpread) * priceScale));
@@ -266,7 +266,7 @@ public final class InstrumentModel {
         double total = 0;
         for (int i = 0; i < levels; i++) {
             // resting size grows away from the touch, with noise
-            weights[i] = (0.6 + 0.08 * i) * Math.exp(0.35 * random.gaussian());
+            weights[i] = (0.6 + 0.08 * i) * StrictMath.exp(0.35 * random.gaussian());
             total += weights[i];
         }
         List<PriceLevel> out = new ArrayList<>(levels);

@@ -7,10 +7,10 @@ package io.riptide.feed.sim.internal;
  */
 public enum Regime {
     //            vol   depth  trades  spread  trend  mean duration (x mean regime minutes)
-    TRENDING(     1.10, 1.00,  1.25,   1.0,    true,  1.0),
-    SIDEWAYS(     0.80, 1.15,  0.90,   0.9,    false, 1.3),
-    VOLATILE(     2.40, 0.50,  1.50,   2.0,    false, 1.0),
-    CONSOLIDATION(0.50, 1.40,  0.60,   0.8,    false, 1.0);
+    TRENDING(     1.00, 1.00,  1.25,   1.0,    true,  1.0),
+    SIDEWAYS(     0.60, 1.15,  0.90,   0.9,    false, 1.3),
+    VOLATILE(     3.00, 0.50,  1.50,   2.0,    false, 1.0),
+    CONSOLIDATION(0.40, 1.40,  0.60,   0.8,    false, 1.0);
 
     /** Row = from, column = to, in declaration order. Diagonal is zero: the dwell time is modelled separately. */
     private static final double[][] TRANSITIONS = {

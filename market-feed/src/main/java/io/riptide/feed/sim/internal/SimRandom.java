@@ -4,7 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded randomness with our own Gaussian and Poisson draws, so the event sequence depends on the seed alone and
- * not on how a JDK version implements {@code nextGaussian}.
+ * not on how a JDK version implements {@code nextGaussian}. The simulator uses {@link StrictMath} throughout:
+ * {@code Math}'s intrinsics may differ in the last bit between CPUs, which would change the event sequence.
  */
 final class SimRandom {
     private final SplittableRandom random;
@@ -29,13 +30,13 @@ final class SimRandom {
             u1 = random.nextDouble();
         } while (u1 <= 0);
         double u2 = random.nextDouble();
-        double r = Math.sqrt(-2 * Math.log(u1));
-        spareGaussian = r * Math.sin(2 * Math.PI * u2);
-        return r * Math.cos(2 * Math.PI * u2);
+        double r = StrictMath.sqrt(-2 * StrictMath.log(u1));
+        spareGaussian = r * StrictMath.sin(2 * Math.PI * u2);
+        return r * StrictMath.cos(2 * Math.PI * u2);
     }
 
     double exponential(double mean) {
-        return -mean * Math.log(1 - random.nextDouble());
+        return -mean * StrictMath.log(1 - random.nextDouble());
     }
 
     int poisson(double mean) {
@@ -43,9 +44,9 @@ final class SimRandom {
             return 0;
         }
         if (mean > 30) {
-            return Math.max(0, (int) Math.round(mean + Math.sqrt(mean) * gaussian()));
+            return Math.max(0, (int) Math.round(mean + StrictMath.sqrt(mean) * gaussian()));
         }
-        double limit = Math.exp(-mean);
+        double limit = StrictMath.exp(-mean);
         double product = random.nextDouble();
         int n = 0;
         while (product > limit) {

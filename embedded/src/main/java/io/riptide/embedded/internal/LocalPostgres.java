@@ -19,24 +19,29 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PostgreSQL for a JVM running as root, which PostgreSQL refuses: the zonky binaries are extracted to a
- * world-readable cache and {@code initdb}/{@code postgres} run as an unprivileged OS user through {@code setpriv}
- * (or {@code runuser}). The user is {@code nobody}; if that does not exist, a system user {@code riptide-pg} is
- * created (logged). The data directory is a fresh temporary directory owned by that user.
+ * PostgreSQL started by us from a binaries directory ({@code initdb} into a fresh temporary data directory, then
+ * {@code postgres} as a child process). Used where zonky cannot do it:
+ * <ul>
+ *   <li>the JVM runs as root, which PostgreSQL refuses: the processes run as an unprivileged OS user through
+ *       {@code setpriv} (or {@code runuser}); the user is {@code nobody}, or a system user {@code riptide-pg}
+ *       created on the spot (logged) if there is no {@code nobody}; the data directory is owned by that user;</li>
+ *   <li>the binaries come from elsewhere than zonky's jar (an explicit directory, or the machine's installation on a
+ *       platform zonky ships no binaries for).</li>
+ * </ul>
  */
-public final class UnprivilegedPostgres implements PostgresServer {
-    private static final Logger LOG = LoggerFactory.getLogger(UnprivilegedPostgres.class);
+public final class LocalPostgres implements PostgresServer {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
     private static final int START_ATTEMPTS = 3;
     private static final long READY_TIMEOUT_MS = 60_000;
 
-    private final Path installation;
+    private final Path bin;
     private final Path home;
     private final OsUser user;
     private final Process process;
     private final int port;
 
-    private UnprivilegedPostgres(Path installation, Path home, OsUser user, Process process, int port) {
-        this.installation = installation;
+    private LocalPostgres(Path bin, Path home, OsUser user, Process process, int port) {
+        this.bin = bin;
         this.home = home;
         this.user = user;
         this.process = process;
@@ -45,37 +50,33 @@ public final class UnprivilegedPostgres implements PostgresServer {
 
     /** True when this JVM runs as root (uid 0), where PostgreSQL must be started as another user. */
     public static boolean runningAsRoot() {
-        try {
-            Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-            String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return id.waitFor() == 0 && out.equals("0");
-        } catch (IOException e) {
-            return "root".equals(System.getProperty("user.name"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "root".equals(System.getProperty("user.name"));
-        }
+        return OsUser.runningAsRoot();
     }
 
-    public static UnprivilegedPostgres start() {
-        Path installation = PostgresBinaries.install();
-        OsUser user = OsUser.unprivileged();
+    /**
+     * Starts PostgreSQL from {@code bin} (the directory holding {@code initdb} and {@code postgres}), as an
+     * unprivileged OS user when this JVM is root, else as ourselves.
+     */
+    public static LocalPostgres start(Path bin) {
+        OsUser user = OsUser.runningAsRoot() ? OsUser.unprivileged() : OsUser.current();
         Path home = null;
         try {
             home = Files.createTempDirectory("riptide-pg-");
-            UserPrincipalLookupService lookup = home.getFileSystem().getUserPrincipalLookupService();
-            Files.setOwner(home, lookup.lookupPrincipalByName(user.name()));
+            if (!user.isCurrent()) {
+                UserPrincipalLookupService lookup = home.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(home, lookup.lookupPrincipalByName(user.name()));
+            }
             PostgresBinaries.setMode(home, "rwx------");
             Path data = home.resolve("data");
-            user.run(List.of(installation.resolve("bin/initdb").toString(), "-D", data.toString(), "-U", "postgres",
+            user.run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
                     "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"), home.resolve("initdb.log"), 120);
             IOException lastFailure = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int port = freePort();
-                Process process = user.start(serverCommand(installation, home, data, port), home.resolve("postgres.log"));
+                Process process = user.start(serverCommand(bin, home, data, port), home.resolve("postgres.log"));
                 try {
                     awaitReady(process, port, home.resolve("postgres.log"));
-                    return new UnprivilegedPostgres(installation, home, user, process, port);
+                    return new LocalPostgres(bin, home, user, process, port);
                 } catch (IOException e) {
                     // most likely the port was taken between choosing and binding it: try another
                     process.destroyForcibly();
@@ -96,8 +97,8 @@ public final class UnprivilegedPostgres implements PostgresServer {
         }
     }
 
-    private static List<String> serverCommand(Path installation, Path home, Path data, int port) {
-        List<String> command = new ArrayList<>(List.of(installation.resolve("bin/postgres").toString(),
+    private static List<String> serverCommand(Path bin, Path home, Path data, int port) {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("postgres").toString(),
                 "-D", data.toString(), "-p", Integer.toString(port), "-k", home.toString()));
         PostgresTuning.SERVER_CONFIG.forEach((key, value) -> {
             command.add("-c");
@@ -151,7 +152,7 @@ public final class UnprivilegedPostgres implements PostgresServer {
 
     @Override
     public String description() {
-        return "PostgreSQL 14 as OS user " + user.name() + " (JVM runs as root)";
+        return "PostgreSQL from " + bin + (user.isCurrent() ? "" : " as OS user " + user.name() + " (JVM runs as root)");
     }
 
     @Override
@@ -159,7 +160,7 @@ public final class UnprivilegedPostgres implements PostgresServer {
         try {
             if (process.isAlive()) {
                 // fast shutdown: roll back open transactions and disconnect clients instead of waiting for them
-                user.run(List.of(installation.resolve("bin/pg_ctl").toString(), "-D", home.resolve("data").toString(),
+                user.run(List.of(bin.resolve("pg_ctl").toString(), "-D", home.resolve("data").toString(),
                         "-m", "fast", "-w", "-t", "30", "stop"), home.resolve("pg_ctl.log"), 60);
             }
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
