@@ -2,13 +2,13 @@ package io.riptide.embedded;
 
 import io.riptide.embedded.internal.EmbeddedKafka;
 import io.riptide.embedded.internal.FileTrees;
-import io.riptide.embedded.internal.PostgresServer;
 import io.riptide.embedded.internal.LocalPostgres;
 import io.riptide.embedded.internal.PostgresBinaries;
+import io.riptide.embedded.internal.PostgresServer;
 import io.riptide.embedded.internal.ZonkyPostgres;
 import io.riptide.schemas.registry.InProcessSchemaRegistry;
-import io.riptide.schemas.topics.TopicBootstrap;
 import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.TopicBootstrap;
 import io.riptide.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
