@@ -117,6 +117,12 @@ public final class InferenceBenchCommand implements Callable<Integer> {
                 javaLgbm.numTrees(), javaLgbm.numNodes(), javaLgbm.memoryBytes() / 1024.0, javaXgb.numTrees(),
                 javaXgb.memoryBytes() / 1024.0);
 
+        String lgbmText = new String(lgbm.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+        long heapLgbm = heapPerModel(() -> LightGbmJavaModel.parse(lgbmText));
+        long heapXgb = heapPerModel(() -> XgBoostJavaModel.parse(xgb.bytes()));
+        out.printf(Locale.ROOT, "pure-Java heap measured (GC'd used heap over %d copies): LightGBM %.1f KiB, "
+                + "XGBoost %.1f KiB per model%n", HEAP_COPIES, heapLgbm / 1024.0, heapXgb / 1024.0);
+
         try (NativeLightGbmModel nativeLgbm = NativeLightGbmModel.fromString(
                 new String(lgbm.bytes(), java.nio.charset.StandardCharsets.UTF_8));
              NativeXgBoostModel nativeXgb = NativeXgBoostModel.fromBytes(xgb.bytes())) {
@@ -217,6 +223,28 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             }
         }
         return max;
+    }
+
+    private static final int HEAP_COPIES = 20;
+
+    /** Used heap after a full GC, per model, over {@link #HEAP_COPIES} live copies. */
+    private static long heapPerModel(java.util.function.Supplier<Object> parse) {
+        Object[] keep = new Object[HEAP_COPIES];
+        long before = usedAfterGc();
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = parse.get();
+        }
+        long after = usedAfterGc();
+        java.lang.ref.Reference.reachabilityFence(keep);  // the copies stay live until measured
+        return (after - before) / keep.length;
+    }
+
+    private static long usedAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     static volatile double sink;
