@@ -34,6 +34,14 @@ public final class LightGbmJavaModel implements Model {
     private static final int MISSING_ZERO = 1;
     private static final int MISSING_NAN = 2;
 
+    /**
+     * Branch-free evaluation reads each feature through one of five variants of the row, chosen per node so
+     * that a plain {@code x <= threshold} gives LightGBM's answer: 0 NaN as 0 (missing type None),
+     * 1 NaN as -inf and 2 NaN as +inf (missing type NaN, default left / right), 3 NaN and zero as -inf and
+     * 4 NaN and zero as +inf (missing type Zero, default left / right).
+     */
+    static final int VARIANTS = 5;
+
     private final int numFeatures;
     private final int numTrees;
     private final int[] roots;
@@ -51,6 +59,11 @@ public final class LightGbmJavaModel implements Model {
     private final double sigmoid;
     private final boolean averageOutput;
     private final int iterations;
+    /** Branch-free layout, or null when the model has categorical splits or non-finite thresholds. */
+    private final ForestLayout layout;
+    private final boolean[] variantUsed;
+    private final ThreadLocal<double[]> scratch;
+    private final ThreadLocal<int[]> leafScratch;
 
     private LightGbmJavaModel(Builder b) {
         this.numFeatures = b.numFeatures;
@@ -76,6 +89,12 @@ public final class LightGbmJavaModel implements Model {
         this.sigmoid = b.sigmoid;
         this.averageOutput = b.averageOutput;
         this.iterations = b.roots.size();
+        this.layout = b.branchFree ? b.layout.build() : null;
+        this.variantUsed = b.variantUsed;
+        int scratchLength = VARIANTS * numFeatures;
+        int trees = layout == null ? 0 : layout.roots.length;
+        this.leafScratch = ThreadLocal.withInitial(() -> new int[trees]);
+        this.scratch = ThreadLocal.withInitial(() -> new double[scratchLength]);
     }
 
     /** Parses and compiles a LightGBM text model; throws IllegalArgumentException naming what is wrong. */
@@ -93,6 +112,100 @@ public final class LightGbmJavaModel implements Model {
 
     /** The raw score (log-odds) of the row starting at {@code offset} of {@code x}. */
     public double rawScore(double[] x, int offset) {
+        return layout != null ? rawScoreBranchFree(x, offset) : rawScoreByBranches(x, offset);
+    }
+
+    /** Whether this model runs on the branch-free lockstep layout. */
+    public boolean branchFree() {
+        return layout != null;
+    }
+
+    private double rawScoreBranchFree(double[] x, int offset) {
+        final int nf = numFeatures;
+        final double[] s = scratch.get();
+        final boolean v1 = variantUsed[1];
+        final boolean v2 = variantUsed[2];
+        final boolean v3 = variantUsed[3];
+        final boolean v4 = variantUsed[4];
+        for (int f = 0; f < nf; f++) {
+            double v = x[offset + f];
+            if (Math.abs(v) <= K_ZERO_THRESHOLD) {
+                v = 0.0;
+            }
+            // real infinities become +/-MAX_VALUE so that only substituted NaN/zero values are infinite;
+            // no threshold is +/-MAX_VALUE, so no comparison changes (see the builder)
+            v = Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, v));
+            boolean nan = v != v;
+            s[f] = nan ? 0.0 : v;
+            if (v1) {
+                s[nf + f] = nan ? Double.NEGATIVE_INFINITY : v;
+            }
+            if (v2) {
+                s[2 * nf + f] = nan ? Double.POSITIVE_INFINITY : v;
+            }
+            if (v3) {
+                s[3 * nf + f] = nan || v == 0.0 ? Double.NEGATIVE_INFINITY : v;
+            }
+            if (v4) {
+                s[4 * nf + f] = nan || v == 0.0 ? Double.POSITIVE_INFINITY : v;
+            }
+        }
+        final ForestLayout l = layout;
+        final int[] roots = l.orderedRoots;
+        final int[] order = l.order;
+        final int[] leafOf = leafScratch.get();
+        final int[] ft = l.feature;
+        final int[] ch = l.children;
+        final double[] th = l.threshold;
+        final double[] lf = l.leaf;
+        final int[] blockDepth = l.blockDepth;
+        double sum = 0.0;
+        int t = 0;
+        // the sign bit of (threshold - x) is 1 exactly when x > threshold: the right child
+        for (int b = 0; b < blockDepth.length; b++, t += ForestLayout.BLOCK) {
+            int n0 = roots[t];
+            int n1 = roots[t + 1];
+            int n2 = roots[t + 2];
+            int n3 = roots[t + 3];
+            int n4 = roots[t + 4];
+            int n5 = roots[t + 5];
+            int n6 = roots[t + 6];
+            int n7 = roots[t + 7];
+            for (int d = blockDepth[b]; d > 0; d--) {
+                n0 = ch[(n0 << 1) | (int) (Double.doubleToRawLongBits(th[n0] - s[ft[n0]]) >>> 63)];
+                n1 = ch[(n1 << 1) | (int) (Double.doubleToRawLongBits(th[n1] - s[ft[n1]]) >>> 63)];
+                n2 = ch[(n2 << 1) | (int) (Double.doubleToRawLongBits(th[n2] - s[ft[n2]]) >>> 63)];
+                n3 = ch[(n3 << 1) | (int) (Double.doubleToRawLongBits(th[n3] - s[ft[n3]]) >>> 63)];
+                n4 = ch[(n4 << 1) | (int) (Double.doubleToRawLongBits(th[n4] - s[ft[n4]]) >>> 63)];
+                n5 = ch[(n5 << 1) | (int) (Double.doubleToRawLongBits(th[n5] - s[ft[n5]]) >>> 63)];
+                n6 = ch[(n6 << 1) | (int) (Double.doubleToRawLongBits(th[n6] - s[ft[n6]]) >>> 63)];
+                n7 = ch[(n7 << 1) | (int) (Double.doubleToRawLongBits(th[n7] - s[ft[n7]]) >>> 63)];
+            }
+            leafOf[order[t]] = n0;
+            leafOf[order[t + 1]] = n1;
+            leafOf[order[t + 2]] = n2;
+            leafOf[order[t + 3]] = n3;
+            leafOf[order[t + 4]] = n4;
+            leafOf[order[t + 5]] = n5;
+            leafOf[order[t + 6]] = n6;
+            leafOf[order[t + 7]] = n7;
+        }
+        final int[] depth = l.depth;
+        for (; t < roots.length; t++) {
+            int n = roots[t];
+            for (int d = depth[order[t]]; d > 0; d--) {
+                n = ch[(n << 1) | (int) (Double.doubleToRawLongBits(th[n] - s[ft[n]]) >>> 63)];
+            }
+            leafOf[order[t]] = n;
+        }
+        for (int tree = 0; tree < roots.length; tree++) {
+            sum += lf[leafOf[tree]];
+        }
+        return averageOutput ? sum / iterations : sum;
+    }
+
+    /** The general walk: every LightGBM rule, one branch per node. Used for categorical models. */
+    double rawScoreByBranches(double[] x, int offset) {
         final int[] roots = this.roots;
         final int[] feature = this.feature;
         final double[] threshold = this.threshold;
@@ -189,7 +302,8 @@ public final class LightGbmJavaModel implements Model {
     public long memoryBytes() {
         return ArraySizes.of(roots) + ArraySizes.of(feature) + ArraySizes.of(threshold) + ArraySizes.of(left)
                 + ArraySizes.of(right) + ArraySizes.of(nanChild) + ArraySizes.of(slow) + ArraySizes.of(decisionType)
-                + ArraySizes.of(catStart) + ArraySizes.of(catWords) + ArraySizes.of(catBits) + ArraySizes.of(leafValue);
+                + ArraySizes.of(catStart) + ArraySizes.of(catWords) + ArraySizes.of(catBits) + ArraySizes.of(leafValue)
+                + (layout == null ? 0 : layout.memoryBytes());
     }
 
     @Override
@@ -267,6 +381,9 @@ public final class LightGbmJavaModel implements Model {
         final IntList catWords = new IntList();
         final IntList catBits = new IntList();
         final DoubleList leafValue = new DoubleList();
+        final ForestLayout.Builder layout = new ForestLayout.Builder();
+        final boolean[] variantUsed = new boolean[VARIANTS];
+        boolean branchFree = true;
 
         LightGbmJavaModel parse(String text) {
             String[] lines = text.split("\n");
@@ -353,6 +470,7 @@ public final class LightGbmJavaModel implements Model {
             }
             if (numLeaves == 1) {
                 roots.add(~leafOffset);
+                layout.addTree(new int[0], new double[0], new int[0], new int[0], leaves);
                 return;
             }
             int inner = numLeaves - 1;
@@ -373,6 +491,25 @@ public final class LightGbmJavaModel implements Model {
             }
             int nodeOffset = feature.size();
             roots.add(nodeOffset);
+            int[] expandedFeature = new int[inner];
+            double[] cleanThreshold = new double[inner];
+            for (int k = 0; k < inner; k++) {
+                int dtk = decision[k];
+                int mt = (dtk >> 2) & 3;
+                boolean defaultLeft = (dtk & DEFAULT_LEFT_MASK) != 0;
+                int variant = mt == MISSING_NAN ? (defaultLeft ? 1 : 2) : mt == MISSING_ZERO ? (defaultLeft ? 3 : 4) : 0;
+                variantUsed[variant] = true;
+                expandedFeature[k] = variant * numFeatures + splitFeature[k];
+                double th = thresholds[k];
+                // -0.0 -> +0.0 keeps the sign-bit comparison exact; a +inf threshold (LightGBM writes them)
+                // sends every real value left, as MAX_VALUE does once real infinities are clamped to it
+                cleanThreshold[k] = th == Double.POSITIVE_INFINITY ? Double.MAX_VALUE : th + 0.0;
+                if ((dtk & CATEGORICAL_MASK) != 0 || Double.isNaN(th) || th == Double.NEGATIVE_INFINITY
+                        || Math.abs(th) == Double.MAX_VALUE) {
+                    branchFree = false;
+                }
+            }
+            layout.addTree(expandedFeature, cleanThreshold, leftChild, rightChild, leaves);
             for (int k = 0; k < inner; k++) {
                 int f = splitFeature[k];
                 if (f < 0 || f >= numFeatures) {

@@ -68,7 +68,7 @@ public final class LightGbmTrainer implements Trainer {
             String text = saveToString(booster, previousIterations + bestIteration);
             ModelArtifact artifact = new ModelArtifact(ModelFormats.LIGHTGBM_TEXT, text.getBytes(StandardCharsets.UTF_8));
             try (NativeLightGbmModel model = NativeLightGbmModel.fromString(text)) {
-                return TrainingOutcome.of(artifact, model, train, validation, bestIteration);
+                return TrainingOutcome.of(artifact, model, train, validation, bestIteration, params.calibration());
             }
         } finally {
             if (booster != null) {

@@ -1,5 +1,6 @@
 package io.riptide.serving.training;
 
+import io.riptide.serving.Calibrator;
 import io.riptide.serving.Model;
 import io.riptide.serving.ModelArtifact;
 import io.riptide.serving.metrics.BinaryMetrics;
@@ -17,11 +18,18 @@ final class TrainingOutcome {
     private TrainingOutcome() {
     }
 
-    static TrainingResult of(ModelArtifact artifact, Model model, Dataset train, Dataset validation, int bestIteration) {
+    static TrainingResult of(ModelArtifact artifact, Model model, Dataset train, Dataset validation, int bestIteration,
+                             String calibration) {
         Dataset eval = validation != null && validation.rows() > 0 ? validation : train;
         double[] evalScores = new double[eval.rows()];
         model.predictBatch(eval.matrix(), eval.rows(), evalScores);
+        double eceRaw = BinaryMetrics.ece(evalScores, eval.labels(), 10);
+        Calibrator calibrator = Calibrator.fit(calibration, evalScores, eval.labels());
+        for (int i = 0; i < evalScores.length; i++) {
+            evalScores[i] = calibrator.apply(evalScores[i]);
+        }
         Map<String, Double> metrics = new LinkedHashMap<>(BinaryMetrics.all(evalScores, eval.labels(), 0.5));
+        metrics.put("ece_uncalibrated", eceRaw);
         metrics.put("rows_train", (double) train.rows());
         metrics.put("rows_eval", (double) eval.rows());
         metrics.put("positives_train", (double) train.positives());
@@ -30,6 +38,9 @@ final class TrainingOutcome {
 
         double[] trainScores = new double[train.rows()];
         model.predictBatch(train.matrix(), train.rows(), trainScores);
+        for (int i = 0; i < trainScores.length; i++) {
+            trainScores[i] = calibrator.apply(trainScores[i]);
+        }
         List<FeatureDistribution> distributions = new ArrayList<>();
         int cols = train.cols();
         double[] column = new double[train.rows()];
@@ -40,7 +51,7 @@ final class TrainingOutcome {
             distributions.add(FeatureDistribution.of(train.featureNames().get(c), column, REFERENCE_BINS));
         }
         distributions.add(FeatureDistribution.of("score", trainScores, REFERENCE_BINS));
-        return new TrainingResult(artifact, withoutNaN(metrics), distributions, bestIteration);
+        return new TrainingResult(artifact, withoutNaN(metrics), distributions, bestIteration, calibrator);
     }
 
     /** Map.copyOf accepts NaN values, but JSON consumers do not; an undefined metric (one class) is left out. */

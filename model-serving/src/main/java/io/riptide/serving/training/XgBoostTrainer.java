@@ -57,7 +57,7 @@ public final class XgBoostTrainer implements Trainer {
                 byte[] json = booster.toByteArray("json");
                 ModelArtifact artifact = new ModelArtifact(ModelFormats.XGBOOST_JSON, json);
                 try (NativeXgBoostModel model = NativeXgBoostModel.fromBytes(json)) {
-                    return TrainingOutcome.of(artifact, model, train, validation, best);
+                    return TrainingOutcome.of(artifact, model, train, validation, best, params.calibration());
                 }
             } finally {
                 booster.dispose();

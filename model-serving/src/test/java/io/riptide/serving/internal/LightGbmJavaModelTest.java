@@ -46,6 +46,9 @@ class LightGbmJavaModelTest {
             if (m[i * COLS + 3] % 3 == 0 && d.labels()[i] == 0 && r.nextDouble() < 0.5) {
                 d.labels()[i] = 1.0;
             }
+            if (!withoutNaN && d.labels()[i] == 1.0 && r.nextDouble() < 0.4) {
+                m[i * COLS + 6] = Double.NaN;  // informative missingness: LightGBM isolates NaN with threshold inf
+            }
             if (withoutNaN && Double.isNaN(m[i * COLS + 1])) {
                 m[i * COLS + 1] = r.nextGaussian();
             }
@@ -80,6 +83,13 @@ class LightGbmJavaModelTest {
                 }
             }
             assertTrue(maxDiff <= 1e-12, name + ": max |java - native| raw = " + maxDiff + " at row " + worst);
+            assertEquals(!extra.contains("categorical"), java.branchFree(), "branch-free layout unless categorical");
+            if (name.startsWith("shallow") || name.startsWith("deep")) {
+                assertTrue(text.contains(" inf") || text.contains("=inf"), "model has an infinite threshold");
+            }
+            for (int i = 0; i < ROWS; i++) {
+                assertEquals(expected[i], java.rawScoreByBranches(rows, i * COLS), 1e-12, "branchy walk, row " + i);
+            }
             double[] row = new double[COLS];
             for (int i = 0; i < 500; i++) {
                 System.arraycopy(rows, i * COLS, row, 0, COLS);

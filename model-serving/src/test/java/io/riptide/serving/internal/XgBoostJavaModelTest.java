@@ -64,6 +64,10 @@ class XgBoostJavaModelTest {
                 maxMarginDiff = Math.max(maxMarginDiff, Math.abs(expectedMargin[i] - java.margin(rows, i * COLS)));
             }
             assertTrue(maxDiff <= 1e-6, name + ": max |java - native| probability = " + maxDiff);
+            assertTrue(java.branchFree());
+            for (int i = 0; i < ROWS; i++) {
+                assertEquals(java.margin(rows, i * COLS), java.marginByBranches(rows, i * COLS), 0.0, "row " + i);
+            }
             assertTrue(maxMarginDiff <= 1e-5, name + ": max |java - native| margin = " + maxMarginDiff);
             double[] row = new double[COLS];
             for (int i = 0; i < 300; i++) {
