@@ -44,7 +44,7 @@ public final class BarFeatures implements Serializable {
             20, 20, 20, 20, 20,
             15, 28, 15, 15,
             14, 16, 14, 20, 1, 20, 15, 11, 2,
-            9, 26, 52, 78,
+            9, 26, 51, 77,
             20, 20, 20,
             20, 20, 20,
             2, 31, 30, 30,
@@ -84,8 +84,8 @@ public final class BarFeatures implements Serializable {
     private final RollingExtreme ll26 = RollingExtreme.min(26);
     private final RollingExtreme hh52 = RollingExtreme.max(52);
     private final RollingExtreme ll52 = RollingExtreme.min(52);
-    private final Ring senkouA = new Ring(27);
-    private final Ring senkouB = new Ring(27);
+    private final Ring senkouA = new Ring(26);
+    private final Ring senkouB = new Ring(26);
     private final Ema keltnerEma = new Ema(20);
     private final Atr keltnerAtr = new Atr(10);
     private final RollingExtreme hh20 = RollingExtreme.max(20);
@@ -168,11 +168,11 @@ public final class BarFeatures implements Serializable {
         v[27] = kijun;
         senkouA.push((tenkan + kijun) / 2);
         senkouB.push(hh52.isWarm() ? (bHi + bLo) / 2 : Double.NaN);
-        // the cloud shown on this bar was projected 26 bars ago
+        // the cloud shown on this bar was projected 26 periods ahead counting the projecting bar (25 bars ago), as ta4j and most charts do
         v[28] = senkouA.isFull() ? senkouA.oldest() : Double.NaN;
         v[29] = senkouB.isFull() ? senkouB.oldest() : Double.NaN;
 
-        double kMid = keltnerEma.update(close);
+        double kMid = keltnerEma.update((high + low + close) / 3.0);
         double kAtr = keltnerAtr.update(high, low, close);
         if (bars >= 20) {
             v[30] = kMid;

@@ -52,6 +52,6 @@ public final class Bollinger implements Serializable {
         return width == 0.0 ? 0.5 : (close - lower) / width;
     }
 
-    /** (upper - lower) / middle. */
-    public double bandwidth() { return (upper - lower) / middle; }
+    /** (upper - lower) / middle x 100, in percent of the middle band (ta4j's convention). */
+    public double bandwidth() { return (upper - lower) / middle * 100.0; }
 }
