@@ -101,6 +101,12 @@ class TaLibEquivalenceTest {
         check(core.ema(0, end, typical, 20, beg, nb, out), "ema");
         compare(failures, set, f, "keltner_middle_20", out, beg, nb);
 
+        int[] pattern = new int[n];
+        check(core.cdlEngulfing(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlEngulfing");
+        comparePattern(failures, set, f, "pattern_engulfing", pattern, beg, nb);
+        check(core.cdlDoji(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlDoji");
+        comparePattern(failures, set, f, "pattern_doji", pattern, beg, nb);
+
         // OBV's level depends on where it starts; compare bar-to-bar increments
         check(core.obv(0, end, k.close, k.volume, beg, nb, out), "obv");
         assertEquals(0, beg.value);
@@ -113,6 +119,19 @@ class TaLibEquivalenceTest {
         }
 
         if (!failures.isEmpty()) fail(failures.size() + " mismatch(es) against TA-Lib, first: " + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+    }
+
+    /** TA-Lib's candle functions answer +-100; the features answer +-1. */
+    private static void comparePattern(List<String> failures, FeatureSet set, double[][] f, String name, int[] talib,
+                                       MInteger beg, MInteger nb) {
+        double[] asDouble = new double[nb.value];
+        for (int j = 0; j < nb.value; j++) asDouble[j] = talib[j] / 100.0;
+        int col = set.indexOf(name);
+        int hits = 0;
+        for (int j = 0; j < nb.value; j++) if (asDouble[j] != 0) hits++;
+        assertTrue(hits > 0, "TA-Lib found some " + name + " in the data");
+        compare(failures, set, f, name, asDouble, beg, nb);
+        assertTrue(col >= 0);
     }
 
     private static void check(RetCode rc, String fn) {

@@ -49,7 +49,7 @@ public final class BarFeatures implements Serializable {
             20, 20, 20,
             2, 31, 30, 30,
             61, 60, 1,
-            2, 1, 1, 1,
+            3, 1, 1, 11,
             3, 3, 21,
             31 + RegimeRules.WINDOW - 1};
 
@@ -211,7 +211,7 @@ public final class BarFeatures implements Serializable {
         v[42] = Double.isNaN(takerBuyVolume) || volume <= 0 ? Double.NaN : takerBuyVolume / volume;
 
         candles.update(open, high, low, close);
-        v[43] = bars >= 2 ? candles.engulfing : Double.NaN;
+        v[43] = bars >= 3 ? candles.engulfing : Double.NaN; // TA-Lib's CDLENGULFING lookback is 2
         v[44] = candles.hammer;
         v[45] = candles.shootingStar;
         v[46] = candles.doji;

@@ -2,7 +2,11 @@ package io.riptide.features.internal;
 
 import java.io.Serializable;
 
-/** Candlestick patterns over the last three bars, rules as documented in docs/FEATURES.md. */
+/**
+ * Candlestick patterns over the last three bars, rules as documented in docs/FEATURES.md. Engulfing and doji are
+ * TA-Lib's CDLENGULFING and CDLDOJI (doji compares the body with 10% of the mean high-low range of the 10 previous
+ * bars, summed in TA-Lib's order); the others are this module's own geometric rules.
+ */
 public final class CandlePatterns implements Serializable {
     private static final long serialVersionUID = 1L;
     private final double[] open = new double[3];
@@ -10,6 +14,11 @@ public final class CandlePatterns implements Serializable {
     private final double[] low = new double[3];
     private final double[] close = new double[3];
     private int bars;
+    private final Ring dojiRanges = new Ring(DOJI_PERIOD);
+    private double dojiRangeTotal;
+
+    private static final int DOJI_PERIOD = 10;
+    private static final double DOJI_FACTOR = 0.1;
 
     public double engulfing;
     public double hammer;
@@ -36,16 +45,23 @@ public final class CandlePatterns implements Serializable {
         double body = Math.abs(c - o);
         double upperShadow = h - Math.max(o, c);
         double lowerShadow = Math.min(o, c) - l;
-        doji = range > 0 && body <= 0.1 * range ? 1 : 0;
+        doji = Double.NaN;
+        if (dojiRanges.isFull()) {
+            doji = body <= DOJI_FACTOR * (dojiRangeTotal / DOJI_PERIOD) ? 1 : 0;
+            dojiRangeTotal += range - dojiRanges.oldest();
+        } else {
+            dojiRangeTotal += range;
+        }
+        dojiRanges.push(range);
         hammer = range > 0 && body > 0 && lowerShadow >= 2 * body && upperShadow <= 0.25 * range ? 1 : 0;
         shootingStar = range > 0 && body > 0 && upperShadow >= 2 * body && lowerShadow <= 0.25 * range ? -1 : 0;
 
         engulfing = 0;
         if (bars >= 2) {
-            boolean prevBear = close[1] < open[1];
-            boolean prevBull = close[1] > open[1];
-            if (prevBear && c > o && o <= close[1] && c >= open[1] && body > Math.abs(close[1] - open[1])) engulfing = 1;
-            else if (prevBull && c < o && o >= close[1] && c <= open[1] && body > Math.abs(close[1] - open[1])) engulfing = -1;
+            int color = c >= o ? 1 : -1;
+            int prevColor = close[1] >= open[1] ? 1 : -1;
+            if (color == 1 && prevColor == -1 && c > open[1] && o < close[1]) engulfing = 1;
+            else if (color == -1 && prevColor == 1 && o > close[1] && c < open[1]) engulfing = -1;
         }
 
         star = 0;
