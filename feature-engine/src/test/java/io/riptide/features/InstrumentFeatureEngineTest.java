@@ -42,6 +42,8 @@ class InstrumentFeatureEngineTest {
         InstrumentFeatureEngine original = new InstrumentFeatureEngine(SET);
         feed(original, k, 0, 500);
         byte[] snapshot = original.snapshot();
+        // a state store changelogs this per instrument: it must stay small (warm rings, 72 liquidations here)
+        assertTrue(snapshot.length < 32 * 1024, "snapshot of a warm engine is " + snapshot.length + " bytes");
         InstrumentFeatureEngine restored = InstrumentFeatureEngine.restore(SET, snapshot);
 
         double[] a = new double[SET.size()];

@@ -25,9 +25,10 @@ public final class LiquidationFeatures implements Serializable {
     private static final long[] WINDOWS_MS = {60_000L, 300_000L, 900_000L, 3_600_000L};
     private static final long MAX_WINDOW_MS = 3_600_000L;
 
-    private final long[] times = new long[CAPACITY];
-    private final int[] sides = new int[CAPACITY];
-    private final double[] notionals = new double[CAPACITY];
+    // the rings are written live-entries-only (see writeObject), so a quiet instrument's snapshot stays small
+    private transient long[] times = new long[CAPACITY];
+    private transient int[] sides = new int[CAPACITY];
+    private transient double[] notionals = new double[CAPACITY];
     private int head;
     private int size;
     private long overflowed;
@@ -72,6 +73,30 @@ public final class LiquidationFeatures implements Serializable {
     }
 
     public long overflowed() { return overflowed; }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        for (int i = 0; i < size; i++) {
+            int slot = (head + i) % CAPACITY;
+            out.writeLong(times[slot]);
+            out.writeInt(sides[slot]);
+            out.writeDouble(notionals[slot]);
+        }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (size < 0 || size > CAPACITY) throw new java.io.InvalidObjectException("liquidation ring size " + size);
+        times = new long[CAPACITY];
+        sides = new int[CAPACITY];
+        notionals = new double[CAPACITY];
+        for (int i = 0; i < size; i++) {
+            times[i] = in.readLong();
+            sides[i] = in.readInt();
+            notionals[i] = in.readDouble();
+        }
+        head = 0;
+    }
 
     public long total() { return total; }
 

@@ -9,10 +9,13 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Snapshot format: magic "RPFS", format version, kind, a key (the feature-set hash for engines), then the state
- * object graph in Java serialization, read back through a filter that admits only this module's classes and
+ * object graph in Java serialization, deflated, read back through a filter that admits only this module's classes and
  * primitive arrays. The state classes carry fixed serialVersionUIDs; changing their fields means bumping
  * {@link #FORMAT_VERSION}.
  */
@@ -40,9 +43,12 @@ public final class Snapshots {
             out.writeInt(FORMAT_VERSION);
             out.writeUTF(kind);
             out.writeUTF(key);
-            ObjectOutputStream objects = new ObjectOutputStream(out);
+            out.flush();
+            DeflaterOutputStream deflated = new DeflaterOutputStream(bytes, new Deflater(Deflater.BEST_SPEED));
+            ObjectOutputStream objects = new ObjectOutputStream(deflated);
             objects.writeObject(state);
             objects.flush();
+            deflated.finish();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + kind + " snapshot", e);
@@ -68,7 +74,7 @@ public final class Snapshots {
                 throw new IllegalArgumentException(kind + " snapshot was taken for " + describe(kind) + " " + key
                         + " but is being restored for " + expectedKey);
             }
-            ObjectInputStream objects = new ObjectInputStream(in);
+            ObjectInputStream objects = new ObjectInputStream(new InflaterInputStream(in));
             objects.setObjectInputFilter(ONLY_OUR_STATE);
             Object o = objects.readObject();
             return type.cast(o);
