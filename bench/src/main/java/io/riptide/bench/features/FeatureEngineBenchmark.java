@@ -51,6 +51,21 @@ public class FeatureEngineBenchmark {
                 askQty[s][l] = 0.1 + ((s * 17 + l * 13) % 60) / 10.0;
             }
         }
+        // warm every part of the book engine: 1,000 bars, trades, books and a liquidation every 5 bars
+        long tw = 0;
+        for (int k = 0; k < 1_000; k++, tw += 60_000L) {
+            for (int j = 0; j < 20; j++) bookEngine.onTrade(tw + j * 3_000L, bars.close[k], 0.05, j % 3 != 0);
+            bookEngine.onBook(tw, bidPx[k & 255], bidQty[k & 255], 20, askPx[k & 255], askQty[k & 255], 20);
+            if (k % 5 == 0) bookEngine.onLiquidation(tw, 1, bars.close[k], 0.2, Double.NaN);
+            bookEngine.onBar(tw, bars.open[k], bars.high[k], bars.low[k], bars.close[k], bars.volume[k], Double.NaN, -1, Double.NaN);
+        }
+        t = Math.max(t, tw);
+    }
+
+    /** Snapshot of a warm engine with the full liquidation set (what a changelogged state store would write). */
+    @Benchmark
+    public byte[] snapshotWarmEngine() {
+        return bookEngine.snapshot();
     }
 
     /** One closed bar through the whole bar-feature set, then the feature vector. */
