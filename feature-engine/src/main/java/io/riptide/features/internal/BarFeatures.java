@@ -2,16 +2,13 @@ package io.riptide.features.internal;
 
 import io.riptide.features.Regime;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
  * Every bar-based feature: TA-Lib indicators, channels, realized volatility, z-scores, candlestick patterns,
  * Donchian breakout and the regime. Updated once per closed bar; values are cached until the next bar.
  */
-public final class BarFeatures implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class BarFeatures implements Stateful {
     /** The regime rules' parameters (documented in docs/FEATURES.md). */
     public static final class RegimeRules {
         public static final int WINDOW = 240;
@@ -253,4 +250,27 @@ public final class BarFeatures implements Serializable {
 
     /** Close and quote volume of recent bars, for features relating other flows to traded volume. */
     public double lastClose() { return prevClose; }
+
+    private Stateful[] components() {
+        return new Stateful[] {sma20, ema12, ema26, wma20, rsi14, macd, bb, atr14, adx14, hh14, ll14, stochD, cci20, vwapNum, vwapDen, mfi14, closes11, sar, hh9, ll9, hh26, ll26, hh52, ll52, senkouA, senkouB, keltnerEma, keltnerAtr, hh20, ll20, returns30, parkinson30, garmanKlass30, returns60, volume60, rvHistory, bandwidthHistory, candles};
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(values).putLong(bars).putDouble(prevClose).putDouble(prevDonchianUpper).putDouble(prevDonchianLower)
+                .putDouble(obv).putInt(regime.code());
+        for (Stateful c : components()) c.write(w);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(values);
+        bars = r.getLong();
+        prevClose = r.getDouble();
+        prevDonchianUpper = r.getDouble();
+        prevDonchianLower = r.getDouble();
+        obv = r.getDouble();
+        regime = Regime.ofCode(r.getInt());
+        for (Stateful c : components()) c.read(r);
+    }
 }

@@ -1,14 +1,11 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * Candlestick patterns over the last three bars, rules as documented in docs/FEATURES.md. Engulfing and doji are
  * TA-Lib's CDLENGULFING and CDLDOJI (doji compares the body with 10% of the mean high-low range of the 10 previous
  * bars, summed in TA-Lib's order); the others are this module's own geometric rules.
  */
-public final class CandlePatterns implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class CandlePatterns implements Stateful {
     private final double[] open = new double[3];
     private final double[] high = new double[3];
     private final double[] low = new double[3];
@@ -83,5 +80,21 @@ public final class CandlePatterns implements Serializable {
             else if (allBear && close[1] < close[2] && c < close[1]
                     && open[1] <= open[2] && open[1] >= close[2] && o <= open[1] && o >= close[1]) soldiersCrows = -1;
         }
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(open).putDoubles(high).putDoubles(low).putDoubles(close).putInt(bars);
+        dojiRanges.write(w);
+        w.putDouble(dojiRangeTotal).putDouble(engulfing).putDouble(hammer).putDouble(shootingStar).putDouble(doji).putDouble(star)
+                .putDouble(soldiersCrows);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(open); r.getDoubles(high); r.getDoubles(low); r.getDoubles(close); bars = r.getInt();
+        dojiRanges.read(r);
+        dojiRangeTotal = r.getDouble(); engulfing = r.getDouble(); hammer = r.getDouble(); shootingStar = r.getDouble(); doji = r.getDouble();
+        star = r.getDouble(); soldiersCrows = r.getDouble();
     }
 }

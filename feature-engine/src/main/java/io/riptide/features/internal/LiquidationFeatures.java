@@ -1,6 +1,5 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -8,9 +7,7 @@ import java.util.List;
  * (60 min, up to {@link #CAPACITY} events; an overflow evicts the oldest and is counted). The cascade intensity
  * is the notional decayed exponentially with a {@link #CASCADE_HALF_LIFE_MS} half-life.
  */
-public final class LiquidationFeatures implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class LiquidationFeatures implements Stateful {
     public static final List<String> NAMES = List.of(
             "liq_long_notional_1m", "liq_long_notional_5m", "liq_long_notional_15m", "liq_long_notional_60m",
             "liq_short_notional_1m", "liq_short_notional_5m", "liq_short_notional_15m", "liq_short_notional_60m",
@@ -25,10 +22,9 @@ public final class LiquidationFeatures implements Serializable {
     private static final long[] WINDOWS_MS = {60_000L, 300_000L, 900_000L, 3_600_000L};
     private static final long MAX_WINDOW_MS = 3_600_000L;
 
-    // the rings are written live-entries-only (see writeObject), so a quiet instrument's snapshot stays small
-    private transient long[] times = new long[CAPACITY];
-    private transient int[] sides = new int[CAPACITY];
-    private transient double[] notionals = new double[CAPACITY];
+    private final long[] times = new long[CAPACITY];
+    private final int[] sides = new int[CAPACITY];
+    private final double[] notionals = new double[CAPACITY];
     private int head;
     private int size;
     private long overflowed;
@@ -74,28 +70,32 @@ public final class LiquidationFeatures implements Serializable {
 
     public long overflowed() { return overflowed; }
 
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-        out.defaultWriteObject();
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(size).putLong(overflowed).putLong(total).putLong(lastMs).putDouble(cascade).putLong(cascadeMs);
+        // live entries only, oldest first, so a quiet instrument's snapshot stays small
         for (int i = 0; i < size; i++) {
             int slot = (head + i) % CAPACITY;
-            out.writeLong(times[slot]);
-            out.writeInt(sides[slot]);
-            out.writeDouble(notionals[slot]);
+            w.putLong(times[slot]).putInt(sides[slot]).putDouble(notionals[slot]);
         }
     }
 
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        if (size < 0 || size > CAPACITY) throw new java.io.InvalidObjectException("liquidation ring size " + size);
-        times = new long[CAPACITY];
-        sides = new int[CAPACITY];
-        notionals = new double[CAPACITY];
-        for (int i = 0; i < size; i++) {
-            times[i] = in.readLong();
-            sides[i] = in.readInt();
-            notionals[i] = in.readDouble();
+    @Override
+    public void read(StateReader r) {
+        int n = r.getInt();
+        if (n < 0 || n > CAPACITY) throw new IllegalArgumentException("snapshot is corrupt: " + n + " liquidations held");
+        overflowed = r.getLong();
+        total = r.getLong();
+        lastMs = r.getLong();
+        cascade = r.getDouble();
+        cascadeMs = r.getLong();
+        for (int i = 0; i < n; i++) {
+            times[i] = r.getLong();
+            sides[i] = r.getInt();
+            notionals[i] = r.getDouble();
         }
         head = 0;
+        size = n;
     }
 
     public long total() { return total; }
