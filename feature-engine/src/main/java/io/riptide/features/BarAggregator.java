@@ -1,8 +1,9 @@
 package io.riptide.features;
 
 import io.riptide.features.internal.Snapshots;
-
-import java.io.Serializable;
+import io.riptide.features.internal.StateReader;
+import io.riptide.features.internal.StateWriter;
+import io.riptide.features.internal.Stateful;
 
 /**
  * Time bars from trades for one instrument (bar k covers [k*barMillis, (k+1)*barMillis)). A bar closes when the
@@ -98,15 +99,36 @@ public final class BarAggregator {
     /** Volume bought by aggressive buyers in the closed bar. */
     public double closedTakerBuyVolume() { return s.cTakerBuy; }
 
-    public byte[] snapshot() { return Snapshots.write("bar-aggregator", SNAPSHOT_KEY, s); }
+    public byte[] snapshot() { return Snapshots.write("bar-aggregator", SNAPSHOT_KEY + "/" + s.barMillis, s); }
 
-    /** @throws IllegalArgumentException when the bytes are not a bar-aggregator snapshot of this format version */
+    /**
+     * Rebuilds an aggregator from {@link #snapshot()}, bar length included.
+     *
+     * @throws IllegalArgumentException when the bytes are not an intact bar-aggregator snapshot of this format version
+     */
     public static BarAggregator restore(byte[] snapshot) {
-        return new BarAggregator(Snapshots.read("bar-aggregator", SNAPSHOT_KEY, snapshot, State.class));
+        long barMillis = barMillisOf(snapshot);
+        State st = new State(barMillis);
+        Snapshots.read("bar-aggregator", SNAPSHOT_KEY + "/" + barMillis, snapshot, st);
+        return new BarAggregator(st);
     }
 
-    private static final class State implements Serializable {
-        private static final long serialVersionUID = 1L;
+    /** The bar length recorded in the snapshot's key ("time-bars/60000"); validated fully by Snapshots.read. */
+    private static long barMillisOf(byte[] snapshot) {
+        try {
+            StateReader r = new StateReader(snapshot, 8);
+            r.getString();
+            String key = r.getString();
+            if (!key.startsWith(SNAPSHOT_KEY + "/")) throw new IllegalArgumentException("not a bar-aggregator snapshot");
+            long barMillis = Long.parseLong(key.substring(SNAPSHOT_KEY.length() + 1));
+            if (barMillis <= 0) throw new IllegalArgumentException("bar-aggregator snapshot has bar length " + barMillis);
+            return barMillis;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a valid bar-aggregator snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class State implements Stateful {
         final long barMillis;
         boolean open;
         long openTimeMs;
@@ -151,6 +173,38 @@ public final class BarAggregator {
             cVwap = volume > 0 ? notional / volume : c;
             cTakerBuy = takerBuy;
             cCount = count;
+        }
+
+        @Override
+        public void write(StateWriter w) {
+            w.putBoolean(open).putLong(openTimeMs).putDouble(o).putDouble(h).putDouble(l).putDouble(c).putDouble(volume)
+                    .putDouble(notional).putDouble(takerBuy).putInt(count).putLong(lateTrades).putLong(cOpenTime)
+                    .putDouble(cOpen).putDouble(cHigh).putDouble(cLow).putDouble(cClose).putDouble(cVolume).putDouble(cVwap)
+                    .putDouble(cTakerBuy).putInt(cCount);
+        }
+
+        @Override
+        public void read(StateReader r) {
+            open = r.getBoolean();
+            openTimeMs = r.getLong();
+            o = r.getDouble();
+            h = r.getDouble();
+            l = r.getDouble();
+            c = r.getDouble();
+            volume = r.getDouble();
+            notional = r.getDouble();
+            takerBuy = r.getDouble();
+            count = r.getInt();
+            lateTrades = r.getLong();
+            cOpenTime = r.getLong();
+            cOpen = r.getDouble();
+            cHigh = r.getDouble();
+            cLow = r.getDouble();
+            cClose = r.getDouble();
+            cVolume = r.getDouble();
+            cVwap = r.getDouble();
+            cTakerBuy = r.getDouble();
+            cCount = r.getInt();
         }
     }
 }

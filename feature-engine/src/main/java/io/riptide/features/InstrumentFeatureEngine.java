@@ -130,7 +130,8 @@ public final class InstrumentFeatureEngine {
      *                                  a feature set with another hash
      */
     public static InstrumentFeatureEngine restore(FeatureSet set, byte[] snapshot) {
-        EngineState state = Snapshots.read("engine", set.hash(), snapshot, EngineState.class);
+        EngineState state = new EngineState();
+        Snapshots.read("engine", set.hash(), snapshot, state);
         return new InstrumentFeatureEngine(set, state);
     }
 }

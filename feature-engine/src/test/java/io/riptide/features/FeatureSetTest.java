@@ -47,8 +47,8 @@ class FeatureSetTest {
         FeatureSet sub = FeatureSet.of("sub", 1, List.of("rsi_14", "sma_20"));
         FeatureSet full = FeatureSets.barIndicators();
         Klines k = Klines.slice();
-        double[][] a = TaLibEquivalenceTest.engineFeatures(k, sub);
-        double[][] b = TaLibEquivalenceTest.engineFeatures(k, full);
+        double[][] a = k.engineFeatures(sub);
+        double[][] b = k.engineFeatures(full);
         int last = k.size() - 1;
         assertEquals(b[last][full.indexOf("rsi_14")], a[last][0]);
         assertEquals(b[last][full.indexOf("sma_20")], a[last][1]);

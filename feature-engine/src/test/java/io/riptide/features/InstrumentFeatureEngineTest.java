@@ -42,6 +42,8 @@ class InstrumentFeatureEngineTest {
         InstrumentFeatureEngine original = new InstrumentFeatureEngine(SET);
         feed(original, k, 0, 500);
         byte[] snapshot = original.snapshot();
+        // a state store changelogs this per instrument: it must stay small (warm rings, 72 liquidations here)
+        assertTrue(snapshot.length < 32 * 1024, "snapshot of a warm engine is " + snapshot.length + " bytes");
         InstrumentFeatureEngine restored = InstrumentFeatureEngine.restore(SET, snapshot);
 
         double[] a = new double[SET.size()];
@@ -74,13 +76,23 @@ class InstrumentFeatureEngineTest {
 
     @Test
     void corruptSnapshotIsRejectedWithAClearMessage() {
-        byte[] bytes = new InstrumentFeatureEngine(SET).snapshot();
-        bytes[bytes.length / 2] ^= 0x5A;
-        bytes[bytes.length / 2 + 1] ^= 0x5A;
-        assertThrows(IllegalArgumentException.class, () -> InstrumentFeatureEngine.restore(SET, Arrays.copyOf(bytes, bytes.length - 40)));
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> InstrumentFeatureEngine.restore(SET, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}));
+        Klines k = Klines.slice();
+        InstrumentFeatureEngine e = new InstrumentFeatureEngine(SET);
+        feed(e, k, 0, 100);
+        byte[] bytes = e.snapshot();
+
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x01; // one bit of some state value
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> InstrumentFeatureEngine.restore(SET, flipped));
+        assertTrue(ex.getMessage().contains("checksum"), ex.getMessage());
+
+        ex = assertThrows(IllegalArgumentException.class, () -> InstrumentFeatureEngine.restore(SET, Arrays.copyOf(bytes, bytes.length - 40)));
+        assertTrue(ex.getMessage().contains("corrupt") || ex.getMessage().contains("truncated"), ex.getMessage());
+
+        ex = assertThrows(IllegalArgumentException.class, () -> InstrumentFeatureEngine.restore(SET, new byte[16]));
         assertTrue(ex.getMessage().contains("bad magic"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> InstrumentFeatureEngine.restore(SET, new byte[3]));
+        assertTrue(ex.getMessage().contains("truncated"), ex.getMessage());
     }
 
     @Test

@@ -45,6 +45,17 @@ public final class Klines {
 
     public int size() { return time.length; }
 
+    /** Features after every bar, computed through the public engine exactly as the stream does (as of the bar's close). */
+    public double[][] engineFeatures(FeatureSet set) {
+        InstrumentFeatureEngine engine = new InstrumentFeatureEngine(set);
+        double[][] rows = new double[size()][set.size()];
+        for (int i = 0; i < size(); i++) {
+            engine.onBar(time[i], open[i], high[i], low[i], close[i], volume[i], Double.NaN, -1, Double.NaN);
+            engine.writeFeatures(time[i] + 60_000, rows[i]);
+        }
+        return rows;
+    }
+
     public static Klines slice() {
         try (InputStream in = Klines.class.getResourceAsStream(SLICE)) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -36,20 +36,9 @@ class TaLibEquivalenceTest {
         assertMatchesTaLib(Klines.load(Klines.sharedFile(Klines.ETH_FILE)));
     }
 
-    /** Features computed bar by bar through the public engine, as the stream does. */
-    static double[][] engineFeatures(Klines k, FeatureSet set) {
-        InstrumentFeatureEngine engine = new InstrumentFeatureEngine(set);
-        double[][] rows = new double[k.size()][set.size()];
-        for (int i = 0; i < k.size(); i++) {
-            engine.onBar(k.time[i], k.open[i], k.high[i], k.low[i], k.close[i], k.volume[i], Double.NaN, -1, Double.NaN);
-            engine.writeFeatures(k.time[i] + 60_000, rows[i]);
-        }
-        return rows;
-    }
-
     private void assertMatchesTaLib(Klines k) {
         FeatureSet set = FeatureSets.barIndicators();
-        double[][] f = engineFeatures(k, set);
+        double[][] f = k.engineFeatures(set);
         Core core = new Core();
         int n = k.size();
         int end = n - 1;
@@ -106,8 +95,17 @@ class TaLibEquivalenceTest {
         compare(failures, set, f, "donchian_upper_20", out, beg, nb);
         check(core.min(0, end, k.low, 20, beg, nb, out), "min");
         compare(failures, set, f, "donchian_lower_20", out, beg, nb);
-        check(core.ema(0, end, k.close, 20, beg, nb, out), "ema");
+        // Keltner's middle line is the EMA(20) of TA-Lib's typical price
+        double[] typical = new double[n];
+        check(core.typPrice(0, end, k.high, k.low, k.close, beg, nb, typical), "typPrice");
+        check(core.ema(0, end, typical, 20, beg, nb, out), "ema");
         compare(failures, set, f, "keltner_middle_20", out, beg, nb);
+
+        int[] pattern = new int[n];
+        check(core.cdlEngulfing(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlEngulfing");
+        comparePattern(failures, set, f, "pattern_engulfing", pattern, beg, nb);
+        check(core.cdlDoji(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlDoji");
+        comparePattern(failures, set, f, "pattern_doji", pattern, beg, nb);
 
         // OBV's level depends on where it starts; compare bar-to-bar increments
         check(core.obv(0, end, k.close, k.volume, beg, nb, out), "obv");
@@ -121,6 +119,19 @@ class TaLibEquivalenceTest {
         }
 
         if (!failures.isEmpty()) fail(failures.size() + " mismatch(es) against TA-Lib, first: " + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+    }
+
+    /** TA-Lib's candle functions answer +-100; the features answer +-1. */
+    private static void comparePattern(List<String> failures, FeatureSet set, double[][] f, String name, int[] talib,
+                                       MInteger beg, MInteger nb) {
+        double[] asDouble = new double[nb.value];
+        for (int j = 0; j < nb.value; j++) asDouble[j] = talib[j] / 100.0;
+        int col = set.indexOf(name);
+        int hits = 0;
+        for (int j = 0; j < nb.value; j++) if (asDouble[j] != 0) hits++;
+        assertTrue(hits > 0, "TA-Lib found some " + name + " in the data");
+        compare(failures, set, f, name, asDouble, beg, nb);
+        assertTrue(col >= 0);
     }
 
     private static void check(RetCode rc, String fn) {

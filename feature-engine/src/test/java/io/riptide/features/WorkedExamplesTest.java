@@ -155,19 +155,26 @@ class WorkedExamplesTest {
         FeatureSet set = FeatureSets.barIndicators();
         InstrumentFeatureEngine e = new InstrumentFeatureEngine(set);
         double[] out = new double[set.size()];
-        // bearish 105 -> 100, then bullish 99 -> 106 engulfs it
-        e.onBar(0, 105, 106, 99.5, 100, 1, Double.NaN, -1, Double.NaN);
-        e.onBar(60_000, 99, 107, 98.5, 106, 1, Double.NaN, -1, Double.NaN);
-        e.writeFeatures(120_000, out);
+        // ten quiet bars with a high-low range of 2, which TA-Lib's doji rule averages (10% of it = 0.2)
+        long t = 0;
+        for (int i = 0; i < 10; i++, t += 60_000) e.onBar(t, 100, 101, 99, 100.5, 1, Double.NaN, -1, Double.NaN);
+        // bearish 105 -> 100, then bullish 99 -> 106 engulfs it (TA-Lib: opens below the previous close, closes above its open)
+        e.onBar(t, 105, 106, 99.5, 100, 1, Double.NaN, -1, Double.NaN);
+        t += 60_000;
+        e.onBar(t, 99, 107, 98.5, 106, 1, Double.NaN, -1, Double.NaN);
+        e.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_engulfing")]);
+        assertEquals(0.0, out[set.indexOf("pattern_doji")]); // body 7 > 0.2
         // hammer: body 0.5 (100 -> 100.5), lower shadow 3, upper 0.1
-        e.onBar(120_000, 100, 100.6, 97, 100.5, 1, Double.NaN, -1, Double.NaN);
-        e.writeFeatures(180_000, out);
+        t += 60_000;
+        e.onBar(t, 100, 100.6, 97, 100.5, 1, Double.NaN, -1, Double.NaN);
+        e.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_hammer")]);
         assertEquals(0.0, out[set.indexOf("pattern_engulfing")]);
-        // doji: body 0.05 of a 2.0 range
-        e.onBar(180_000, 100, 101, 99, 100.05, 1, Double.NaN, -1, Double.NaN);
-        e.writeFeatures(240_000, out);
+        // doji: body 0.05 <= 10% of the mean range of the ten previous bars ((7x2 + 6.5 + 8.5 + 3.6) / 10 = 3.26 -> 0.326)
+        t += 60_000;
+        e.onBar(t, 100, 101, 99, 100.05, 1, Double.NaN, -1, Double.NaN);
+        e.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_doji")]);
         for (Pattern p : Pattern.values()) assertTrue(set.indexOf(p.featureName()) >= 0, p.featureName());
     }

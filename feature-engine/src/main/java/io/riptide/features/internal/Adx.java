@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib PLUS_DI, MINUS_DI and ADX in one pass (they share Wilder's sums of +DM, -DM and true range).
  * DI warm after n+1 bars, ADX after 2n bars, both exactly as TA-Lib's lookbacks (n and 2n-1).
  */
-public final class Adx implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Adx implements Stateful {
     private final int n;
     private int bars;
     private double prevHigh;
@@ -75,4 +72,16 @@ public final class Adx implements Serializable {
     public double minusDi() { return minusDi; }
 
     public double adx() { return adx; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(bars).putDouble(prevHigh).putDouble(prevLow).putDouble(prevClose).putDouble(plusDm).putDouble(minusDm).putDouble(tr)
+                .putDouble(sumDx).putDouble(plusDi).putDouble(minusDi).putDouble(adx);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        bars = r.getInt(); prevHigh = r.getDouble(); prevLow = r.getDouble(); prevClose = r.getDouble(); plusDm = r.getDouble();
+        minusDm = r.getDouble(); tr = r.getDouble(); sumDx = r.getDouble(); plusDi = r.getDouble(); minusDi = r.getDouble(); adx = r.getDouble();
+    }
 }

@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib ATR: true range from the second bar on, seeded with the simple mean of the first {@code n} true ranges,
  * then Wilder smoothing. Warm after n+1 bars.
  */
-public final class Atr implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Atr implements Stateful {
     private final int n;
     private int bars;
     private double prevClose;
@@ -36,4 +33,14 @@ public final class Atr implements Serializable {
     }
 
     public double value() { return value; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(bars).putDouble(prevClose).putDouble(total).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        bars = r.getInt(); prevClose = r.getDouble(); total = r.getDouble(); value = r.getDouble();
+    }
 }

@@ -2,16 +2,13 @@ package io.riptide.features.internal;
 
 import io.riptide.features.Regime;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
  * Every bar-based feature: TA-Lib indicators, channels, realized volatility, z-scores, candlestick patterns,
  * Donchian breakout and the regime. Updated once per closed bar; values are cached until the next bar.
  */
-public final class BarFeatures implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class BarFeatures implements Stateful {
     /** The regime rules' parameters (documented in docs/FEATURES.md). */
     public static final class RegimeRules {
         public static final int WINDOW = 240;
@@ -44,12 +41,12 @@ public final class BarFeatures implements Serializable {
             20, 20, 20, 20, 20,
             15, 28, 15, 15,
             14, 16, 14, 20, 1, 20, 15, 11, 2,
-            9, 26, 52, 78,
+            9, 26, 51, 77,
             20, 20, 20,
             20, 20, 20,
             2, 31, 30, 30,
             61, 60, 1,
-            2, 1, 1, 1,
+            3, 1, 1, 11,
             3, 3, 21,
             31 + RegimeRules.WINDOW - 1};
 
@@ -84,8 +81,8 @@ public final class BarFeatures implements Serializable {
     private final RollingExtreme ll26 = RollingExtreme.min(26);
     private final RollingExtreme hh52 = RollingExtreme.max(52);
     private final RollingExtreme ll52 = RollingExtreme.min(52);
-    private final Ring senkouA = new Ring(27);
-    private final Ring senkouB = new Ring(27);
+    private final Ring senkouA = new Ring(26);
+    private final Ring senkouB = new Ring(26);
     private final Ema keltnerEma = new Ema(20);
     private final Atr keltnerAtr = new Atr(10);
     private final RollingExtreme hh20 = RollingExtreme.max(20);
@@ -168,11 +165,11 @@ public final class BarFeatures implements Serializable {
         v[27] = kijun;
         senkouA.push((tenkan + kijun) / 2);
         senkouB.push(hh52.isWarm() ? (bHi + bLo) / 2 : Double.NaN);
-        // the cloud shown on this bar was projected 26 bars ago
+        // the cloud shown on this bar was projected 26 periods ahead counting the projecting bar (25 bars ago), as ta4j and most charts do
         v[28] = senkouA.isFull() ? senkouA.oldest() : Double.NaN;
         v[29] = senkouB.isFull() ? senkouB.oldest() : Double.NaN;
 
-        double kMid = keltnerEma.update(close);
+        double kMid = keltnerEma.update((high + low + close) / 3.0);
         double kAtr = keltnerAtr.update(high, low, close);
         if (bars >= 20) {
             v[30] = kMid;
@@ -211,7 +208,7 @@ public final class BarFeatures implements Serializable {
         v[42] = Double.isNaN(takerBuyVolume) || volume <= 0 ? Double.NaN : takerBuyVolume / volume;
 
         candles.update(open, high, low, close);
-        v[43] = bars >= 2 ? candles.engulfing : Double.NaN;
+        v[43] = bars >= 3 ? candles.engulfing : Double.NaN; // TA-Lib's CDLENGULFING lookback is 2
         v[44] = candles.hammer;
         v[45] = candles.shootingStar;
         v[46] = candles.doji;
@@ -253,4 +250,27 @@ public final class BarFeatures implements Serializable {
 
     /** Close and quote volume of recent bars, for features relating other flows to traded volume. */
     public double lastClose() { return prevClose; }
+
+    private Stateful[] components() {
+        return new Stateful[] {sma20, ema12, ema26, wma20, rsi14, macd, bb, atr14, adx14, hh14, ll14, stochD, cci20, vwapNum, vwapDen, mfi14, closes11, sar, hh9, ll9, hh26, ll26, hh52, ll52, senkouA, senkouB, keltnerEma, keltnerAtr, hh20, ll20, returns30, parkinson30, garmanKlass30, returns60, volume60, rvHistory, bandwidthHistory, candles};
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(values).putLong(bars).putDouble(prevClose).putDouble(prevDonchianUpper).putDouble(prevDonchianLower)
+                .putDouble(obv).putInt(regime.code());
+        for (Stateful c : components()) c.write(w);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(values);
+        bars = r.getLong();
+        prevClose = r.getDouble();
+        prevDonchianUpper = r.getDouble();
+        prevDonchianLower = r.getDouble();
+        obv = r.getDouble();
+        regime = Regime.ofCode(r.getInt());
+        for (Stateful c : components()) c.read(r);
+    }
 }

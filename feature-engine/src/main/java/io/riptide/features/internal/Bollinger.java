@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib BBANDS with an SMA middle band and population standard deviation computed, as TA-Lib does, from the
  * running sum of squares minus the squared SMA. %b and bandwidth are derived (TA-Lib has no function for them).
  */
-public final class Bollinger implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Bollinger implements Stateful {
     private final int n;
     private final double k;
     private final Sma sma;
@@ -52,6 +49,16 @@ public final class Bollinger implements Serializable {
         return width == 0.0 ? 0.5 : (close - lower) / width;
     }
 
-    /** (upper - lower) / middle. */
-    public double bandwidth() { return (upper - lower) / middle; }
+    /** (upper - lower) / middle x 100, in percent of the middle band (ta4j's convention). */
+    public double bandwidth() { return (upper - lower) / middle * 100.0; }
+
+    @Override
+    public void write(StateWriter w) {
+        sma.write(w); window.write(w); w.putDouble(sumSquares).putDouble(middle).putDouble(upper).putDouble(lower);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        sma.read(r); window.read(r); sumSquares = r.getDouble(); middle = r.getDouble(); upper = r.getDouble(); lower = r.getDouble();
+    }
 }

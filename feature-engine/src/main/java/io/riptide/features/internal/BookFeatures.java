@@ -1,6 +1,5 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -8,8 +7,7 @@ import java.util.List;
  * book update and cached; order-flow imbalance and update intensity are summed per second and windowed as of the
  * query time. Allocation-free: the median for liquidity walls sorts into a preallocated scratch array.
  */
-public final class BookFeatures implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class BookFeatures implements Stateful {
 
     public static final List<String> NAMES = List.of(
             "spread", "spread_bps", "mid", "microprice", "size_weighted_mid_5",
@@ -178,5 +176,17 @@ public final class BookFeatures implements Serializable {
         dst[w] = buckets.sum(OFI, asOfMs, 10);
         dst[w + 1] = buckets.sum(OFI, asOfMs, 60);
         dst[w + 2] = buckets.sum(UPDATES, asOfMs, 10) / 10.0;
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(cached); buckets.write(w);
+        w.putLong(updates).putDouble(prevBidPx).putDouble(prevBidQty).putDouble(prevAskPx).putDouble(prevAskQty);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(cached); buckets.read(r);
+        updates = r.getLong(); prevBidPx = r.getDouble(); prevBidQty = r.getDouble(); prevAskPx = r.getDouble(); prevAskQty = r.getDouble();
     }
 }

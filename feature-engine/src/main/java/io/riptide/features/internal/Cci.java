@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib CCI on the typical price (H+L+C)/3: (tp - mean) / (0.015 * mean absolute deviation). The mean absolute
  * deviation needs the whole window, so this is O(n) per bar, summed in TA-Lib's circular-buffer order.
  */
-public final class Cci implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Cci implements Stateful {
     private final int n;
     private final double[] circ;
     private int idx;
@@ -36,4 +33,15 @@ public final class Cci implements Serializable {
     }
 
     public double value() { return value; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(circ).putInt(idx).putInt(count).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(circ); idx = r.getInt(); count = r.getInt(); value = r.getDouble();
+        if (idx < 0 || idx >= n) throw new IllegalArgumentException("snapshot is corrupt: CCI index");
+    }
 }

@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** TA-Lib EMA (default compatibility): seeded with the SMA of the first {@code n} values, then k = 2/(n+1). */
-public final class Ema implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Ema implements Stateful {
     private final int n;
     private final double k;
     private int count;
@@ -30,4 +27,14 @@ public final class Ema implements Serializable {
     public double value() { return value; }
 
     public boolean isWarm() { return count >= n; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(count).putDouble(seedTotal).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        count = r.getInt(); seedTotal = r.getDouble(); value = r.getDouble();
+    }
 }

@@ -1,14 +1,11 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * VPIN-style order-flow toxicity (Easley, Lopez de Prado & O'Hara 2012) with the exchange's aggressor side instead
  * of bulk classification: trades fill equal-notional buckets (a trade spanning a boundary is split), and the value
  * is the mean of |buy - sell| / bucket notional over the last {@code n} full buckets. Warm after n buckets.
  */
-public final class FlowToxicity implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class FlowToxicity implements Stateful {
     private final double bucketNotional;
     private final int n;
     private final Ring imbalances;
@@ -51,5 +48,15 @@ public final class FlowToxicity implements Serializable {
         double sum = 0;
         for (int i = 0; i < n; i++) sum += imbalances.get(i);
         return sum / n;
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        imbalances.write(w); w.putDouble(buy).putDouble(sell);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        imbalances.read(r); buy = r.getDouble(); sell = r.getDouble();
     }
 }

@@ -1,6 +1,5 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -8,9 +7,7 @@ import java.util.List;
  * (60 min, up to {@link #CAPACITY} events; an overflow evicts the oldest and is counted). The cascade intensity
  * is the notional decayed exponentially with a {@link #CASCADE_HALF_LIFE_MS} half-life.
  */
-public final class LiquidationFeatures implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class LiquidationFeatures implements Stateful {
     public static final List<String> NAMES = List.of(
             "liq_long_notional_1m", "liq_long_notional_5m", "liq_long_notional_15m", "liq_long_notional_60m",
             "liq_short_notional_1m", "liq_short_notional_5m", "liq_short_notional_15m", "liq_short_notional_60m",
@@ -72,6 +69,34 @@ public final class LiquidationFeatures implements Serializable {
     }
 
     public long overflowed() { return overflowed; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(size).putLong(overflowed).putLong(total).putLong(lastMs).putDouble(cascade).putLong(cascadeMs);
+        // live entries only, oldest first, so a quiet instrument's snapshot stays small
+        for (int i = 0; i < size; i++) {
+            int slot = (head + i) % CAPACITY;
+            w.putLong(times[slot]).putInt(sides[slot]).putDouble(notionals[slot]);
+        }
+    }
+
+    @Override
+    public void read(StateReader r) {
+        int n = r.getInt();
+        if (n < 0 || n > CAPACITY) throw new IllegalArgumentException("snapshot is corrupt: " + n + " liquidations held");
+        overflowed = r.getLong();
+        total = r.getLong();
+        lastMs = r.getLong();
+        cascade = r.getDouble();
+        cascadeMs = r.getLong();
+        for (int i = 0; i < n; i++) {
+            times[i] = r.getLong();
+            sides[i] = r.getInt();
+            notionals[i] = r.getDouble();
+        }
+        head = 0;
+        size = n;
+    }
 
     public long total() { return total; }
 

@@ -1,14 +1,11 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib MACD. TA-Lib seeds the fast EMA so that it starts on the same bar as the slow one: the fast EMA is
  * fed from bar (slow - fast) on, so both seed on bar slow-1; the signal EMA is fed the MACD line from there.
  * Line, signal and histogram are emitted from bar slow+signal-2 (TA-Lib's lookback), i.e. warm after slow+signal-1 bars.
  */
-public final class Macd implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Macd implements Stateful {
     private final int fastStart;
     private final int warmBars;
     private final Ema fast;
@@ -48,4 +45,14 @@ public final class Macd implements Serializable {
     public double signal() { return signalValue; }
 
     public double histogram() { return hist; }
+
+    @Override
+    public void write(StateWriter w) {
+        fast.write(w); slow.write(w); signal.write(w); w.putInt(bars).putDouble(line).putDouble(signalValue).putDouble(hist);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        fast.read(r); slow.read(r); signal.read(r); bars = r.getInt(); line = r.getDouble(); signalValue = r.getDouble(); hist = r.getDouble();
+    }
 }

@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib MFI: positive/negative money flow (typical price x volume) by the sign of the typical-price change,
  * summed over {@code n} bars with running sums; 0 when the total flow is below 1 (TA-Lib's guard). Warm after n+1 bars.
  */
-public final class Mfi implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Mfi implements Stateful {
     private final int n;
     private final double[] pos;
     private final double[] neg;
@@ -59,4 +56,16 @@ public final class Mfi implements Serializable {
     }
 
     public double value() { return value; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(pos).putDoubles(neg).putInt(idx).putInt(bars).putDouble(prevTp).putDouble(posSum).putDouble(negSum).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(pos); r.getDoubles(neg); idx = r.getInt(); bars = r.getInt(); prevTp = r.getDouble(); posSum = r.getDouble();
+        negSum = r.getDouble(); value = r.getDouble();
+        if (idx < 0 || idx >= n) throw new IllegalArgumentException("snapshot is corrupt: MFI index");
+    }
 }

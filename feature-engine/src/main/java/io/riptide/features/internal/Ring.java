@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** Fixed-capacity ring of doubles; {@code get(0)} is the newest value. Allocation-free after construction. */
-public final class Ring implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Ring implements Stateful {
     private final double[] values;
     private int next;
     private int size;
@@ -39,4 +36,15 @@ public final class Ring implements Serializable {
     public int capacity() { return values.length; }
 
     public boolean isFull() { return size == values.length; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(values).putInt(next).putInt(size);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(values); next = r.getInt(); size = r.getInt();
+        if (next < 0 || next >= values.length || size < 0 || size > values.length) throw new IllegalArgumentException("snapshot is corrupt: ring position");
+    }
 }

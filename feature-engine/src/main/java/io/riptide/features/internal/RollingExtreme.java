@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** Rolling max (or min) over the last {@code n} values with a monotonic deque: amortised O(1), allocation-free. */
-public final class RollingExtreme implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class RollingExtreme implements Stateful {
     private final int n;
     private final boolean max;
     private final double[] values;
@@ -46,4 +43,15 @@ public final class RollingExtreme implements Serializable {
     public double value() { return size == 0 ? Double.NaN : values[head]; }
 
     public boolean isWarm() { return count >= n; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putDoubles(values).putLongs(indices).putInt(head).putInt(size).putLong(count);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getDoubles(values); r.getLongs(indices); head = r.getInt(); size = r.getInt(); count = r.getLong();
+        if (head < 0 || head >= n || size < 0 || size > n) throw new IllegalArgumentException("snapshot is corrupt: deque position");
+    }
 }

@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** Least-squares slope of y on x (with intercept) over the last {@code n} pairs; sums recomputed exactly every n. */
-public final class RollingRegression implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class RollingRegression implements Stateful {
     private final int n;
     private final Ring xs;
     private final Ring ys;
@@ -53,5 +50,15 @@ public final class RollingRegression implements Serializable {
         double varX = sxx - sx * sx / n;
         if (varX <= 0) return 0.0;
         return (sxy - sx * sy / n) / varX;
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        xs.write(w); ys.write(w); w.putDouble(sx).putDouble(sy).putDouble(sxx).putDouble(sxy).putInt(sinceExact);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        xs.read(r); ys.read(r); sx = r.getDouble(); sy = r.getDouble(); sxx = r.getDouble(); sxy = r.getDouble(); sinceExact = r.getInt();
     }
 }

@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * Rolling sum and sum of squares over the last {@code n} values, O(1) per update. Running sums drift by rounding,
  * so they are recomputed exactly from the window every {@code n} updates.
  */
-public final class RollingStats implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class RollingStats implements Stateful {
     private final int n;
     private final Ring window;
     private double sum;
@@ -76,5 +73,15 @@ public final class RollingStats implements Serializable {
             if (v < x) below += 1; else if (v == x) below += 0.5;
         }
         return below / k;
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        window.write(w); w.putDouble(sum).putDouble(sumSquares).putInt(sinceExact);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        window.read(r); sum = r.getDouble(); sumSquares = r.getDouble(); sinceExact = r.getInt();
     }
 }

@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** TA-Lib RSI: Wilder smoothing of average gain/loss, seeded by the simple mean of the first {@code n} changes. Warm after n+1 values. */
-public final class Rsi implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Rsi implements Stateful {
     private final int n;
     private int count;
     private double prev;
@@ -47,4 +44,14 @@ public final class Rsi implements Serializable {
     }
 
     public double value() { return value; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(count).putDouble(prev).putDouble(gain).putDouble(loss).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        count = r.getInt(); prev = r.getDouble(); gain = r.getDouble(); loss = r.getDouble(); value = r.getDouble();
+    }
 }

@@ -1,13 +1,10 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /**
  * TA-Lib SAR (Parabolic SAR). The initial direction comes from the -DM of the first two bars, as in TA-Lib;
  * the value reported on a bar is the stop in force during that bar. Warm from the second bar.
  */
-public final class Sar implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Sar implements Stateful {
     private final double accel;
     private final double maxAccel;
     private int bars;
@@ -105,4 +102,15 @@ public final class Sar implements Serializable {
     }
 
     public double value() { return value; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putInt(bars).putBoolean(isLong).putDouble(af).putDouble(ep).putDouble(sar).putDouble(prevBarHigh).putDouble(prevBarLow).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        bars = r.getInt(); isLong = r.getBoolean(); af = r.getDouble(); ep = r.getDouble(); sar = r.getDouble();
+        prevBarHigh = r.getDouble(); prevBarLow = r.getDouble(); value = r.getDouble();
+    }
 }

@@ -1,6 +1,5 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -8,8 +7,7 @@ import java.util.Arrays;
  * A window of W seconds as of time t covers the whole seconds (floor(t/1000) - W, floor(t/1000)].
  * An event older than the slot it maps to already holds is counted as {@link #late()}, never folded in.
  */
-public final class SecondBuckets implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class SecondBuckets implements Stateful {
     private final int slots;
     private final int channels;
     private final long[] second;
@@ -73,4 +71,14 @@ public final class SecondBuckets implements Serializable {
     }
 
     public long late() { return late; }
+
+    @Override
+    public void write(StateWriter w) {
+        w.putLongs(second).putDoubles(sums).putLong(late);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        r.getLongs(second); r.getDoubles(sums); late = r.getLong();
+    }
 }

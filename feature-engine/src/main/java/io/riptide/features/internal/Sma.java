@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** TA-Lib SMA: running total in TA-Lib's order (add newest, emit, drop oldest). Warm after {@code n} values. */
-public final class Sma implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Sma implements Stateful {
     private final int n;
     private final Ring window;
     private double total;
@@ -28,4 +25,14 @@ public final class Sma implements Serializable {
     public double value() { return value; }
 
     public boolean isWarm() { return window.isFull(); }
+
+    @Override
+    public void write(StateWriter w) {
+        window.write(w); w.putDouble(total).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        window.read(r); total = r.getDouble(); value = r.getDouble();
+    }
 }

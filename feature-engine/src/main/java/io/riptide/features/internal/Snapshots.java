@@ -1,83 +1,57 @@
 package io.riptide.features.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
+import java.util.zip.CRC32;
 
 /**
- * Snapshot format: magic "RPFS", format version, kind, a key (the feature-set hash for engines), then the state
- * object graph in Java serialization, read back through a filter that admits only this module's classes and
- * primitive arrays. The state classes carry fixed serialVersionUIDs; changing their fields means bumping
- * {@link #FORMAT_VERSION}.
+ * Snapshot format (version 1), big-endian: magic "RPFS", format version, kind, key (the feature-set hash for
+ * engines), the state's fields in the order its {@link Stateful#write} writes them, then a CRC-32 of all preceding
+ * bytes. Restore checks magic, version, kind, key and checksum, and that the state consumed every byte, so a
+ * corrupt or foreign snapshot is rejected with an {@link IllegalArgumentException} instead of restoring wrong state.
+ * Changing any component's fields means bumping {@link #FORMAT_VERSION}.
  */
 public final class Snapshots {
     public static final int MAGIC = 0x52504653; // "RPFS"
     public static final int FORMAT_VERSION = 1;
 
-    private static final ObjectInputFilter ONLY_OUR_STATE = info -> {
-        Class<?> c = info.serialClass();
-        if (c == null) return info.depth() > 64 ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
-        while (c.isArray()) c = c.getComponentType();
-        if (c.isPrimitive() || c == Enum.class || c.getName().startsWith("io.riptide.features.")) {
-            return ObjectInputFilter.Status.ALLOWED;
-        }
-        return ObjectInputFilter.Status.REJECTED;
-    };
-
     private Snapshots() {}
 
-    public static byte[] write(String kind, String key, Serializable state) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(MAGIC);
-            out.writeInt(FORMAT_VERSION);
-            out.writeUTF(kind);
-            out.writeUTF(key);
-            ObjectOutputStream objects = new ObjectOutputStream(out);
-            objects.writeObject(state);
-            objects.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + kind + " snapshot", e);
-        }
+    public static byte[] write(String kind, String key, Stateful state) {
+        StateWriter w = new StateWriter();
+        w.putInt(MAGIC).putInt(FORMAT_VERSION).putString(kind).putString(key);
+        state.write(w);
+        byte[] body = w.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        byte[] out = java.util.Arrays.copyOf(body, body.length + 4);
+        int c = (int) crc.getValue();
+        for (int i = 0; i < 4; i++) out[body.length + i] = (byte) (c >>> (24 - 8 * i));
+        return out;
     }
 
-    public static <T> T read(String kind, String expectedKey, byte[] snapshot, Class<T> type) {
-        if (snapshot == null || snapshot.length < 8) {
-            throw new IllegalArgumentException(kind + " snapshot is empty or truncated");
+    /** Reads a snapshot into {@code target}, a freshly built component of the same configuration. */
+    public static void read(String kind, String expectedKey, byte[] snapshot, Stateful target) {
+        if (snapshot == null || snapshot.length < 12) throw new IllegalArgumentException(kind + " snapshot is empty or truncated");
+        StateReader r = new StateReader(snapshot, 0);
+        if (r.getInt() != MAGIC) throw new IllegalArgumentException("not a riptide feature-engine snapshot (bad magic)");
+        int version = r.getInt();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException(kind + " snapshot format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            int magic = in.readInt();
-            if (magic != MAGIC) throw new IllegalArgumentException("not a riptide feature-engine snapshot (bad magic)");
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalArgumentException(kind + " snapshot format version " + version + " is not supported (expected "
-                        + FORMAT_VERSION + ")");
-            }
-            String actualKind = in.readUTF();
-            if (!actualKind.equals(kind)) throw new IllegalArgumentException("snapshot holds a " + actualKind + ", not a " + kind);
-            String key = in.readUTF();
-            if (!key.equals(expectedKey)) {
-                throw new IllegalArgumentException(kind + " snapshot was taken for " + describe(kind) + " " + key
-                        + " but is being restored for " + expectedKey);
-            }
-            ObjectInputStream objects = new ObjectInputStream(in);
-            objects.setObjectInputFilter(ONLY_OUR_STATE);
-            Object o = objects.readObject();
-            return type.cast(o);
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            throw new IllegalArgumentException(kind + " snapshot is corrupt: " + e.getMessage(), e);
+        int bodyLength = snapshot.length - 4;
+        CRC32 crc = new CRC32();
+        crc.update(snapshot, 0, bodyLength);
+        int stored = new StateReader(snapshot, bodyLength).getInt();
+        if (stored != (int) crc.getValue()) throw new IllegalArgumentException(kind + " snapshot is corrupt (checksum mismatch)");
+        String actualKind = r.getString();
+        if (!actualKind.equals(kind)) throw new IllegalArgumentException("snapshot holds a " + actualKind + ", not a " + kind);
+        String key = r.getString();
+        if (!key.equals(expectedKey)) {
+            throw new IllegalArgumentException(kind + " snapshot was taken for " + ("engine".equals(kind) ? "feature-set hash " : "")
+                    + key + " but is being restored for " + expectedKey);
         }
-    }
-
-    private static String describe(String kind) {
-        return "engine".equals(kind) ? "feature-set hash" : "configuration";
+        target.read(r);
+        if (r.position() != bodyLength) {
+            throw new IllegalArgumentException(kind + " snapshot is corrupt: " + (bodyLength - r.position()) + " unread bytes");
+        }
     }
 }

@@ -1,11 +1,9 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
 import java.util.List;
 
 /** Trade-flow (microstructure) features from individual trades with the exchange's aggressor side. */
-public final class TradeFlowFeatures implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class TradeFlowFeatures implements Stateful {
 
     public static final List<String> NAMES = List.of(
             "buy_volume_10s", "sell_volume_10s", "buy_volume_60s", "sell_volume_60s", "buy_volume_share_60s",
@@ -92,5 +90,15 @@ public final class TradeFlowFeatures implements Serializable {
         dst[off + 13] = kyle.slope();
         dst[off + 14] = toxicity.value();
         dst[off + 15] = Math.max(0L, asOfMs - lastTradeMs) / 1000.0;
+    }
+
+    @Override
+    public void write(StateWriter w) {
+        buckets.write(w); kyle.write(w); toxicity.write(w); w.putLong(trades).putLong(lastTradeMs).putDouble(lastPrice);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        buckets.read(r); kyle.read(r); toxicity.read(r); trades = r.getLong(); lastTradeMs = r.getLong(); lastPrice = r.getDouble();
     }
 }

@@ -1,10 +1,7 @@
 package io.riptide.features.internal;
 
-import java.io.Serializable;
-
 /** TA-Lib WMA (weights 1..n, newest heaviest) with TA-Lib's running sums. Warm after {@code n} values. */
-public final class Wma implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class Wma implements Stateful {
     private final int n;
     private final double divider;
     private final Ring window;
@@ -38,4 +35,14 @@ public final class Wma implements Serializable {
     }
 
     public double value() { return value; }
+
+    @Override
+    public void write(StateWriter w) {
+        window.write(w); w.putInt(count).putDouble(periodSum).putDouble(periodSub).putDouble(trailing).putDouble(value);
+    }
+
+    @Override
+    public void read(StateReader r) {
+        window.read(r); count = r.getInt(); periodSum = r.getDouble(); periodSub = r.getDouble(); trailing = r.getDouble(); value = r.getDouble();
+    }
 }
