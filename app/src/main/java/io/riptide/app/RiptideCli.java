@@ -1,6 +1,9 @@
 package io.riptide.app;
 
+import io.riptide.app.bench.BenchCommand;
 import io.riptide.app.demo.DemoCommand;
+import io.riptide.app.features.FeaturesCommand;
+import io.riptide.app.feed.FeedCommand;
 import io.riptide.app.ops.OpsCommand;
 import io.riptide.app.services.StreamCommand;
 import io.riptide.app.services.TriggerCommand;
@@ -10,8 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code riptide} command. */
 @Command(name = "riptide", mixinStandardHelpOptions = true, version = "riptide 0.1.0",
         description = "Real-time ML pipeline for crypto markets on Kafka Streams.",
-        subcommands = {DemoCommand.class, StreamCommand.class, TriggerCommand.class, OpsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, StreamCommand.class, TriggerCommand.class, FeedCommand.class,
+                OpsCommand.class, FeaturesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RiptideCli implements Runnable {
 
     @CommandLine.Spec
@@ -24,7 +27,6 @@ public final class RiptideCli implements Runnable {
     /** The configured command line, with one-line error reporting; also used by tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RiptideCli());
-        ExtraCommands.register(cli);
         cli.setParameterExceptionHandler(CliErrors::onBadParameters);
         cli.setExecutionExceptionHandler(CliErrors::onFailure);
         return cli;

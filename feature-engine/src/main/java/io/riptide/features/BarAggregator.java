@@ -28,10 +28,6 @@ public final class BarAggregator {
         State st = s;
         long start = Math.floorDiv(timeMs, st.barMillis) * st.barMillis;
         if (!st.open) {
-            if (st.cOpenTime != Long.MIN_VALUE && start <= st.cOpenTime) {
-                st.lateTrades++; // its bar was closed by closeIfEnded
-                return false;
-            }
             st.startBar(start, price, qty, aggressorBuy);
             return false;
         }
@@ -48,30 +44,10 @@ public final class BarAggregator {
         return true;
     }
 
-    /**
-     * Closes the open bar when {@code timeMs} (the time of any event: trade, book, liquidation) is at or after its
-     * end, so a bar's features are computed before anything later is applied. Allocation-free.
-     *
-     * @return true when a bar was closed, now readable through the {@code closed*} getters
-     */
-    public boolean closeIfEnded(long timeMs) {
-        State st = s;
-        if (!st.open || timeMs < st.openTimeMs + st.barMillis) {
-            return false;
-        }
-        st.closeBar();
-        st.open = false;
-        return true;
-    }
-
-    /** False for a trade older than the open bar (or than the last closed bar): it would be late. */
+    /** False for a trade older than the open bar: {@link #onTrade} would count it late instead of using it. */
     public boolean accepts(long timeMs) {
         State st = s;
-        long start = Math.floorDiv(timeMs, st.barMillis) * st.barMillis;
-        if (st.open) {
-            return start >= st.openTimeMs;
-        }
-        return st.cOpenTime == Long.MIN_VALUE || start > st.cOpenTime;
+        return !st.open || Math.floorDiv(timeMs, st.barMillis) * st.barMillis >= st.openTimeMs;
     }
 
     /** Trades that arrived after their bar had already closed. */

@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 
 /** {@code riptide demo}: the whole loop in one JVM on an embedded Kafka, PostgreSQL and schema registry. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole loop on embedded Kafka (KRaft), PostgreSQL and schema registry:",
-                "simulated market -> features -> predictions -> outcomes -> retraining -> hot swap.",
-                "Writes summary.json and report.html to --out."})
+        description = {"Run the whole loop in one JVM on embedded Kafka, PostgreSQL and schema registry.",
+                "Simulated market -> features -> predictions -> outcomes -> retraining -> hot swap;",
+                "writes summary.json and report.html to --out."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "2m", converter = DurationConverter.class,

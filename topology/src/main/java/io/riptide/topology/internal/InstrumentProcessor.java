@@ -38,18 +38,16 @@ import java.util.List;
  * at every bar close with the live model of each horizon, and turns each prediction into an outcome and a training
  * example once its horizon has passed in event time.
  *
- * <p>Point-in-time correctness: a bar is closed by the first trade of a later bar (or, in a market without trades, by
- * a book or liquidation event {@code closeGraceMs} after the bar's end). Market events are buffered and applied to
- * the feature engine in micro-batches at bar close, and only those before the bar's end: features at time t never
- * include data after t, and the label window (t, t+h] never overlaps what the features saw. Books and liquidations
- * may arrive slightly ahead of trades (they come from other topics) without closing a bar early.
+ * <p>Point-in-time correctness: a bar is closed by the first trade of a later bar (minutes without trades make no
+ * bar, as in {@link io.riptide.features.BarAggregator}). Market events are buffered and applied to the feature engine
+ * in micro-batches at bar close, and only those before the bar's end: features at time t never include data after
+ * t, and the label window (t, t+h] never overlaps what the features saw. Books and liquidations come from other
+ * topics and may be consumed ahead of trades; they never close a bar, so no trade is made late by them.
  */
 public final class InstrumentProcessor implements Processor<String, Object, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(InstrumentProcessor.class);
     private static final long BAR_MILLIS = 60_000L;
     private static final Duration RESOLVE_EVERY = Duration.ofSeconds(10);
-    /** How far past a bar's end a book or liquidation must be before it closes a bar that saw no later trade. */
-    static final long CLOSE_GRACE_MS = 60_000L;
 
     private final StreamConfig config;
     private final FeatureSet featureSet;
@@ -80,9 +78,6 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         String instrument = record.key();
         InstrumentState state = store.state(instrument);
         Object event = record.value();
-        if (!(event instanceof Trade) && state.bars.closeIfEnded(eventTimeOf(event) - CLOSE_GRACE_MS)) {
-            onBarClosed(instrument, state);
-        }
         if (event instanceof Trade trade) {
             bufferTrade(instrument, state, trade, record.timestamp());
         } else if (event instanceof BookSnapshot book) {
@@ -97,16 +92,6 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
             store.buffer(instrument, state, BufferedEvent.liquidation(liquidation.getExchangeTimeMs(), side,
                     liquidation.getPrice(), liquidation.getQty(), liquidation.getNotional()));
         }
-    }
-
-    private static long eventTimeOf(Object event) {
-        if (event instanceof Trade t) {
-            return t.getExchangeTimeMs();
-        }
-        if (event instanceof BookSnapshot b) {
-            return b.getExchangeTimeMs();
-        }
-        return ((Liquidation) event).getExchangeTimeMs();
     }
 
     private void bufferTrade(String instrument, InstrumentState state, Trade trade, long timestamp) {
