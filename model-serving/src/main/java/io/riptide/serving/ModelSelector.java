@@ -36,10 +36,18 @@ public final class ModelSelector implements AutoCloseable {
     private final Map<String, Served> models = new ConcurrentHashMap<>();
     private final Served fallback;
     private final RiskLevels riskLevels;
+    private final boolean nativePath;
 
+    /** Loads artifacts on the default (pure-Java) path. */
     public ModelSelector(List<String> featureNames, RiskLevels riskLevels) {
+        this(featureNames, riskLevels, false);
+    }
+
+    /** {@code nativePath} switches {@link #tryInstall} to the native libraries (operators' switch). */
+    public ModelSelector(List<String> featureNames, RiskLevels riskLevels, boolean nativePath) {
         this.fallback = new Served(new RuleBasedLiquidationModel(featureNames), RULE_BASED_KEY);
         this.riskLevels = Objects.requireNonNull(riskLevels, "riskLevels");
+        this.nativePath = nativePath;
     }
 
     /** The key of a task and horizon, optionally scoped ({@code null} scope = global). */
@@ -64,7 +72,7 @@ public final class ModelSelector implements AutoCloseable {
         Model model;
         try {
             model = ModelLoader.load(artifact, expectedSha256, artifactFeatureSetHash, servingFeatureSetHash,
-                    fallback.model().numFeatures());
+                    fallback.model().numFeatures(), nativePath);
         } catch (ModelRejectedException e) {
             return Optional.of(e.getMessage());
         }

@@ -41,6 +41,14 @@ public final class WeightedBlend implements Model {
         }
     }
 
+    /** The online learner's default share of a blend with the batch model. */
+    public static final double DEFAULT_ONLINE_WEIGHT = 0.2;
+
+    /** The batch model blended 0.8 / 0.2 with the online learner. */
+    public static WeightedBlend withOnline(Model batch, Model online) {
+        return withOnline(batch, online, DEFAULT_ONLINE_WEIGHT);
+    }
+
     /** The batch model blended with the online learner: {@code (1 - onlineWeight) * batch + onlineWeight * online}. */
     public static WeightedBlend withOnline(Model batch, Model online, double onlineWeight) {
         if (!(onlineWeight >= 0 && onlineWeight <= 1)) {

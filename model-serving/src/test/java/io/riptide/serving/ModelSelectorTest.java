@@ -84,5 +84,14 @@ class ModelSelectorTest {
             assertTrue(reason.orElseThrow().contains("feature-set hash mismatch"), reason.toString());
             assertEquals("v1", s.predict("liquidation-5m", "X", null, new double[5]).modelVersion());
         }
+        try (ModelSelector nat = new ModelSelector(NAMES, RiskLevels.defaults(), true);
+             ModelSelector java = new ModelSelector(NAMES, RiskLevels.defaults())) {
+            assertEquals(Optional.empty(), nat.tryInstall("k", artifact, artifact.sha256(), "h", "h", "v", null));
+            assertEquals(Optional.empty(), java.tryInstall("k", artifact, artifact.sha256(), "h", "h", "v", null));
+            assertTrue(nat.select("k", null, null).served().model() instanceof io.riptide.serving.internal.NativeLightGbmModel);
+            double[] row = {0.1, Double.NaN, 0, -2, 3};
+            assertEquals(nat.predict("k", null, null, row).probability(), java.predict("k", null, null, row).probability(),
+                    1e-12);
+        }
     }
 }

@@ -96,5 +96,6 @@ class OnlineLogisticRegressionTest {
         blend.predictBatch(x, 1, out);
         assertEquals(blend.predict(x), out[0], 1e-15);
         assertThrows(IllegalArgumentException.class, () -> WeightedBlend.withOnline(batch, online, 1.5));
+        assertEquals(blend.predict(x), WeightedBlend.withOnline(batch, online).predict(x), 0.0);
     }
 }
