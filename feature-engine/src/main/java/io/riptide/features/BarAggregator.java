@@ -1,5 +1,6 @@
 package io.riptide.features;
 
+import io.riptide.features.internal.Inputs;
 import io.riptide.features.internal.Snapshots;
 import io.riptide.features.internal.StateReader;
 import io.riptide.features.internal.StateWriter;
@@ -23,8 +24,12 @@ public final class BarAggregator {
 
     private BarAggregator(State s) { this.s = s; }
 
-    /** @return true when this trade closed the previous bar, now readable through the {@code closed*} getters */
+    /**
+     * @return true when this trade closed the previous bar, now readable through the {@code closed*} getters
+     * @throws IllegalArgumentException for a non-positive or non-finite price or a negative or non-finite quantity
+     */
     public boolean onTrade(long timeMs, double price, double qty, boolean aggressorBuy) {
+        Inputs.checkTrade(timeMs, price, qty);
         State st = s;
         long start = Math.floorDiv(timeMs, st.barMillis) * st.barMillis;
         if (!st.open) {

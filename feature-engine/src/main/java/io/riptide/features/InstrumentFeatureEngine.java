@@ -2,6 +2,7 @@ package io.riptide.features;
 
 import io.riptide.features.internal.EngineState;
 import io.riptide.features.internal.FeatureCatalog;
+import io.riptide.features.internal.Inputs;
 import io.riptide.features.internal.Snapshots;
 
 import java.util.Objects;
@@ -48,8 +49,13 @@ public final class InstrumentFeatureEngine {
 
     public FeatureSet featureSet() { return set; }
 
-    /** A trade; feeds trade-flow features only (bars come through {@link #onBar}). */
+    /**
+     * A trade; feeds trade-flow features only (bars come through {@link #onBar}).
+     *
+     * @throws IllegalArgumentException for a non-positive or non-finite price or a negative or non-finite quantity
+     */
     public void onTrade(long timeMs, double price, double qty, boolean aggressorBuy) {
+        Inputs.checkTrade(timeMs, price, qty);
         state.flow.onTrade(timeMs, price, qty, aggressorBuy);
     }
 
@@ -62,9 +68,14 @@ public final class InstrumentFeatureEngine {
      * A liquidation.
      *
      * @param positionSide +1 a long position was liquidated, -1 a short one, 0 unknown
+     * @param notional     quote notional; NaN (or <= 0) to use price x qty
+     * @throws IllegalArgumentException when no finite positive notional can be had
      */
     public void onLiquidation(long timeMs, int positionSide, double price, double qty, double notional) {
         double n = Double.isNaN(notional) || notional <= 0 ? price * qty : notional;
+        if (!(n > 0) || !Double.isFinite(n)) {
+            throw new IllegalArgumentException("bad liquidation at " + timeMs + ": notional " + notional + ", price " + price + ", qty " + qty);
+        }
         state.liquidations.onLiquidation(timeMs, positionSide, n);
     }
 
@@ -74,9 +85,11 @@ public final class InstrumentFeatureEngine {
      * @param vwap           NaN if unknown (the typical price stands in where a VWAP is needed)
      * @param tradeCount     -1 if unknown
      * @param takerBuyVolume NaN if unknown
+     * @throws IllegalArgumentException for a bar with non-finite prices, low > high, low <= 0 or negative volume
      */
     public void onBar(long openTimeMs, double open, double high, double low, double close, double volume,
                       double vwap, int tradeCount, double takerBuyVolume) {
+        Inputs.checkBar(openTimeMs, open, high, low, close, volume);
         state.bars.onBar(open, high, low, close, volume, vwap, takerBuyVolume);
         double price = Double.isNaN(vwap) ? (high + low + close) / 3.0 : vwap;
         state.quoteVolume5.update(price * volume);

@@ -119,6 +119,25 @@ class InstrumentFeatureEngineTest {
     }
 
     @Test
+    void badInputFailsLoudlyAndLeavesTheStateUntouched() {
+        InstrumentFeatureEngine e = new InstrumentFeatureEngine(SET);
+        Klines k = Klines.slice();
+        feed(e, k, 0, 50);
+        byte[] before = e.snapshot();
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> e.onBar(1L, 100, Double.NaN, 99, 100, 1, Double.NaN, -1, Double.NaN));
+        assertTrue(ex.getMessage().startsWith("bad bar at 1"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> e.onBar(1L, 100, 99, 101, 100, 1, Double.NaN, -1, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> e.onBar(1L, 100, 101, 99, 100, -1, Double.NaN, -1, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> e.onTrade(1L, 0.0, 1, true));
+        assertThrows(IllegalArgumentException.class, () -> e.onTrade(1L, 100, Double.POSITIVE_INFINITY, true));
+        assertThrows(IllegalArgumentException.class, () -> e.onLiquidation(1L, 1, Double.NaN, 1, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> e.onBook(1L, new double[0], new double[0], 0, new double[1], new double[1], 1));
+        assertArrayEquals(before, e.snapshot(), "rejected input changed nothing");
+        assertThrows(IllegalArgumentException.class, () -> new BarAggregator(60_000).onTrade(1L, -5, 1, true));
+    }
+
+    @Test
     void outputArrayTooSmallIsRejected() {
         InstrumentFeatureEngine e = new InstrumentFeatureEngine(SET);
         assertThrows(IllegalArgumentException.class, () -> e.writeFeatures(0L, new double[3]));

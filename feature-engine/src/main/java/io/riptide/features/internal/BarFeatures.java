@@ -248,9 +248,6 @@ public final class BarFeatures implements Stateful {
 
     public Regime regime() { return regime; }
 
-    /** Close and quote volume of recent bars, for features relating other flows to traded volume. */
-    public double lastClose() { return prevClose; }
-
     private Stateful[] components() {
         return new Stateful[] {sma20, ema12, ema26, wma20, rsi14, macd, bb, atr14, adx14, hh14, ll14, stochD, cci20, vwapNum, vwapDen, mfi14, closes11, sar, hh9, ll9, hh26, ll26, hh52, ll52, senkouA, senkouB, keltnerEma, keltnerAtr, hh20, ll20, returns30, parkinson30, garmanKlass30, returns60, volume60, rvHistory, bandwidthHistory, candles};
     }

@@ -38,6 +38,14 @@ public final class BookFeatures implements Stateful {
         int na = Math.min(askLevels, MAX_LEVELS);
         if (nb < 1 || na < 1) throw new IllegalArgumentException("book update needs at least one bid and one ask level, got "
                 + bidLevels + " bids and " + askLevels + " asks");
+        if (bidPx.length < nb || bidQty.length < nb || askPx.length < na || askQty.length < na) {
+            throw new IllegalArgumentException("book update at " + timeMs + " claims " + nb + "/" + na
+                    + " levels but its arrays are shorter");
+        }
+        if (!(bidPx[0] > 0) || !(askPx[0] > 0) || !Double.isFinite(bidPx[0]) || !Double.isFinite(askPx[0])) {
+            throw new IllegalArgumentException("book update at " + timeMs + ": best bid " + bidPx[0] + ", best ask " + askPx[0]
+                    + " (need positive finite prices)");
+        }
         double b = bidPx[0];
         double a = askPx[0];
         double qb = bidQty[0];

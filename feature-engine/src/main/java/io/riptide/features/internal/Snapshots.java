@@ -19,13 +19,8 @@ public final class Snapshots {
         StateWriter w = new StateWriter();
         w.putInt(MAGIC).putInt(FORMAT_VERSION).putString(kind).putString(key);
         state.write(w);
-        byte[] body = w.toByteArray();
-        CRC32 crc = new CRC32();
-        crc.update(body);
-        byte[] out = java.util.Arrays.copyOf(body, body.length + 4);
-        int c = (int) crc.getValue();
-        for (int i = 0; i < 4; i++) out[body.length + i] = (byte) (c >>> (24 - 8 * i));
-        return out;
+        w.putInt(w.checksum());
+        return w.toByteArray();
     }
 
     /** Reads a snapshot into {@code target}, a freshly built component of the same configuration. */

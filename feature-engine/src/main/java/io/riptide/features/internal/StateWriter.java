@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /** Appends primitive state in a fixed order (big-endian); used only for snapshots, off the hot path. */
 public final class StateWriter {
-    private byte[] buf = new byte[4096];
+    // a warm engine writes ~23 KB: start large enough that a snapshot is one buffer and one copy
+    private byte[] buf = new byte[32 * 1024];
     private int pos;
 
     private void ensure(int n) {
@@ -50,6 +51,13 @@ public final class StateWriter {
         System.arraycopy(b, 0, buf, pos, b.length);
         pos += b.length;
         return this;
+    }
+
+    /** CRC-32 of everything written so far. */
+    public int checksum() {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(buf, 0, pos);
+        return (int) crc.getValue();
     }
 
     public byte[] toByteArray() { return Arrays.copyOf(buf, pos); }
