@@ -90,6 +90,11 @@ public final class StreamService implements Service {
         return streams.state();
     }
 
+    /** Kafka Streams' metrics (threads, tasks, processors, stores, embedded clients). */
+    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return streams.metrics();
+    }
+
     public LiveModels liveModels() {
         return liveModels;
     }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 /** {@code riptide stream}: the Kafka Streams application against external Kafka and Schema Registry. */
@@ -25,6 +28,10 @@ public final class StreamCommand implements Callable<Integer> {
     @Option(names = "--describe", description = "Print the topology description and exit.")
     boolean describe;
 
+    @Option(names = "--metrics-port", defaultValue = "9400",
+            description = "Prometheus /metrics port (default ${DEFAULT-VALUE}; 0 = off).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         Settings settings = config.load();
@@ -38,6 +45,12 @@ public final class StreamCommand implements Callable<Integer> {
         }
         if (createTopics) {
             clients.ensureTopics();
+        }
+        if (metricsPort > 0) {
+            Map<String, Supplier<Number>> gauges = new LinkedHashMap<>();
+            gauges.put("riptide_model_installs_total", () -> service.liveModels().installs());
+            gauges.put("riptide_model_rejections_total", () -> service.liveModels().rejections());
+            MetricsEndpoint.start(metricsPort, service::metrics, gauges);
         }
         return ServiceRunner.runUntilStopped(List.of(service));
     }
