@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * per event, so every event is durable (changelogged) at once while the feature engine itself is updated and
  * snapshotted only once per bar.
  */
-final class BufferedEvent {
+public final class BufferedEvent {
     static final byte TRADE = 1;
     static final byte BOOK = 2;
     static final byte LIQUIDATION = 3;
@@ -18,7 +18,7 @@ final class BufferedEvent {
     private BufferedEvent() {
     }
 
-    static byte[] trade(long timeMs, double price, double qty, boolean aggressorBuy) {
+    public static byte[] trade(long timeMs, double price, double qty, boolean aggressorBuy) {
         return ByteBuffer.allocate(1 + 8 + 8 + 8 + 1).put(TRADE).putLong(timeMs).putDouble(price).putDouble(qty)
                 .put((byte) (aggressorBuy ? 1 : 0)).array();
     }
