@@ -8,6 +8,7 @@ import io.riptide.schemas.avro.Side;
 import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.serving.RiskLevels;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
 import io.riptide.schemas.serde.AvroWireSerializer;
 import io.riptide.schemas.serde.SerdeFactory;
@@ -94,7 +95,7 @@ class StreamOfflineEquivalenceTest {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = new StreamConfig(kafka, "equivalence", stateDir, 1, List.of(15), 1e12, 30_000, 100,
-                100, new RiskThresholds(0.3, 0.6, 0.85), 100, 0);
+                100, RiskLevels.defaults(), 100, 0);
         Properties props = StreamService.streamsProperties(config, new KafkaClientFactory(kafka, registry));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         try (LiveModels models = new LiveModels(set.hash(), set.names());

@@ -17,6 +17,7 @@ import io.riptide.schemas.avro.PriceLevel;
 import io.riptide.schemas.avro.Side;
 import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.serving.RiskLevels;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
 import io.riptide.schemas.serde.AvroWireSerializer;
 import io.riptide.schemas.serde.SerdeFactory;
@@ -80,7 +81,7 @@ class StreamTopologyTest {
     void start() {
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = new StreamConfig(kafka, "topology-test", stateDir, 1, List.of(5), THRESHOLD, 30_000,
-                20, 20, new RiskThresholds(0.3, 0.6, 0.85), 100, 0);
+                20, 20, RiskLevels.defaults(), 100, 0);
         liveModels = new LiveModels(featureSet.hash(), featureSet.names());
         Properties props = StreamService.streamsProperties(config,
                 new io.riptide.schemas.kafka.KafkaClientFactory(kafka, registry));

@@ -2,6 +2,7 @@ package io.riptide.topology;
 
 import io.riptide.features.FeatureSets;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.serving.RiskLevels;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class TopologyDocsTest {
     @Test
     void theDocumentedDescriptionIsTheTopologysOwn() throws Exception {
         StreamConfig config = new StreamConfig(new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of()),
-                "docs", Path.of("unused"), 1, List.of(15), 1, 0, 20, 20, new RiskThresholds(0.3, 0.6, 0.85), 100, 0);
+                "docs", Path.of("unused"), 1, List.of(15), 1, 0, 20, 20, RiskLevels.defaults(), 100, 0);
         try (LiveModels models = new LiveModels(FeatureSets.liquidation().hash(), FeatureSets.liquidation().names())) {
             String description = StreamTopology.build(config, FeatureSets.liquidation(), models,
                     new InMemorySchemaRegistry()).describe().toString().strip();

@@ -34,7 +34,7 @@ final class HtmlReport {
                 .append("td,th{border:1px solid #ddd;padding:4px 8px;font-size:13px;text-align:right}")
                 .append("th{background:#f5f5f5}.legend span{display:inline-block;margin-right:12px;font-size:12px}")
                 .append("</style></head><body><h1>Riptide demo report</h1>");
-        html.append("<p>").append(escape(String.valueOf(summary.run()))).append("</p>");
+        runTable(html, summary);
         predictionsByVersion(html, watcher);
         modelAuc(html, summary);
         series(html, "Score drift (PSI of the model score vs its training reference)", "PSI",
@@ -44,6 +44,23 @@ final class HtmlReport {
         swaps(html, summary);
         html.append("</body></html>");
         Files.writeString(file, html, StandardCharsets.UTF_8);
+    }
+
+    private static void runTable(StringBuilder html, DemoSummary summary) {
+        html.append("<table>");
+        summary.run().forEach((key, value) -> {
+            if (!(value instanceof Map)) {
+                html.append("<tr><th style=\"text-align:left\">").append(escape(key)).append("</th><td style=\"")
+                        .append("text-align:left\">").append(escape(String.valueOf(value))).append("</td></tr>");
+            }
+        });
+        html.append("</table><h2>Dead letters by reason</h2><table><tr><th>stage: reason</th><th>count</th></tr>");
+        Object reasons = summary.run().get("deadLetterReasons");
+        if (reasons instanceof Map<?, ?> map) {
+            map.forEach((reason, count) -> html.append("<tr><td style=\"text-align:left\">")
+                    .append(escape(String.valueOf(reason))).append("</td><td>").append(count).append("</td></tr>"));
+        }
+        html.append("</table>");
     }
 
     private static void predictionsByVersion(StringBuilder html, OutputWatcher watcher) {
@@ -220,7 +237,7 @@ final class HtmlReport {
     }
 
     private static String fmt(double v) {
-        return v >= 10 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        return v >= 10 || v == 0 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String escape(String s) {

@@ -17,6 +17,7 @@ import io.riptide.schemas.avro.RiskLevel;
 import io.riptide.schemas.avro.SampleKind;
 import io.riptide.schemas.avro.Side;
 import io.riptide.schemas.avro.Trade;
+import io.riptide.serving.RiskLevels;
 import io.riptide.topology.LiveModels;
 import io.riptide.topology.ModelKeys;
 import io.riptide.topology.ServingModel;
@@ -178,8 +179,8 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
                 .setPredictionId(instrument + "|" + horizon + "m|" + time + (serving.role()
                         == io.riptide.schemas.avro.ModelRole.SHADOW ? "|shadow" : ""))
                 .setInstrument(instrument).setTimeMs(time).setHorizonMinutes(horizon)
-                .setProbability(p).setConfidence(config.riskThresholds().confidenceOf(p))
-                .setRiskLevel(config.riskThresholds().levelOf(p))
+                .setProbability(p).setConfidence(RiskLevels.confidence(p))
+                .setRiskLevel(RiskLevel.valueOf(config.riskLevels().levelOf(p).name()))
                 .setModelKey(serving.modelKey()).setModelVersion(serving.version())
                 .setServedBy(serving.servedBy()).setFeatureSetHash(featureSet.hash()).build();
     }
