@@ -32,14 +32,16 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
 
     private final StreamConfig config;
     private final LiveModels liveModels;
-    private final List<String> featureNames;
+    private final Map<String, Integer> featureIndex = new java.util.HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
 
     public ModelMonitor(StreamConfig config, LiveModels liveModels, List<String> featureNames) {
         this.config = config;
         this.liveModels = liveModels;
-        this.featureNames = featureNames;
+        for (int i = 0; i < featureNames.size(); i++) {
+            featureIndex.put(featureNames.get(i), i);
+        }
     }
 
     @Override
@@ -87,8 +89,8 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         if (SCORE.equals(name)) {
             return sample.getProbability();
         }
-        int index = featureNames.indexOf(name);
-        return index < 0 || index >= sample.getFeatures().size() ? Double.NaN : sample.getFeatures().get(index);
+        Integer index = featureIndex.get(name);
+        return index == null || index >= sample.getFeatures().size() ? Double.NaN : sample.getFeatures().get(index);
     }
 
     static int binOf(List<Double> innerEdges, double value) {
