@@ -1,0 +1,157 @@
+package io.riptide.app.services;
+
+import io.riptide.embedded.EmbeddedRuntime;
+import io.riptide.feed.KafkaMarketEventSink;
+import io.riptide.feed.sim.MarketSimulator;
+import io.riptide.feed.sim.SimulatorConfig;
+import io.riptide.schemas.avro.LiquidationRisk;
+import io.riptide.schemas.kafka.KafkaClientFactory;
+import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.topics.Topics;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged {@code riptide stream} and {@code riptide trigger} commands, each in its own JVM as a user runs them,
+ * configured by a properties file and RIPTIDE_* variables against Kafka, the registry and PostgreSQL they did not
+ * start themselves.
+ */
+class ServicesCliIT {
+    private static EmbeddedRuntime runtime;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        runtime = EmbeddedRuntime.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    private static Process riptide(Map<String, String> env, String... args) throws IOException {
+        Path jar = Path.of("target", "riptide.jar");
+        assertTrue(Files.isRegularFile(jar), "the packaged command exists: " + jar.toAbsolutePath());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(args[0] + "-" + System.nanoTime() + ".log").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("RIPTIDE_"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String get(int port) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    @Test
+    void streamAndTriggerRunAsCommandsAgainstGivenEndpointsAndStopCleanly() throws Exception {
+        Path config = dir.resolve("riptide.properties");
+        Files.writeString(config, String.join("\n",
+                "kafka.bootstrap.servers=" + runtime.bootstrapServers(),
+                "schema.registry.url=" + runtime.schemaRegistryUrl(),
+                "stream.horizons.minutes=5",
+                "stream.state.dir=" + dir.resolve("state"),
+                "db.url=" + runtime.jdbcUrl(),
+                "db.user=" + runtime.jdbcUser(), ""));
+        Map<String, String> env = Map.of("RIPTIDE_DB_PASSWORD", runtime.jdbcPassword(),
+                "RIPTIDE_STREAM_APPLICATION_ID", "cli-it");
+        int streamMetrics = freePort();
+        int triggerMetrics = freePort();
+        Process stream = riptide(env, "stream", "--config", config.toString(), "--metrics-port", "" + streamMetrics);
+        Process trigger = riptide(env, "trigger", "--config", config.toString(), "--metrics-port", "" + triggerMetrics);
+        try {
+            KafkaClientFactory clients = new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(),
+                    runtime.schemaRegistryUrl(), (short) 1, Map.of()));
+            long start = (System.currentTimeMillis() - 3_600_000L) / 60_000 * 60_000;
+            try (KafkaMarketEventSink sink = new KafkaMarketEventSink(clients.producer("cli-it-feed", null))) {
+                new MarketSimulator(SimulatorConfig.defaults(7, start)).runUntil(start + 20 * 60_000L, sink);
+            }
+            try (KafkaConsumer<String, LiquidationRisk> predictions =
+                         clients.consumer("cli-it-check", Topics.PREDICTIONS_LIQUIDATION)) {
+                predictions.subscribe(List.of(Topics.PREDICTIONS_LIQUIDATION.name()));
+                int[] seen = {0};
+                await("predictions from the stream command", Duration.ofSeconds(90), () -> {
+                    predictions.poll(Duration.ofMillis(200)).forEach(r -> seen[0]++);
+                    return seen[0] > 0;
+                });
+            }
+            await("examples stored by the trigger command", Duration.ofSeconds(90), () ->
+                    get(triggerMetrics).lines().anyMatch(l -> l.startsWith("riptide_trigger_examples_stored_total ")
+                            && !l.endsWith(" 0.0")));
+            assertTrue(get(streamMetrics).contains("riptide_kafka_stream_thread_metrics_process_total"),
+                    "Kafka Streams metrics on the stream's /metrics");
+        } finally {
+            stream.destroy();
+            trigger.destroy();
+        }
+        assertTrue(stream.waitFor(60, TimeUnit.SECONDS), "stream stops on SIGTERM");
+        assertTrue(trigger.waitFor(60, TimeUnit.SECONDS), "trigger stops on SIGTERM");
+    }
+
+    @Test
+    void aBadEnvironmentValueStopsTheCommandWithOneLineNamingTheKey() throws Exception {
+        Process stream = riptide(Map.of("RIPTIDE_KAFKA_BOOTSTRAP_SERVERS", runtime.bootstrapServers(),
+                "RIPTIDE_SCHEMA_REGISTRY_URL", runtime.schemaRegistryUrl(), "RIPTIDE_STREAM_NUM_THREADS", "many"),
+                "stream");
+        assertTrue(stream.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, stream.exitValue());
+        Path log = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("stream-"))
+                .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified())).orElseThrow();
+        String output = Files.readString(log);
+        assertTrue(output.contains("riptide: invalid value 'many' for stream.num.threads (from env "
+                + "RIPTIDE_STREAM_NUM_THREADS): expected an integer"), output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+    }
+}
