@@ -37,7 +37,8 @@ public final class StreamService implements Service {
         });
     }
 
-    static Properties streamsProperties(StreamConfig config, KafkaClientFactory clients) {
+    /** The Kafka Streams properties this service runs with (also what tests drive the topology with). */
+    public static Properties streamsProperties(StreamConfig config, KafkaClientFactory clients) {
         Properties props = new Properties();
         props.putAll(clients.commonProperties(config.applicationId()));
         props.remove(org.apache.kafka.clients.CommonClientConfigs.CLIENT_ID_CONFIG);
