@@ -49,6 +49,12 @@ public final class BarAggregator {
         return true;
     }
 
+    /** False for a trade older than the open bar: {@link #onTrade} would count it late instead of using it. */
+    public boolean accepts(long timeMs) {
+        State st = s;
+        return !st.open || Math.floorDiv(timeMs, st.barMillis) * st.barMillis >= st.openTimeMs;
+    }
+
     /** Trades that arrived after their bar had already closed. */
     public long lateTrades() { return s.lateTrades; }
 

@@ -20,7 +20,7 @@ class AllocationFreeTest {
     @Test
     void updatesAndFeatureVectorsAllocateNothing() {
         Klines k = Klines.slice();
-        FeatureSet set = FeatureSets.liquidation();
+        FeatureSet set = FeatureSets.all();
         InstrumentFeatureEngine e = new InstrumentFeatureEngine(set);
         BarAggregator bars = new BarAggregator(60_000);
         double[] out = new double[set.size()];

@@ -65,6 +65,6 @@ class BarAggregatorTest {
         assertEquals(a.closedVwap(), b.closedVwap());
         assertEquals(a.closedTradeCount(), b.closedTradeCount());
         assertEquals(60_000, b.barMillis());
-        assertThrows(IllegalArgumentException.class, () -> BarAggregator.restore(new InstrumentFeatureEngine(FeatureSets.liquidation()).snapshot()));
+        assertThrows(IllegalArgumentException.class, () -> BarAggregator.restore(new InstrumentFeatureEngine(FeatureSets.all()).snapshot()));
     }
 }

@@ -11,8 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FeatureSetTest {
     @Test
-    void liquidationSetHasWhatTheFallbackModelReadsByName() {
-        FeatureSet set = FeatureSets.liquidation();
+    void theModelSetIsScaleFreeAndKeepsWhatTheFallbackModelReadsByName() {
+        FeatureSet model = FeatureSets.liquidation();
+        for (String name : List.of("rv_close_30", "liq_notional_5m", "liq_notional_15m", "liq_count_15m",
+                "liq_cascade_intensity", "spread_bps", "rsi_14", "bb_pctb_20_2")) {
+            assertTrue(model.indexOf(name) >= 0, name);
+        }
+        for (String level : FeatureSets.PRICE_LEVEL_FEATURES) {
+            assertEquals(-1, model.indexOf(level), level + " is a price level, not a model feature");
+            assertTrue(FeatureSets.all().indexOf(level) >= 0, level + " is still computed");
+        }
+        assertEquals(FeatureSets.all().size() - FeatureSets.PRICE_LEVEL_FEATURES.size(), model.size());
+    }
+
+    @Test
+    void theFullSetHasEveryFamily() {
+        FeatureSet set = FeatureSets.all();
         for (String name : List.of("rv_close_30", "liq_notional_5m", "liq_notional_15m", "liq_count_15m", "liq_cascade_intensity",
                 "rsi_14", "spread_bps", "microprice", "ofi_10s", "flow_toxicity_50", "kyle_lambda_200", "regime_code")) {
             assertTrue(set.indexOf(name) >= 0, name);

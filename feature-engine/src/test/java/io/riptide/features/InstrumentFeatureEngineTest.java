@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InstrumentFeatureEngineTest {
-    private static final FeatureSet SET = FeatureSets.liquidation();
+    private static final FeatureSet SET = FeatureSets.all();
 
     /**
      * Replays the kline slice as a full event stream: per bar, four trades (open, high, low, close) with alternating

@@ -33,7 +33,7 @@ class RealLiquidationReplayTest {
         }
         assertTrue(events.size() > 100, "OKX BTC liquidations: " + events.size());
 
-        FeatureSet set = FeatureSets.liquidation();
+        FeatureSet set = FeatureSets.all();
         InstrumentFeatureEngine e = new InstrumentFeatureEngine(set);
         double[] out = new double[set.size()];
         long[] windows = {60_000, 300_000, 900_000, 3_600_000};

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WorkedExamplesTest {
     private static final double EPS = 1e-12;
-    private static final FeatureSet SET = FeatureSets.liquidation();
+    private static final FeatureSet SET = FeatureSets.all();
 
     private static double feature(InstrumentFeatureEngine e, long asOf, String name) {
         double[] out = new double[SET.size()];

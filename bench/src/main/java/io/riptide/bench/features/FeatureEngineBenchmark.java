@@ -41,7 +41,7 @@ public class FeatureEngineBenchmark {
         out = new double[set.size()];
         // start warm, as a long-running stream is
         for (int k = 0; k < 1_000; k++) barUpdate();
-        bookEngine = new InstrumentFeatureEngine(FeatureSets.liquidation());
+        bookEngine = new InstrumentFeatureEngine(FeatureSets.all());
         for (int s = 0; s < 256; s++) {
             double mid = bars.close[s];
             for (int l = 0; l < 20; l++) {

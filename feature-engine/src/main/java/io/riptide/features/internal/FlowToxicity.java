@@ -22,16 +22,25 @@ public final class FlowToxicity implements Stateful {
         double remaining = notional;
         while (remaining > 0) {
             double room = bucketNotional - (buy + sell);
+            // Close a bucket when it is full, or so nearly full that floating-point rounding would leave a remainder
+            // too small to ever change buy + sell (that used to loop forever).
+            if (room <= bucketNotional * 1e-12) {
+                closeBucket();
+                continue;
+            }
             double take = Math.min(room, remaining);
             if (aggressorBuy) buy += take; else sell += take;
             remaining -= take;
-            if (buy + sell >= bucketNotional) {
-                double imbalance = Math.abs(buy - sell) / bucketNotional;
-                imbalances.push(imbalance);
-                buy = 0;
-                sell = 0;
+            if (take == room) {
+                closeBucket();
             }
         }
+    }
+
+    private void closeBucket() {
+        imbalances.push(Math.abs(buy - sell) / bucketNotional);
+        buy = 0;
+        sell = 0;
     }
 
     public double value() {

@@ -36,7 +36,7 @@ class OnlineOfflineEquivalenceTest {
         List<String> header = List.of(lines.get(0).split(","));
         assertEquals(writer.header(), header);
 
-        FeatureSet set = FeatureSets.liquidation();
+        FeatureSet set = FeatureSets.all();
         InstrumentFeatureEngine stream = new InstrumentFeatureEngine(set);
         double[] v = new double[set.size()];
         double[] bp = {0, 0}, bq = {1, 2}, ap = {0, 0}, aq = {3, 1};

@@ -10,6 +10,7 @@ import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.MonitoringSample;
 import io.riptide.schemas.avro.Outcome;
 import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.schemas.avro.PerformanceReport;
@@ -62,9 +63,16 @@ public final class Topics {
     public static final Topic<DeadLetter> DEADLETTER = topic("deadletter", 1, Map.of(
             "max.message.bytes", Integer.toString(MODEL_VERSIONS_MAX_MESSAGE_BYTES)), DeadLetter.class);
 
+    /**
+     * Internal to the stream application: predictions and outcomes re-keyed by model key for the monitors.
+     * Not a contract for other services.
+     */
+    public static final Topic<MonitoringSample> MONITORING_SAMPLES =
+            topic("riptide.monitoring-samples", 1, Map.of("retention.ms", "86400000"), MonitoringSample.class);
+
     public static final List<Topic<?>> ALL = List.of(TRADES, BOOKS, LIQUIDATIONS, BARS_1M, FEATURES,
             PREDICTIONS_LIQUIDATION, PREDICTIONS_PATTERN, PREDICTIONS_SHADOW, ALERTS, OUTCOMES, TRAINING_EXAMPLES,
-            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, MODEL_VERSIONS, DEADLETTER);
+            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, MODEL_VERSIONS, DEADLETTER, MONITORING_SAMPLES);
 
     private Topics() {
     }

@@ -1,0 +1,16 @@
+package io.riptide.app.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code riptide bench ...}: benchmarks that print their numbers. */
+@Command(name = "bench", description = "Run a benchmark and print its figures.", subcommands = {InferenceBenchCommand.class})
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

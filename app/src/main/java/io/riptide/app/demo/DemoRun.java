@@ -1,0 +1,303 @@
+package io.riptide.app.demo;
+
+import io.riptide.embedded.EmbeddedRuntime;
+import io.riptide.features.FeatureSet;
+import io.riptide.features.FeatureSets;
+import io.riptide.feed.KafkaMarketEventSink;
+import io.riptide.feed.sim.MarketSimulator;
+import io.riptide.feed.sim.SimulatorConfig;
+import io.riptide.schemas.avro.OpsAction;
+import io.riptide.schemas.avro.RetrainRequest;
+import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.kafka.KafkaClientFactory;
+import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.topics.Topics;
+import io.riptide.topology.ModelKeys;
+import io.riptide.topology.StreamConfig;
+import io.riptide.topology.StreamService;
+import io.riptide.trigger.TriggerConfig;
+import io.riptide.trigger.TriggerService;
+import io.riptide.trigger.store.StoredModel;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * One demo run: embedded runtime up, stream and trigger services started, the simulated market replayed at
+ * {@code speed} x real time with a scripted regime shift half way, a burst of bad records and an ops retrain
+ * request on the way; then the outputs are drained, summarised and charted.
+ */
+final class DemoRun {
+    private static final long MINUTE = 60_000L;
+    private static final String DEMO_INSTRUMENT = "SIM:BTCUSDT";
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private final long startNanos = System.nanoTime();
+
+    DemoRun(DemoOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    DemoSummary run() throws Exception {
+        Files.createDirectories(options.out());
+        say("starting embedded Kafka (KRaft), PostgreSQL and schema registry ...");
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start()) {
+            say("runtime up: kafka " + runtime.bootstrapServers() + ", registry " + runtime.schemaRegistryUrl()
+                    + ", postgres " + runtime.jdbcUrl());
+            KafkaSettings kafka = new KafkaSettings(runtime.bootstrapServers(), runtime.schemaRegistryUrl(),
+                    (short) 1, Map.of());
+            KafkaClientFactory clients = new KafkaClientFactory(kafka);
+            Settings settings = Settings.load(null, Map.of(), demoSettings(runtime));
+            FeatureSet featureSet = FeatureSets.liquidation();
+            StreamConfig streamConfig = StreamConfig.from(settings)
+                    .withStateDir(Files.createTempDirectory("riptide-demo-state"));
+            TriggerConfig triggerConfig = TriggerConfig.from(settings);
+
+            try (StreamService stream = new StreamService(streamConfig, featureSet, clients);
+                 TriggerService trigger = new TriggerService(triggerConfig, clients, runtime.dataSource());
+                 OutputWatcher watcher = new OutputWatcher(clients)) {
+                stream.start();
+                trigger.start();
+                stream.awaitRunning(Duration.ofSeconds(60));
+                say("stream RUNNING (" + featureSet.size() + " features, set " + featureSet.id() + " "
+                        + featureSet.hash().substring(0, 12) + "), trigger watching " + triggerConfig.modelKeys());
+
+                FeedResult feed = replayMarket(clients, watcher, trigger);
+                say("market feed finished; draining outputs ...");
+                drain(watcher, trigger);
+                DemoSummary summary = summarise(feed, watcher, trigger, featureSet);
+                summary.write(options.out().resolve("summary.json"));
+                HtmlReport.write(options.out().resolve("report.html"), summary, watcher);
+                printSummary(summary);
+                say("shutting down (stream, trigger, embedded runtime) ...");
+                return summary;
+            }
+        } finally {
+            say("stopped");
+        }
+    }
+
+    private Map<String, String> demoSettings(EmbeddedRuntime runtime) {
+        Map<String, String> s = new HashMap<>();
+        s.put("kafka.bootstrap.servers", runtime.bootstrapServers());
+        s.put("schema.registry.url", runtime.schemaRegistryUrl());
+        s.put("db.url", runtime.jdbcUrl());
+        s.put("db.user", runtime.jdbcUser());
+        s.put("db.password", runtime.jdbcPassword());
+        s.put("stream.application.id", "riptide-demo-" + UUID.randomUUID().toString().substring(0, 8));
+        s.put("stream.horizons.minutes", options.horizons().stream().map(String::valueOf)
+                .collect(Collectors.joining(",")));
+        s.put("stream.label.liquidation.threshold",
+                Double.toString(SimulatorConfig.SUGGESTED_LIQUIDATION_THRESHOLD_USD));
+        // The demo compresses hours of market into minutes, so the trigger's clocks shrink with it.
+        s.put("trigger.min.examples", "600");
+        s.put("trigger.min.positives", "15");
+        s.put("trigger.cooldown.ms", Long.toString(Math.max(10_000, options.duration().toMillis() / 6)));
+        s.put("trigger.schedule.interval.ms", Long.toString(Math.max(20_000, options.duration().toMillis() / 3)));
+        s.put("trigger.poll.interval.ms", "300");
+        s.put("trigger.num.rounds", "150");
+        s.put("trigger.trainer", options.trainer());
+        return s;
+    }
+
+    private record FeedResult(long trades, long books, long liquidations, int poisonSent, long simulatedMinutes,
+                              long simStartMs, long simEndMs) {
+    }
+
+    private FeedResult replayMarket(KafkaClientFactory clients, OutputWatcher watcher, TriggerService trigger)
+            throws InterruptedException {
+        long durationMs = options.duration().toMillis();
+        long simSpanMs = durationMs * options.speed();
+        long simStart = (System.currentTimeMillis() - simSpanMs - MINUTE) / MINUTE * MINUTE;
+        SimulatorConfig simConfig = SimulatorConfig.defaults(options.seed(), simStart)
+                .withRegimeShiftAt(simStart + simSpanMs * 2 / 3);
+        MarketSimulator simulator = new MarketSimulator(simConfig);
+        say(String.format("replaying %d simulated minutes of %s at %dx (regime shift at minute %d)",
+                simSpanMs / MINUTE, simConfig.instruments(), options.speed(), simSpanMs / MINUTE * 2 / 3));
+        int poisonSent = 0;
+        boolean opsSent = false;
+        long nextProgress = 0;
+        long wallStart = System.currentTimeMillis();
+        try (KafkaMarketEventSink sink = new KafkaMarketEventSink(clients.producer("riptide-demo-feed", null))) {
+            while (true) {
+                long elapsed = System.currentTimeMillis() - wallStart;
+                long simNow = simStart + Math.min(elapsed, durationMs) * options.speed();
+                simulator.runUntil(simNow, sink);
+                if (poisonSent == 0 && elapsed >= durationMs / 10) {
+                    poisonSent = PoisonInjector.inject(clients, DEMO_INSTRUMENT, simNow);
+                    say("sent " + poisonSent + " bad records (garbage bytes, unknown schema id, NaN and negative "
+                            + "prices, crossed book, negative quantity)");
+                }
+                if (!opsSent && elapsed >= durationMs * 6 / 10) {
+                    sendOpsRetrain(clients);
+                    opsSent = true;
+                }
+                if (elapsed >= nextProgress) {
+                    progress(simNow - simStart, sink, watcher, trigger);
+                    nextProgress += 5_000;
+                }
+                if (elapsed >= durationMs) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            sink.flush();
+            return new FeedResult(sink.trades(), sink.books(), sink.liquidations(), poisonSent,
+                    simSpanMs / MINUTE, simStart, simStart + simSpanMs);
+        }
+    }
+
+    private void sendOpsRetrain(KafkaClientFactory clients) {
+        String key = ModelKeys.liquidation(options.horizons().contains(15) ? 15 : options.horizons().get(0));
+        RetrainRequest request = RetrainRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                .setModelKey(key).setAction(OpsAction.RETRAIN).setRequestedBy("demo-ops")
+                .setReason("demo: manual retrain after the regime shift").setForce(false)
+                .setTimeMs(System.currentTimeMillis()).build();
+        try (KafkaProducer<String, SpecificRecord> producer = clients.producer("riptide-demo-ops", null)) {
+            producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), key, request));
+        }
+        say("ops: manual retrain of " + key + " requested");
+    }
+
+    private void progress(long simElapsedMs, KafkaMarketEventSink sink, OutputWatcher watcher,
+                          TriggerService trigger) {
+        if (options.quiet()) {
+            return;
+        }
+        Map<String, Integer> jobs = trigger.jobs().countsByStatus();
+        say(String.format("market %5s | in: %,d trades %,d books %,d liq | out: %,d predictions %,d outcomes "
+                        + "%,d dlq | stored %,d examples | jobs %s | swaps %d",
+                hhmm(simElapsedMs), sink.trades(), sink.books(), sink.liquidations(),
+                watcher.count(Topics.PREDICTIONS_LIQUIDATION), watcher.count(Topics.OUTCOMES),
+                watcher.count(Topics.DEADLETTER), trigger.examplesStored(), jobs.isEmpty() ? "-" : jobs,
+                watcher.swaps.size()));
+    }
+
+    private void drain(OutputWatcher watcher, TriggerService trigger) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            boolean jobsIdle = !trigger.jobs().countsByStatus().containsKey("RUNNING")
+                    && !trigger.jobs().countsByStatus().containsKey("QUEUED");
+            if (watcher.quietForMs() > 3_000 && jobsIdle) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        say("outputs still moving after 60 s of draining; summarising what arrived");
+    }
+
+    private DemoSummary summarise(FeedResult feed, OutputWatcher watcher, TriggerService trigger,
+                                  FeatureSet featureSet) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        Map<String, String> runtime = new LinkedHashMap<>();
+        runtime.put("kafka", "embedded");
+        runtime.put("postgres", "embedded");
+        runtime.put("schemaRegistry", "embedded");
+        Map<String, Long> inputs = new LinkedHashMap<>();
+        inputs.put("trades", feed.trades());
+        inputs.put("books", feed.books());
+        inputs.put("liquidations", feed.liquidations());
+        inputs.put("badRecordsInjected", (long) feed.poisonSent());
+        run.put("deadLetterReasons", watcher.deadLetterReasons());
+        Map<String, Long> outputs = new LinkedHashMap<>();
+        for (var topic : OutputWatcher.WATCHED) {
+            outputs.put(topic.name(), watcher.count(topic));
+        }
+        Map<String, Integer> jobCounts = trigger.jobs().countsByStatus();
+        Map<String, Integer> jobs = new LinkedHashMap<>();
+        jobs.put("succeeded", jobCounts.getOrDefault("SUCCEEDED", 0));
+        jobs.put("rejected", jobCounts.getOrDefault("REJECTED", 0));
+        jobs.put("failed", jobCounts.getOrDefault("FAILED", 0));
+        List<Map<String, Object>> models = new ArrayList<>();
+        for (StoredModel m : trigger.registry().all()) {
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("key", m.modelKey());
+            model.put("version", m.version());
+            model.put("status", m.status());
+            model.put("format", m.format());
+            model.put("trainingExamples", m.trainingExamples());
+            model.put("auc", m.metrics().getOrDefault("auc", Double.NaN));
+            model.put("holdoutN", m.metrics().getOrDefault("holdout_n", 0.0).intValue());
+            models.add(model);
+        }
+        List<Map<String, Object>> swaps = new ArrayList<>();
+        for (OutputWatcher.Swap s : watcher.swaps) {
+            Map<String, Object> swap = new LinkedHashMap<>();
+            swap.put("key", s.key());
+            swap.put("fromVersion", s.fromVersion());
+            swap.put("toVersion", s.toVersion());
+            swap.put("firstPredictionLagMs", s.firstPredictionLagMs());
+            swaps.add(swap);
+        }
+        run.put("seed", options.seed());
+        run.put("durationSeconds", options.duration().toSeconds());
+        run.put("speed", options.speed());
+        run.put("simulatedMinutes", feed.simulatedMinutes());
+        run.put("simulatedFrom", Instant.ofEpochMilli(feed.simStartMs()).toString());
+        run.put("simulatedTo", Instant.ofEpochMilli(feed.simEndMs()).toString());
+        run.put("featureSet", featureSet.id() + "@" + featureSet.hash());
+        run.put("features", featureSet.size());
+        run.put("horizonsMinutes", options.horizons());
+        run.put("trainer", options.trainer());
+        run.put("examplesStored", trigger.examplesStored());
+        run.put("wallSeconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
+        return new DemoSummary(runtime, inputs, outputs, jobs, models, swaps, watcher.predictionsByServedBy(), run);
+    }
+
+    private void printSummary(DemoSummary s) {
+        out.println();
+        out.println("=== Riptide demo summary ===");
+        out.printf("inputs      %,d trades, %,d book snapshots, %,d liquidations (+%d bad records)%n",
+                s.inputs().get("trades"), s.inputs().get("books"), s.inputs().get("liquidations"),
+                s.inputs().get("badRecordsInjected"));
+        out.printf("outputs     %,d features, %,d predictions, %,d outcomes, %,d training examples, %,d drift events,"
+                        + " %,d dead letters%n", s.outputs().get("features"), s.outputs().get("predictions.liquidation"),
+                s.outputs().get("outcomes"), s.outputs().get("training.examples"), s.outputs().get("monitoring.drift"),
+                s.outputs().get("deadletter"));
+        out.printf("jobs        %d succeeded, %d rejected, %d failed%n", s.jobs().get("succeeded"),
+                s.jobs().get("rejected"), s.jobs().get("failed"));
+        out.println("models");
+        for (Map<String, Object> m : s.models()) {
+            out.printf("            %-18s v%-3s %-10s trained on %,6d examples, hold-out AUC %.3f%n", m.get("key"),
+                    m.get("version"), m.get("status"), (Long) m.get("trainingExamples"), (Double) m.get("auc"));
+        }
+        out.println("swaps");
+        for (Map<String, Object> w : s.swaps()) {
+            out.printf("            %-18s v%s -> v%s, first prediction %,d ms after publication%n", w.get("key"),
+                    w.get("fromVersion"), w.get("toVersion"), (Long) w.get("firstPredictionLagMs"));
+        }
+        out.println("predictions by version");
+        s.predictionsByVersion().forEach((k, v) -> out.printf("            %-28s %,d%n", k, v));
+        out.println("written     " + options.out().resolve("summary.json") + ", " + options.out().resolve("report.html"));
+        if (s.swaps().isEmpty()) {
+            out.println("WARNING: no model version was swapped in during this run (try a longer --duration)");
+        }
+    }
+
+    private void say(String message) {
+        if (!options.quiet() || message.startsWith("WARNING")) {
+            long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
+            out.printf("[%3ds] %s%n", s, message);
+        }
+    }
+
+    private static String hhmm(long ms) {
+        long minutes = ms / MINUTE;
+        return String.format("%02d:%02d", minutes / 60, minutes % 60);
+    }
+}

@@ -1,0 +1,128 @@
+package io.riptide.feed;
+
+import io.riptide.schemas.avro.Bar;
+import io.riptide.schemas.avro.BookSnapshot;
+import io.riptide.schemas.avro.Liquidation;
+import io.riptide.schemas.avro.Trade;
+import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends market records to their topics, keyed by instrument id, with the Kafka record timestamp set to the exchange
+ * (event) time so that downstream windows see market time, not wall-clock time.
+ *
+ * <p>Sends are asynchronous. The first send failure is kept (later ones are attached as suppressed) and thrown from
+ * the next {@link #flush()} or {@link #close()}, so a broken pipeline never looks like a quiet market.
+ */
+public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseable {
+
+    private final Producer<String, SpecificRecord> producer;
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicLong failedSends = new AtomicLong();
+    // written by the one producing thread, read by progress reporters
+    private volatile long trades;
+    private volatile long books;
+    private volatile long liquidations;
+    private volatile long bars;
+    private boolean closed;
+
+    public KafkaMarketEventSink(Producer<String, SpecificRecord> producer) {
+        this.producer = Objects.requireNonNull(producer, "producer");
+    }
+
+    @Override
+    public void onTrade(Trade trade) {
+        send(Topics.TRADES, trade.getInstrument(), trade.getExchangeTimeMs(), trade);
+        trades++;
+    }
+
+    @Override
+    public void onBook(BookSnapshot book) {
+        send(Topics.BOOKS, book.getInstrument(), book.getExchangeTimeMs(), book);
+        books++;
+    }
+
+    @Override
+    public void onLiquidation(Liquidation liquidation) {
+        send(Topics.LIQUIDATIONS, liquidation.getInstrument(), liquidation.getExchangeTimeMs(), liquidation);
+        liquidations++;
+    }
+
+    @Override
+    public void onBar(Bar bar) {
+        // a bar is stamped at its (exclusive) close, the moment it became known
+        send(Topics.BARS_1M, bar.getInstrument(), bar.getCloseTimeMs(), bar);
+        bars++;
+    }
+
+    /** Records handed to the producer, per type (sent or still in flight). */
+    public long trades() {
+        return trades;
+    }
+
+    public long books() {
+        return books;
+    }
+
+    public long liquidations() {
+        return liquidations;
+    }
+
+    public long bars() {
+        return bars;
+    }
+
+    /** Number of sends the broker refused so far. */
+    public long failedSends() {
+        return failedSends.get();
+    }
+
+    /** Waits for every send in flight and throws the first failure, if any. */
+    public void flush() {
+        producer.flush();
+        throwIfFailed();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            producer.flush();
+        } finally {
+            producer.close();
+        }
+        throwIfFailed();
+    }
+
+    private <V extends SpecificRecord> void send(Topic<V> topic, CharSequence instrument, long eventTimeMs, V value) {
+        throwIfFailed();
+        String key = instrument.toString();
+        producer.send(new ProducerRecord<>(topic.name(), null, eventTimeMs, key, value), (metadata, exception) -> {
+            if (exception != null) {
+                failedSends.incrementAndGet();
+                RuntimeException wrapped = new IllegalStateException(
+                        "send to " + topic.name() + " failed for key " + key + ": " + exception.getMessage(), exception);
+                if (!failure.compareAndSet(null, wrapped)) {
+                    failure.get().addSuppressed(exception);
+                }
+            }
+        });
+    }
+
+    private void throwIfFailed() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.riptide.serving;
+
+import io.riptide.serving.internal.LogisticFit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps a model's probability to a calibrated probability. Fitted at training time on held-out scores and
+ * stored with the model as bytes ({@link #toBytes()} / {@link #fromBytes(byte[])}); monotone, so ranking
+ * metrics (AUC) do not change.
+ */
+public interface Calibrator {
+
+    double apply(double probability);
+
+    /** "none", "platt" or "isotonic". */
+    String method();
+
+    /** A compact text form (UTF-8) that {@link #fromBytes} reads back exactly. */
+    byte[] toBytes();
+
+    static Calibrator identity() {
+        return Identity.INSTANCE;
+    }
+
+    /**
+     * Platt scaling: a logistic regression on the logit of the score, with Platt's smoothed targets
+     * ((N+ + 1) / (N+ + 2) and 1 / (N- + 2)) so that a perfectly separated set does not diverge.
+     */
+    static Calibrator platt(double[] scores, double[] labels) {
+        requireSameLength(scores, labels);
+        int pos = 0;
+        for (double l : labels) {
+            pos += l == 1.0 ? 1 : 0;
+        }
+        int neg = labels.length - pos;
+        double hi = (pos + 1.0) / (pos + 2.0);
+        double lo = 1.0 / (neg + 2.0);
+        double[][] x = new double[scores.length][1];
+        double[] t = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            x[i][0] = LogisticFit.logit(scores[i]);
+            t[i] = labels[i] == 1.0 ? hi : lo;
+        }
+        double[] w = LogisticFit.fit(x, t, 0.0, 100);
+        return new Platt(w[1], w[0]);
+    }
+
+    /**
+     * Isotonic regression by pool-adjacent-violators; between fitted points the map is linear, outside it
+     * is flat (the nearest fitted value).
+     */
+    static Calibrator isotonic(double[] scores, double[] labels) {
+        requireSameLength(scores, labels);
+        Integer[] idx = new Integer[scores.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, Comparator.comparingDouble(i -> scores[i]));
+        List<double[]> blocks = new ArrayList<>();  // {sumY, count, minX, maxX}
+        for (int k = 0; k < idx.length; k++) {
+            int i = idx[k];
+            blocks.add(new double[] {labels[i], 1, scores[i], scores[i]});
+            while (blocks.size() > 1) {
+                double[] b = blocks.get(blocks.size() - 1);
+                double[] a = blocks.get(blocks.size() - 2);
+                if (a[0] / a[1] >= b[0] / b[1]) {
+                    a[0] += b[0];
+                    a[1] += b[1];
+                    a[3] = b[3];
+                    blocks.remove(blocks.size() - 1);
+                } else {
+                    break;
+                }
+            }
+        }
+        double[] xs = new double[blocks.size() * 2];
+        double[] ys = new double[blocks.size() * 2];
+        int n = 0;
+        for (double[] b : blocks) {
+            double y = b[0] / b[1];
+            xs[n] = b[2];
+            ys[n++] = y;
+            if (b[3] > b[2]) {
+                xs[n] = b[3];
+                ys[n++] = y;
+            }
+        }
+        return new Isotonic(Arrays.copyOf(xs, n), Arrays.copyOf(ys, n));
+    }
+
+    /** Fits the named method ("none", "platt", "isotonic"). */
+    static Calibrator fit(String method, double[] scores, double[] labels) {
+        return switch (method) {
+            case "none" -> identity();
+            case "platt" -> platt(scores, labels);
+            case "isotonic" -> isotonic(scores, labels);
+            default -> throw new IllegalArgumentException("unknown calibration method '" + method
+                    + "', expected none, platt or isotonic");
+        };
+    }
+
+    static Calibrator fromBytes(byte[] bytes) {
+        String[] p = new String(bytes, StandardCharsets.UTF_8).strip().split("\\s+");
+        try {
+            switch (p[0]) {
+                case "none":
+                    return identity();
+                case "platt":
+                    return new Platt(Double.parseDouble(p[1]), Double.parseDouble(p[2]));
+                case "isotonic": {
+                    int n = Integer.parseInt(p[1]);
+                    double[] xs = new double[n];
+                    double[] ys = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        xs[i] = Double.parseDouble(p[2 + 2 * i]);
+                        ys[i] = Double.parseDouble(p[3 + 2 * i]);
+                    }
+                    return new Isotonic(xs, ys);
+                }
+                default:
+                    throw new IllegalArgumentException("unknown calibrator '" + p[0] + "'");
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("calibrator bytes do not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireSameLength(double[] scores, double[] labels) {
+        if (scores.length != labels.length || scores.length == 0) {
+            throw new IllegalArgumentException("calibration needs one label per score and at least one score, got "
+                    + scores.length + " scores and " + labels.length + " labels");
+        }
+    }
+
+    /** No change. */
+    enum Identity implements Calibrator {
+        INSTANCE;
+
+        @Override
+        public double apply(double probability) {
+            return probability;
+        }
+
+        @Override
+        public String method() {
+            return "none";
+        }
+
+        @Override
+        public byte[] toBytes() {
+            return "none".getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code sigmoid(a * logit(p) + b)}. */
+    record Platt(double a, double b) implements Calibrator {
+        @Override
+        public double apply(double probability) {
+            return 1.0 / (1.0 + Math.exp(-(a * LogisticFit.logit(probability) + b)));
+        }
+
+        @Override
+        public String method() {
+            return "platt";
+        }
+
+        @Override
+        public byte[] toBytes() {
+            return ("platt " + a + " " + b).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Piecewise-linear through (xs[i], ys[i]), xs ascending, flat outside. */
+    record Isotonic(double[] xs, double[] ys) implements Calibrator {
+        @Override
+        public double apply(double p) {
+            if (Double.isNaN(p)) {
+                return p;
+            }
+            if (p <= xs[0]) {
+                return ys[0];
+            }
+            int last = xs.length - 1;
+            if (p >= xs[last]) {
+                return ys[last];
+            }
+            int i = Arrays.binarySearch(xs, p);
+            if (i >= 0) {
+                while (i < last && xs[i + 1] == p) {
+                    i++;
+                }
+                return ys[i];
+            }
+            int hi = -i - 1;
+            int lo = hi - 1;
+            double f = (p - xs[lo]) / (xs[hi] - xs[lo]);
+            return ys[lo] + f * (ys[hi] - ys[lo]);
+        }
+
+        @Override
+        public String method() {
+            return "isotonic";
+        }
+
+        @Override
+        public byte[] toBytes() {
+            StringBuilder s = new StringBuilder("isotonic ").append(xs.length);
+            for (int i = 0; i < xs.length; i++) {
+                s.append(' ').append(xs[i]).append(' ').append(ys[i]);
+            }
+            return s.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,613 @@
+package io.riptide.serving.internal;
+
+import io.riptide.serving.Model;
+import io.riptide.serving.ModelFormats;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A LightGBM text model compiled into flat arrays and evaluated in pure Java, equal to the native library.
+ *
+ * <p>Every rule below mirrors LightGBM 3.3.x ({@code tree.h}, {@code c_api.cpp}, {@code gbdt_prediction.cpp}):
+ * <ul>
+ *   <li>input values with |x| <= kZeroThreshold (1e-35f) are read as 0, as the C API drops them from the row;</li>
+ *   <li>numerical split: NaN becomes 0 unless the node's missing type is NaN; missing type Zero sends zeros and
+ *       missing type NaN sends NaN to the default child (decision_type bit 1); else {@code x <= threshold} goes
+ *       left;</li>
+ *   <li>categorical split (decision_type bit 0): NaN and negative values go right, else the category's bit in
+ *       the node's bitset chooses left;</li>
+ *   <li>the raw score is the sum of leaf values in tree order, starting at 0.0 (divided by the iteration count
+ *       for {@code average_output}); the probability is {@code 1/(1+exp(-sigmoid*raw))}.</li>
+ * </ul>
+ *
+ * <p>Nodes are split into a fast kind (numerical, missing type None or NaN, threshold away from zero) whose
+ * NaN child is precomputed, and a slow kind that runs the full rules. Prediction allocates nothing.
+ */
+public final class LightGbmJavaModel implements Model {
+
+    static final double K_ZERO_THRESHOLD = 1e-35f;
+    private static final int CATEGORICAL_MASK = 1;
+    private static final int DEFAULT_LEFT_MASK = 2;
+    private static final int MISSING_ZERO = 1;
+    private static final int MISSING_NAN = 2;
+
+    /**
+     * Branch-free evaluation reads each feature through one of five variants of the row, chosen per node so
+     * that a plain {@code x <= threshold} gives LightGBM's answer: 0 NaN as 0 (missing type None),
+     * 1 NaN as -inf and 2 NaN as +inf (missing type NaN, default left / right), 3 NaN and zero as -inf and
+     * 4 NaN and zero as +inf (missing type Zero, default left / right).
+     */
+    static final int VARIANTS = 5;
+
+    private final int numFeatures;
+    private final int numTrees;
+    private final int[] roots;
+    private final int[] feature;
+    private final double[] threshold;
+    private final int[] left;
+    private final int[] right;
+    private final int[] nanChild;
+    private final boolean[] slow;
+    private final byte[] decisionType;
+    private final int[] catStart;
+    private final int[] catWords;
+    private final int[] catBits;
+    private final double[] leafValue;
+    private final double sigmoid;
+    private final boolean averageOutput;
+    private final int iterations;
+    /** Branch-free layout, or null when the model has categorical splits or non-finite thresholds. */
+    private final ForestLayout layout;
+    private final boolean[] variantUsed;
+    private final ThreadLocal<double[]> scratch;
+    private final ThreadLocal<int[]> leafScratch;
+
+    private LightGbmJavaModel(Builder b) {
+        this.numFeatures = b.numFeatures;
+        this.numTrees = b.roots.size();
+        this.roots = b.roots.stream().mapToInt(Integer::intValue).toArray();
+        this.feature = b.feature.toArray();
+        this.threshold = b.threshold.toArray();
+        this.left = b.left.toArray();
+        this.right = b.right.toArray();
+        this.nanChild = b.nanChild.toArray();
+        this.slow = new boolean[feature.length];
+        for (int i = 0; i < slow.length; i++) {
+            slow[i] = b.slow.get(i) != 0;
+        }
+        this.decisionType = new byte[feature.length];
+        for (int i = 0; i < decisionType.length; i++) {
+            decisionType[i] = (byte) b.decisionType.get(i);
+        }
+        this.catStart = b.catStart.toArray();
+        this.catWords = b.catWords.toArray();
+        this.catBits = b.catBits.toArray();
+        this.leafValue = b.leafValue.toArray();
+        this.sigmoid = b.sigmoid;
+        this.averageOutput = b.averageOutput;
+        this.iterations = b.roots.size();
+        this.layout = b.branchFree ? b.layout.build() : null;
+        this.variantUsed = b.variantUsed;
+        int scratchLength = VARIANTS * numFeatures;
+        int trees = layout == null ? 0 : layout.roots.length;
+        this.leafScratch = ThreadLocal.withInitial(() -> new int[trees]);
+        this.scratch = ThreadLocal.withInitial(() -> new double[scratchLength]);
+    }
+
+    /** Parses and compiles a LightGBM text model; throws IllegalArgumentException naming what is wrong. */
+    public static LightGbmJavaModel parse(String text) {
+        return new Builder().parse(text);
+    }
+
+    @Override
+    public double predict(double[] x) {
+        if (x.length != numFeatures) {
+            throw new IllegalArgumentException("row has " + x.length + " features, model expects " + numFeatures);
+        }
+        return transform(rawScore(x, 0));
+    }
+
+    /** The raw score (log-odds) of the row starting at {@code offset} of {@code x}. */
+    public double rawScore(double[] x, int offset) {
+        return layout != null ? rawScoreBranchFree(x, offset) : rawScoreByBranches(x, offset);
+    }
+
+    /** Whether this model runs on the branch-free lockstep layout. */
+    public boolean branchFree() {
+        return layout != null;
+    }
+
+    private double rawScoreBranchFree(double[] x, int offset) {
+        final int nf = numFeatures;
+        final double[] s = scratch.get();
+        final boolean v1 = variantUsed[1];
+        final boolean v2 = variantUsed[2];
+        final boolean v3 = variantUsed[3];
+        final boolean v4 = variantUsed[4];
+        for (int f = 0; f < nf; f++) {
+            double v = x[offset + f];
+            if (Math.abs(v) <= K_ZERO_THRESHOLD) {
+                v = 0.0;
+            }
+            // real infinities become +/-MAX_VALUE so that only substituted NaN/zero values are infinite;
+            // no threshold is +/-MAX_VALUE, so no comparison changes (see the builder)
+            v = Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, v));
+            boolean nan = v != v;
+            s[f] = nan ? 0.0 : v;
+            if (v1) {
+                s[nf + f] = nan ? Double.NEGATIVE_INFINITY : v;
+            }
+            if (v2) {
+                s[2 * nf + f] = nan ? Double.POSITIVE_INFINITY : v;
+            }
+            if (v3) {
+                s[3 * nf + f] = nan || v == 0.0 ? Double.NEGATIVE_INFINITY : v;
+            }
+            if (v4) {
+                s[4 * nf + f] = nan || v == 0.0 ? Double.POSITIVE_INFINITY : v;
+            }
+        }
+        final ForestLayout l = layout;
+        final int[] roots = l.orderedRoots;
+        final int[] order = l.order;
+        final int[] leafOf = leafScratch.get();
+        final int[] ft = l.feature;
+        final int[] ch = l.children;
+        final double[] th = l.threshold;
+        final double[] lf = l.leaf;
+        final int[] blockDepth = l.blockDepth;
+        double sum = 0.0;
+        int t = 0;
+        // the sign bit of (threshold - x) is 1 exactly when x > threshold: the right child
+        for (int b = 0; b < blockDepth.length; b++, t += ForestLayout.BLOCK) {
+            int n0 = roots[t];
+            int n1 = roots[t + 1];
+            int n2 = roots[t + 2];
+            int n3 = roots[t + 3];
+            int n4 = roots[t + 4];
+            int n5 = roots[t + 5];
+            int n6 = roots[t + 6];
+            int n7 = roots[t + 7];
+            for (int d = blockDepth[b]; d > 0; d--) {
+                n0 = ch[(n0 << 1) | (int) (Double.doubleToRawLongBits(th[n0] - s[ft[n0]]) >>> 63)];
+                n1 = ch[(n1 << 1) | (int) (Double.doubleToRawLongBits(th[n1] - s[ft[n1]]) >>> 63)];
+                n2 = ch[(n2 << 1) | (int) (Double.doubleToRawLongBits(th[n2] - s[ft[n2]]) >>> 63)];
+                n3 = ch[(n3 << 1) | (int) (Double.doubleToRawLongBits(th[n3] - s[ft[n3]]) >>> 63)];
+                n4 = ch[(n4 << 1) | (int) (Double.doubleToRawLongBits(th[n4] - s[ft[n4]]) >>> 63)];
+                n5 = ch[(n5 << 1) | (int) (Double.doubleToRawLongBits(th[n5] - s[ft[n5]]) >>> 63)];
+                n6 = ch[(n6 << 1) | (int) (Double.doubleToRawLongBits(th[n6] - s[ft[n6]]) >>> 63)];
+                n7 = ch[(n7 << 1) | (int) (Double.doubleToRawLongBits(th[n7] - s[ft[n7]]) >>> 63)];
+            }
+            leafOf[order[t]] = n0;
+            leafOf[order[t + 1]] = n1;
+            leafOf[order[t + 2]] = n2;
+            leafOf[order[t + 3]] = n3;
+            leafOf[order[t + 4]] = n4;
+            leafOf[order[t + 5]] = n5;
+            leafOf[order[t + 6]] = n6;
+            leafOf[order[t + 7]] = n7;
+        }
+        final int[] depth = l.depth;
+        for (; t < roots.length; t++) {
+            int n = roots[t];
+            for (int d = depth[order[t]]; d > 0; d--) {
+                n = ch[(n << 1) | (int) (Double.doubleToRawLongBits(th[n] - s[ft[n]]) >>> 63)];
+            }
+            leafOf[order[t]] = n;
+        }
+        for (int tree = 0; tree < roots.length; tree++) {
+            sum += lf[leafOf[tree]];
+        }
+        return averageOutput ? sum / iterations : sum;
+    }
+
+    /** The general walk: every LightGBM rule, one branch per node. Used for categorical models. */
+    double rawScoreByBranches(double[] x, int offset) {
+        final int[] roots = this.roots;
+        final int[] feature = this.feature;
+        final double[] threshold = this.threshold;
+        final int[] left = this.left;
+        final int[] right = this.right;
+        final int[] nanChild = this.nanChild;
+        final boolean[] slow = this.slow;
+        final double[] leafValue = this.leafValue;
+        double sum = 0.0;
+        for (int t = 0; t < roots.length; t++) {
+            int n = roots[t];
+            while (n >= 0) {
+                double f = x[offset + feature[n]];
+                if (!slow[n]) {
+                    double th = threshold[n];
+                    n = f <= th ? left[n] : f > th ? right[n] : nanChild[n];
+                } else {
+                    n = slowDecision(f, n);
+                }
+            }
+            sum += leafValue[~n];
+        }
+        return averageOutput ? sum / iterations : sum;
+    }
+
+    /** Raw score of a single row, as {@code LGBM_BoosterPredictForMat} with C_API_PREDICT_RAW_SCORE returns it. */
+    public double predictRaw(double[] x) {
+        if (x.length != numFeatures) {
+            throw new IllegalArgumentException("row has " + x.length + " features, model expects " + numFeatures);
+        }
+        return rawScore(x, 0);
+    }
+
+    private int slowDecision(double f, int n) {
+        int dt = decisionType[n];
+        if (Math.abs(f) <= K_ZERO_THRESHOLD) {
+            f = 0.0;
+        }
+        if ((dt & CATEGORICAL_MASK) != 0) {
+            if (Double.isNaN(f) || f >= 2147483648.0) {
+                return right[n];  // NaN and out-of-int values cast to INT_MIN in C++: negative, so right
+            }
+            int v = (int) f;
+            if (v < 0) {
+                return right[n];
+            }
+            int word = v >>> 5;
+            if (word >= catWords[n]) {
+                return right[n];
+            }
+            return ((catBits[catStart[n] + word] >>> (v & 31)) & 1) != 0 ? left[n] : right[n];
+        }
+        int missingType = (dt >> 2) & 3;
+        if (Double.isNaN(f) && missingType != MISSING_NAN) {
+            f = 0.0;
+        }
+        if ((missingType == MISSING_ZERO && f == 0.0) || (missingType == MISSING_NAN && Double.isNaN(f))) {
+            return (dt & DEFAULT_LEFT_MASK) != 0 ? left[n] : right[n];
+        }
+        return f <= threshold[n] ? left[n] : right[n];
+    }
+
+    private double transform(double raw) {
+        return 1.0 / (1.0 + Math.exp(-sigmoid * raw));
+    }
+
+    @Override
+    public void predictBatch(double[] rowsRowMajor, int rows, double[] out) {
+        if (rowsRowMajor.length < (long) rows * numFeatures || out.length < rows) {
+            throw new IllegalArgumentException("batch of " + rows + " rows needs " + (long) rows * numFeatures
+                    + " values and " + rows + " outputs, got " + rowsRowMajor.length + " and " + out.length);
+        }
+        for (int r = 0; r < rows; r++) {
+            out[r] = transform(rawScore(rowsRowMajor, r * numFeatures));
+        }
+    }
+
+    /** Raw scores of a row-major batch. */
+    public void predictBatchRaw(double[] rowsRowMajor, int rows, double[] out) {
+        for (int r = 0; r < rows; r++) {
+            out[r] = rawScore(rowsRowMajor, r * numFeatures);
+        }
+    }
+
+    public int numTrees() {
+        return numTrees;
+    }
+
+    public int numNodes() {
+        return feature.length;
+    }
+
+    /** Bytes held by the compiled arrays (array headers included, object headers of this class excluded). */
+    public long memoryBytes() {
+        return ArraySizes.of(roots) + ArraySizes.of(feature) + ArraySizes.of(threshold) + ArraySizes.of(left)
+                + ArraySizes.of(right) + ArraySizes.of(nanChild) + ArraySizes.of(slow) + ArraySizes.of(decisionType)
+                + ArraySizes.of(catStart) + ArraySizes.of(catWords) + ArraySizes.of(catBits) + ArraySizes.of(leafValue)
+                + (layout == null ? 0 : layout.memoryBytes());
+    }
+
+    @Override
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    @Override
+    public String format() {
+        return ModelFormats.LIGHTGBM_TEXT;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Growable primitive arrays while parsing. */
+    static final class IntList {
+        int[] a = new int[64];
+        int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int get(int i) {
+            return a[i];
+        }
+
+        int size() {
+            return n;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+
+    static final class DoubleList {
+        double[] a = new double[64];
+        int n;
+
+        void add(double v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int size() {
+            return n;
+        }
+
+        double[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+
+    private static final class Builder {
+        int numFeatures = -1;
+        double sigmoid = Double.NaN;
+        boolean averageOutput;
+        final List<Integer> roots = new ArrayList<>();
+        final IntList feature = new IntList();
+        final DoubleList threshold = new DoubleList();
+        final IntList left = new IntList();
+        final IntList right = new IntList();
+        final IntList nanChild = new IntList();
+        final IntList slow = new IntList();
+        final IntList decisionType = new IntList();
+        final IntList catStart = new IntList();
+        final IntList catWords = new IntList();
+        final IntList catBits = new IntList();
+        final DoubleList leafValue = new DoubleList();
+        final ForestLayout.Builder layout = new ForestLayout.Builder();
+        final boolean[] variantUsed = new boolean[VARIANTS];
+        boolean branchFree = true;
+
+        LightGbmJavaModel parse(String text) {
+            String[] lines = text.split("\n");
+            int i = 0;
+            Map<String, String> header = new HashMap<>();
+            while (i < lines.length && !lines[i].startsWith("Tree=")) {
+                String line = lines[i++].strip();
+                if (line.equals("average_output")) {
+                    averageOutput = true;
+                }
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    header.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            if (!header.containsKey("max_feature_idx")) {
+                throw new IllegalArgumentException("LightGBM model text has no max_feature_idx header");
+            }
+            numFeatures = Integer.parseInt(header.get("max_feature_idx").strip()) + 1;
+            String numClass = header.getOrDefault("num_class", "1").strip();
+            if (!numClass.equals("1") || !header.getOrDefault("num_tree_per_iteration", "1").strip().equals("1")) {
+                throw new IllegalArgumentException("LightGBM model has num_class=" + numClass
+                        + "; only binary models with one tree per iteration are served");
+            }
+            sigmoid = objectiveSigmoid(header.get("objective"));
+            while (i < lines.length) {
+                String line = lines[i].strip();
+                if (line.startsWith("end of trees")) {
+                    break;
+                }
+                if (line.startsWith("Tree=")) {
+                    Map<String, String> tree = new HashMap<>();
+                    i++;
+                    while (i < lines.length && !lines[i].startsWith("Tree=") && !lines[i].startsWith("end of trees")) {
+                        String l = lines[i++].strip();
+                        int eq = l.indexOf('=');
+                        if (eq > 0) {
+                            tree.put(l.substring(0, eq), l.substring(eq + 1));
+                        }
+                    }
+                    addTree(tree, roots.size());
+                } else {
+                    i++;
+                }
+            }
+            if (roots.isEmpty()) {
+                throw new IllegalArgumentException("LightGBM model text has no trees");
+            }
+            return new LightGbmJavaModel(this);
+        }
+
+        private static double objectiveSigmoid(String objective) {
+            if (objective == null) {
+                throw new IllegalArgumentException("LightGBM model text names no objective");
+            }
+            String[] parts = objective.strip().split(" ");
+            switch (parts[0]) {
+                case "binary": {
+                    for (String p : parts) {
+                        if (p.startsWith("sigmoid:")) {
+                            return Double.parseDouble(p.substring("sigmoid:".length()));
+                        }
+                    }
+                    return 1.0;
+                }
+                case "cross_entropy":
+                case "xentropy":
+                    return 1.0;
+                default:
+                    throw new IllegalArgumentException("LightGBM objective '" + objective
+                            + "' does not produce a probability; expected binary or cross_entropy");
+            }
+        }
+
+        private void addTree(Map<String, String> tree, int index) {
+            int numLeaves = Integer.parseInt(require(tree, "num_leaves", index));
+            if ("1".equals(tree.getOrDefault("is_linear", "0").strip())) {
+                throw new IllegalArgumentException("LightGBM tree " + index + " is a linear tree; not supported");
+            }
+            double[] leaves = doubles(require(tree, "leaf_value", index), numLeaves, "leaf_value", index);
+            int leafOffset = leafValue.size();
+            for (double v : leaves) {
+                leafValue.add(v);
+            }
+            if (numLeaves == 1) {
+                roots.add(~leafOffset);
+                layout.addTree(new int[0], new double[0], new int[0], new int[0], leaves);
+                return;
+            }
+            int inner = numLeaves - 1;
+            int[] splitFeature = ints(require(tree, "split_feature", index), inner, "split_feature", index);
+            double[] thresholds = doubles(require(tree, "threshold", index), inner, "threshold", index);
+            int[] decision = ints(require(tree, "decision_type", index), inner, "decision_type", index);
+            int[] leftChild = ints(require(tree, "left_child", index), inner, "left_child", index);
+            int[] rightChild = ints(require(tree, "right_child", index), inner, "right_child", index);
+            int numCat = Integer.parseInt(tree.getOrDefault("num_cat", "0").strip());
+            int[] catBoundaries = null;
+            int catOffset = catBits.size();
+            if (numCat > 0) {
+                catBoundaries = ints(require(tree, "cat_boundaries", index), numCat + 1, "cat_boundaries", index);
+                int[] bits = ints(require(tree, "cat_threshold", index), catBoundaries[numCat], "cat_threshold", index);
+                for (int b : bits) {
+                    catBits.add(b);
+                }
+            }
+            int nodeOffset = feature.size();
+            roots.add(nodeOffset);
+            int[] expandedFeature = new int[inner];
+            double[] cleanThreshold = new double[inner];
+            for (int k = 0; k < inner; k++) {
+                int dtk = decision[k];
+                int mt = (dtk >> 2) & 3;
+                boolean defaultLeft = (dtk & DEFAULT_LEFT_MASK) != 0;
+                int variant = mt == MISSING_NAN ? (defaultLeft ? 1 : 2) : mt == MISSING_ZERO ? (defaultLeft ? 3 : 4) : 0;
+                variantUsed[variant] = true;
+                expandedFeature[k] = variant * numFeatures + splitFeature[k];
+                double th = thresholds[k];
+                // -0.0 -> +0.0 keeps the sign-bit comparison exact; a +inf threshold (LightGBM writes them)
+                // sends every real value left, as MAX_VALUE does once real infinities are clamped to it
+                cleanThreshold[k] = th == Double.POSITIVE_INFINITY ? Double.MAX_VALUE : th + 0.0;
+                if ((dtk & CATEGORICAL_MASK) != 0 || Double.isNaN(th) || th == Double.NEGATIVE_INFINITY
+                        || Math.abs(th) == Double.MAX_VALUE) {
+                    branchFree = false;
+                }
+            }
+            layout.addTree(expandedFeature, cleanThreshold, leftChild, rightChild, leaves);
+            for (int k = 0; k < inner; k++) {
+                int f = splitFeature[k];
+                if (f < 0 || f >= numFeatures) {
+                    throw new IllegalArgumentException("LightGBM tree " + index + " splits on feature " + f
+                            + " outside 0.." + (numFeatures - 1));
+                }
+                int l = child(leftChild[k], nodeOffset, leafOffset, inner, numLeaves, index);
+                int r = child(rightChild[k], nodeOffset, leafOffset, inner, numLeaves, index);
+                int dt = decision[k];
+                double th = thresholds[k];
+                boolean categorical = (dt & CATEGORICAL_MASK) != 0;
+                int missingType = (dt >> 2) & 3;
+                boolean fast = !categorical && missingType != MISSING_ZERO
+                        && !(Math.abs(th) <= K_ZERO_THRESHOLD);
+                int nan = missingType == MISSING_NAN ? ((dt & DEFAULT_LEFT_MASK) != 0 ? l : r) : (0.0 <= th ? l : r);
+                feature.add(f);
+                threshold.add(th);
+                left.add(l);
+                right.add(r);
+                nanChild.add(nan);
+                slow.add(fast ? 0 : 1);
+                decisionType.add(dt);
+                if (categorical) {
+                    int catIdx = (int) th;
+                    if (catBoundaries == null || catIdx < 0 || catIdx >= numCat) {
+                        throw new IllegalArgumentException("LightGBM tree " + index + " categorical split " + k
+                                + " refers to missing category set " + catIdx);
+                    }
+                    catStart.add(catOffset + catBoundaries[catIdx]);
+                    catWords.add(catBoundaries[catIdx + 1] - catBoundaries[catIdx]);
+                } else {
+                    catStart.add(0);
+                    catWords.add(0);
+                }
+            }
+        }
+
+        private static int child(int c, int nodeOffset, int leafOffset, int inner, int numLeaves, int tree) {
+            if (c >= 0) {
+                if (c >= inner) {
+                    throw new IllegalArgumentException("LightGBM tree " + tree + " child " + c + " out of range");
+                }
+                return nodeOffset + c;
+            }
+            int leaf = ~c;
+            if (leaf >= numLeaves) {
+                throw new IllegalArgumentException("LightGBM tree " + tree + " leaf " + leaf + " out of range");
+            }
+            return ~(leafOffset + leaf);
+        }
+
+        private static String require(Map<String, String> tree, String key, int index) {
+            String v = tree.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException("LightGBM tree " + index + " has no " + key);
+            }
+            return v.strip();
+        }
+
+        private static double[] doubles(String s, int expected, String key, int tree) {
+            String[] parts = s.isEmpty() ? new String[0] : s.split(" ");
+            if (parts.length != expected) {
+                throw new IllegalArgumentException("LightGBM tree " + tree + " " + key + " has " + parts.length
+                        + " values, expected " + expected);
+            }
+            double[] out = new double[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                out[i] = parseDouble(parts[i]);
+            }
+            return out;
+        }
+
+        private static double parseDouble(String s) {
+            switch (s) {
+                case "inf":
+                case "+inf":
+                    return Double.POSITIVE_INFINITY;
+                case "-inf":
+                    return Double.NEGATIVE_INFINITY;
+                case "nan":
+                case "-nan":
+                    return Double.NaN;
+                default:
+                    return Double.parseDouble(s);
+            }
+        }
+
+        private static int[] ints(String s, int expected, String key, int tree) {
+            String[] parts = s.isEmpty() ? new String[0] : s.split(" ");
+            if (parts.length != expected) {
+                throw new IllegalArgumentException("LightGBM tree " + tree + " " + key + " has " + parts.length
+                        + " values, expected " + expected);
+            }
+            int[] out = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                out[i] = (int) Long.parseLong(parts[i]);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.riptide.trigger;
+
+import io.riptide.schemas.avro.JobStatus;
+import io.riptide.schemas.avro.ModelRole;
+import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.ReferenceDistribution;
+import io.riptide.schemas.avro.TrainingJobEvent;
+import io.riptide.schemas.topics.Topics;
+import io.riptide.trigger.store.StoredModel;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Publishes model versions (compacted, keyed by model key and role) and job lifecycle events, each in a Kafka
+ * transaction so consumers reading committed data never see half of a publication.
+ */
+public final class ModelPublisher implements AutoCloseable {
+    private final Producer<String, SpecificRecord> producer;
+    private final int inlineMaxBytes;
+
+    public ModelPublisher(Producer<String, SpecificRecord> transactionalProducer, int inlineMaxBytes) {
+        this.producer = transactionalProducer;
+        this.inlineMaxBytes = inlineMaxBytes;
+        producer.initTransactions();
+    }
+
+    /** Makes {@code model} the production version of its key on every stream instance. */
+    public synchronized ModelVersion publishProduction(StoredModel model, String reason) {
+        ModelVersion version = toModelVersion(model, ModelRole.PRODUCTION, reason, System.currentTimeMillis());
+        send(new ProducerRecord<>(Topics.MODEL_VERSIONS.name(), null, version.getPublishedAtMs(),
+                Topics.modelVersionKey(model.modelKey(), ModelRole.PRODUCTION), version));
+        return version;
+    }
+
+    public synchronized void publishJobEvent(long jobId, String modelKey, JobStatus status, String trigger,
+                                             double progress, String message, Integer candidateVersion,
+                                             Map<String, Double> metrics) {
+        TrainingJobEvent event = TrainingJobEvent.newBuilder().setJobId(jobId).setModelKey(modelKey)
+                .setStatus(status).setTrigger(trigger).setProgress(progress).setMessage(message)
+                .setTimeMs(System.currentTimeMillis()).setCandidateVersion(candidateVersion)
+                .setMetrics(new HashMap<>(metrics)).build();
+        send(new ProducerRecord<>(Topics.TRAINING_JOBS.name(), modelKey, event));
+    }
+
+    private void send(ProducerRecord<String, SpecificRecord> record) {
+        producer.beginTransaction();
+        try {
+            producer.send(record);
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+    }
+
+    ModelVersion toModelVersion(StoredModel model, ModelRole role, String reason, long publishedAtMs) {
+        byte[] gzip = gzip(model.artifact());
+        boolean inline = gzip.length <= inlineMaxBytes;
+        return ModelVersion.newBuilder()
+                .setModelKey(model.modelKey()).setRole(role).setVersion(model.version()).setFormat(model.format())
+                .setSha256(model.sha256()).setFeatureSetId(model.featureSetId())
+                .setFeatureSetHash(model.featureSetHash()).setFeatureNames(model.featureNames())
+                .setTrainedAtMs(model.createdAtMs()).setPublishedAtMs(publishedAtMs)
+                .setTrainingExamples(model.trainingExamples()).setMetrics(new HashMap<>(model.metrics()))
+                .setReferenceDistributions(references(model))
+                .setArtifactGzip(inline ? ByteBuffer.wrap(gzip) : null)
+                .setArtifactPointer(inline ? null : "postgres:ml_models/" + model.id())
+                .setArtifactBytes(model.artifact().length).setReason(reason).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ReferenceDistribution> references(StoredModel model) {
+        List<ReferenceDistribution> references = new ArrayList<>();
+        for (Map<String, Object> r : model.referenceDistributions()) {
+            if (r.get("name") == null) {
+                continue;
+            }
+            references.add(ReferenceDistribution.newBuilder().setName((String) r.get("name"))
+                    .setBinEdges(doubles((List<Number>) r.get("binEdges")))
+                    .setBinFractions(doubles((List<Number>) r.get("binFractions"))).build());
+        }
+        return references;
+    }
+
+    private static List<Double> doubles(List<Number> numbers) {
+        List<Double> out = new ArrayList<>(numbers.size());
+        numbers.forEach(n -> out.add(n.doubleValue()));
+        return out;
+    }
+
+    static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(bytes.length / 4 + 64);
+        try (GZIPOutputStream out = new GZIPOutputStream(buffer)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,101 @@
+package io.riptide.trigger;
+
+import io.riptide.schemas.avro.DriftEvent;
+import io.riptide.schemas.avro.PerformanceReport;
+import io.riptide.schemas.avro.Severity;
+import io.riptide.trigger.store.ExampleStore;
+import io.riptide.trigger.store.JobStore;
+import io.riptide.trigger.store.ModelRegistryStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns signals into jobs: critical drift, live AUC under the floor, the schedule (and the first model of a key
+ * once enough data exists), and ops' manual requests. Automatic triggers respect a per-key cooldown; the database
+ * dedupes to one queued-or-running job per key; manual requests skip the cooldown and jump the queue.
+ */
+public final class RetrainPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainPolicy.class);
+    private static final int MANUAL_PRIORITY = 10;
+    private static final int SIGNAL_PRIORITY = 5;
+
+    private final TriggerConfig config;
+    private final JobStore jobs;
+    private final ExampleStore examples;
+    private final ModelRegistryStore registry;
+    private final Clock clock;
+
+    public RetrainPolicy(TriggerConfig config, JobStore jobs, ExampleStore examples, ModelRegistryStore registry,
+                         Clock clock) {
+        this.config = config;
+        this.jobs = jobs;
+        this.examples = examples;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    public Optional<Long> onPerformance(PerformanceReport report) {
+        if (!config.modelKeys().contains(report.getModelKey()) || report.getAuc() == null) {
+            return Optional.empty();
+        }
+        if (report.getAuc() >= config.performanceAucFloor()) {
+            return Optional.empty();
+        }
+        return automatic(report.getModelKey(), "performance", String.format(
+                "live AUC %.3f of v%d over %d outcomes is below the floor %.2f", report.getAuc(),
+                report.getModelVersion(), report.getN(), config.performanceAucFloor()));
+    }
+
+    public Optional<Long> onDrift(DriftEvent event) {
+        if (!config.modelKeys().contains(event.getModelKey()) || event.getSeverity() != Severity.CRITICAL) {
+            return Optional.empty();
+        }
+        return automatic(event.getModelKey(), "drift", String.format("%s of %s is %.3f (critical above %.2f) for v%d",
+                event.getDetector(), event.getSubject(), event.getStatistic(), event.getThreshold(),
+                event.getModelVersion()));
+    }
+
+    /** Bootstrap keys without a model once they have enough data, and retrain keys whose schedule is due. */
+    public void onSchedule() {
+        for (String key : config.modelKeys()) {
+            if (registry.production(key).isEmpty()) {
+                ModelKey parsed = ModelKey.parse(key);
+                long[] counts = examples.countAndPositives(parsed.task(), parsed.horizonMinutes());
+                if (counts[0] >= config.minExamples() && counts[1] >= config.minPositives()) {
+                    automatic(key, "bootstrap", "no model yet; " + counts[0] + " examples with " + counts[1]
+                            + " positives available");
+                }
+            } else if (config.scheduleIntervalMs() > 0) {
+                Instant last = jobs.lastFinishedAt(key).orElse(Instant.EPOCH);
+                if (clock.instant().isAfter(last.plusMillis(config.scheduleIntervalMs()))) {
+                    automatic(key, "schedule", "last job finished at " + last + "; schedule every "
+                            + config.scheduleIntervalMs() + " ms");
+                }
+            }
+        }
+    }
+
+    /** An ops request: no cooldown, highest priority. */
+    public Optional<Long> manual(String modelKey, String requestedBy, String reason, boolean force) {
+        ModelKey.parse(modelKey);
+        Optional<Long> id = jobs.enqueue(modelKey, "manual", reason, requestedBy, force, MANUAL_PRIORITY);
+        LOG.info("manual retrain of {} by {} ({}): {}", modelKey, requestedBy, reason,
+                id.map(i -> "queued as job " + i).orElse("a job is already queued or running"));
+        return id;
+    }
+
+    private Optional<Long> automatic(String modelKey, String trigger, String reason) {
+        Optional<Instant> last = jobs.lastFinishedAt(modelKey);
+        if (last.isPresent() && clock.instant().isBefore(last.get().plusMillis(config.cooldownMs()))) {
+            LOG.debug("{} trigger for {} ignored: in cooldown since {}", trigger, modelKey, last.get());
+            return Optional.empty();
+        }
+        Optional<Long> id = jobs.enqueue(modelKey, trigger, reason, "retrain-trigger", false, SIGNAL_PRIORITY);
+        id.ifPresent(i -> LOG.info("{} job {} queued for {}: {}", trigger, i, modelKey, reason));
+        return id;
+    }
+}

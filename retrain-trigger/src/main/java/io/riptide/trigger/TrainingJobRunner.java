@@ -1,0 +1,218 @@
+package io.riptide.trigger;
+
+import io.riptide.schemas.avro.JobStatus;
+import io.riptide.serving.Model;
+import io.riptide.serving.ModelArtifact;
+import io.riptide.serving.ModelLoader;
+import io.riptide.serving.ModelRejectedException;
+import io.riptide.serving.RuleBasedLiquidationModel;
+import io.riptide.serving.metrics.BinaryMetrics;
+import io.riptide.serving.training.Dataset;
+import io.riptide.serving.training.FeatureDistribution;
+import io.riptide.serving.training.LightGbmTrainer;
+import io.riptide.serving.training.TimeSplit;
+import io.riptide.serving.training.Trainer;
+import io.riptide.serving.training.TrainingParams;
+import io.riptide.serving.training.TrainingResult;
+import io.riptide.serving.training.XgBoostTrainer;
+import io.riptide.trigger.store.ExampleStore;
+import io.riptide.trigger.store.JobStore;
+import io.riptide.trigger.store.ModelRegistryStore;
+import io.riptide.trigger.store.StoredModel;
+import io.riptide.trigger.store.TrainingJob;
+import io.riptide.trigger.store.TrainingRows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs one training job end to end: load the key's examples, split them in time (purged and embargoed by the label
+ * horizon), train a candidate, score candidate and champion on the same hold-out, apply the quality gates, record
+ * the decision, and publish an accepted candidate as the new production version.
+ */
+public final class TrainingJobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingJobRunner.class);
+    private static final double DECISION_THRESHOLD = 0.5;
+
+    private final TriggerConfig config;
+    private final ExampleStore examples;
+    private final JobStore jobs;
+    private final ModelRegistryStore registry;
+    private final ModelPublisher publisher;
+
+    public TrainingJobRunner(TriggerConfig config, ExampleStore examples, JobStore jobs, ModelRegistryStore registry,
+                             ModelPublisher publisher) {
+        this.config = config;
+        this.examples = examples;
+        this.jobs = jobs;
+        this.registry = registry;
+        this.publisher = publisher;
+    }
+
+    /** Runs the job and records its final status; never throws for a job-level failure. */
+    public JobStatus run(TrainingJob job) {
+        try {
+            return runChecked(job);
+        } catch (RuntimeException | ModelRejectedException e) {
+            LOG.error("job {} for {} failed", job.id(), job.modelKey(), e);
+            String message = "failed: " + e.getMessage();
+            jobs.finish(job.id(), JobStatus.FAILED.name(), message, null);
+            publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.FAILED, job.trigger(), 1, message, null,
+                    Map.of());
+            return JobStatus.FAILED;
+        }
+    }
+
+    private JobStatus runChecked(TrainingJob job) throws ModelRejectedException {
+        ModelKey key = ModelKey.parse(job.modelKey());
+        progress(job, 0.05, "loading examples");
+        TrainingRows rows = examples.load(key.task(), key.horizonMinutes(), key.instrumentScope(),
+                key.regimeScope(), config.maxExamples());
+        if (rows.size() < config.minExamples() || rows.positives() < config.minPositives()) {
+            return finish(job, JobStatus.REJECTED, "not enough data: " + rows.size() + " examples with "
+                    + rows.positives() + " positives (need " + config.minExamples() + " / "
+                    + config.minPositives() + ")", null, Map.of());
+        }
+        Dataset all = new Dataset(rows.rowsRowMajor(), rows.size(), rows.featureNames(), rows.labels(), null,
+                rows.timesMs());
+        // The hold-out is the most recent slice, so nothing trains after it: purging (no label window of a training
+        // row reaches into the hold-out) is needed, an embargo is not.
+        TimeSplit.Split outer = TimeSplit.purged(rows.timesMs(), key.horizonMs(), config.holdoutFraction(), 0);
+        Dataset trainAll = all.select(outer.train());
+        Dataset holdout = all.select(outer.test());
+        TimeSplit.Split inner = TimeSplit.purged(trainAll.timesMs(), key.horizonMs(), 0.2, 0);
+        Dataset train = trainAll.select(inner.train());
+        Dataset validation = trainAll.select(inner.test());
+        String tooSmall = tooSmall(train, "training") + tooSmall(validation, "validation") + tooSmall(holdout, "hold-out");
+        if (!tooSmall.isEmpty()) {
+            return finish(job, JobStatus.REJECTED, "not enough data after purging label windows of "
+                    + key.horizonMinutes() + " min:" + tooSmall, null, Map.of());
+        }
+
+        progress(job, 0.2, "training " + config.trainer() + " on " + train.rows() + " rows");
+        // Few, correlated rows (labels overlap in time): small trees, feature bagging and L2 keep it honest.
+        TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
+                .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
+                .withLambdaL2(5);
+        TrainingResult result = trainer().train(train, validation, params);
+
+        progress(job, 0.7, "scoring candidate and champion on " + holdout.rows() + " hold-out rows");
+        ModelArtifact artifact = result.artifact();
+        Map<String, Double> candidateMetrics;
+        try (Model candidate = ModelLoader.load(artifact, artifact.sha256(), rows.featureSetHash(),
+                rows.featureSetHash(), all.cols())) {
+            candidateMetrics = evaluate(candidate, holdout);
+        }
+        Optional<StoredModel> champion = registry.production(job.modelKey());
+        int championVersion = 0;
+        Map<String, Double> championMetrics;
+        if (champion.isPresent() && champion.get().featureSetHash().equals(rows.featureSetHash())) {
+            StoredModel c = champion.get();
+            championVersion = c.version();
+            try (Model model = ModelLoader.load(new ModelArtifact(c.format(), c.artifact()), c.sha256(),
+                    c.featureSetHash(), rows.featureSetHash(), all.cols())) {
+                championMetrics = evaluate(model, holdout);
+            }
+        } else {
+            try (Model fallback = new RuleBasedLiquidationModel(rows.featureNames())) {
+                championMetrics = evaluate(fallback, holdout);
+            }
+        }
+
+        List<String> failures = gateFailures(candidateMetrics, championMetrics);
+        boolean promote = failures.isEmpty() || job.force();
+        String reasons = failures.isEmpty() ? "passed all gates"
+                : String.join("; ", failures) + (job.force() ? " (overridden: forced by " + job.requestedBy() + ")" : "");
+        int version = registry.nextVersion(job.modelKey());
+        Map<String, Double> metrics = new LinkedHashMap<>(candidateMetrics);
+        metrics.put("holdout_n", (double) holdout.rows());
+        metrics.put("train_n", (double) train.rows());
+        metrics.put("best_iteration", (double) result.bestIteration());
+        StoredModel stored = new StoredModel(0, job.modelKey(), version, artifact.format(), artifact.sha256(),
+                "liquidation", rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
+                referencesAsJson(result.referenceDistributions()), rows.size(), rows.timesMs()[0],
+                rows.timesMs()[rows.size() - 1], promote ? "CANDIDATE" : "REJECTED", System.currentTimeMillis());
+        long id = registry.insert(stored, job.id());
+        registry.recordEvaluation(new ModelRegistryStore.Evaluation(job.id(), job.modelKey(), version,
+                championVersion, holdout.timesMs()[0], holdout.timesMs()[holdout.rows() - 1], holdout.rows(),
+                candidateMetrics, championMetrics, promote ? "PROMOTE" : "REJECT", reasons));
+        if (!promote) {
+            return finish(job, JobStatus.REJECTED, "v" + version + " rejected: " + reasons, version, candidateMetrics);
+        }
+        registry.makeProduction(job.modelKey(), version, "PROMOTE", job.requestedBy(),
+                job.trigger() + ": " + job.reason());
+        StoredModel published = registry.find(job.modelKey(), version).orElseThrow();
+        publisher.publishProduction(published, "promoted by job " + job.id() + " (" + job.trigger() + ")");
+        LOG.info("{} v{} promoted (hold-out AUC {} vs champion v{} {}), row {}", job.modelKey(), version,
+                fmt(candidateMetrics.get("auc")), championVersion, fmt(championMetrics.get("auc")), id);
+        return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted: " + reasons, version, candidateMetrics);
+    }
+
+    /** A split too small, or with one class only, cannot train or be scored meaningfully. */
+    private String tooSmall(Dataset split, String name) {
+        int positives = split.positives();
+        if (split.rows() < config.minExamples() / 10 || positives == 0 || positives == split.rows()) {
+            return " " + name + " has " + split.rows() + " rows with " + positives + " positives;";
+        }
+        return "";
+    }
+
+    private Trainer trainer() {
+        return config.trainer().equals("xgboost") ? new XgBoostTrainer() : new LightGbmTrainer();
+    }
+
+    private List<String> gateFailures(Map<String, Double> candidate, Map<String, Double> champion) {
+        List<String> failures = new ArrayList<>();
+        double auc = candidate.getOrDefault("auc", Double.NaN);
+        double championAuc = champion.getOrDefault("auc", Double.NaN);
+        if (!(auc >= config.gateMinAuc())) {
+            failures.add("hold-out AUC " + fmt(auc) + " below the floor " + config.gateMinAuc());
+        }
+        if (Double.isFinite(championAuc) && auc < championAuc - config.gateMaxDegradation()) {
+            failures.add("hold-out AUC " + fmt(auc) + " more than " + config.gateMaxDegradation()
+                    + " below the champion's " + fmt(championAuc));
+        }
+        return failures;
+    }
+
+    private static Map<String, Double> evaluate(Model model, Dataset holdout) {
+        double[] scores = new double[holdout.rows()];
+        model.predictBatch(holdout.matrix(), holdout.rows(), scores);
+        return BinaryMetrics.all(scores, holdout.labels(), DECISION_THRESHOLD);
+    }
+
+    private static List<Map<String, Object>> referencesAsJson(List<FeatureDistribution> distributions) {
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (FeatureDistribution d : distributions) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", d.name());
+            m.put("binEdges", d.binEdges());
+            m.put("binFractions", d.binFractions());
+            json.add(m);
+        }
+        return json;
+    }
+
+    private void progress(TrainingJob job, double progress, String message) {
+        jobs.progress(job.id(), progress, message);
+        publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.RUNNING, job.trigger(), progress, message,
+                null, Map.of());
+    }
+
+    private JobStatus finish(TrainingJob job, JobStatus status, String message, Integer version,
+                             Map<String, Double> metrics) {
+        jobs.finish(job.id(), status.name(), message, version);
+        publisher.publishJobEvent(job.id(), job.modelKey(), status, job.trigger(), 1, message, version, metrics);
+        LOG.info("job {} ({}, {}) {}: {}", job.id(), job.modelKey(), job.trigger(), status, message);
+        return status;
+    }
+
+    private static String fmt(Double value) {
+        return value == null || value.isNaN() ? "n/a" : String.format("%.4f", value);
+    }
+}

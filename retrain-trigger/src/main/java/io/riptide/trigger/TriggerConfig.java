@@ -1,0 +1,84 @@
+package io.riptide.trigger;
+
+import io.riptide.schemas.config.ConfigException;
+import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.kafka.KafkaSettings;
+
+import java.util.List;
+
+/**
+ * Typed configuration of the retrain-trigger service, validated at start-up.
+ *
+ * @param modelKeys           the keys this trigger trains, e.g. liquidation-15m
+ * @param minExamples         fewest stored examples a training job needs
+ * @param minPositives        fewest positive labels a training job needs
+ * @param maxExamples         most recent examples used per job
+ * @param cooldownMs          after a finished job, how long automatic triggers for the same key are ignored
+ * @param scheduleIntervalMs  retrain each key at least this often (0 = never on schedule)
+ * @param pollIntervalMs      how often the scheduler and the job runner look for work
+ * @param performanceAucFloor a live AUC below this triggers retraining
+ * @param gateMinAuc          a candidate below this hold-out AUC is rejected
+ * @param gateMaxDegradation  a candidate more than this below the champion's hold-out AUC is rejected
+ * @param holdoutFraction     the most recent share of examples held out for the champion/candidate comparison
+ * @param trainer             lightgbm or xgboost
+ * @param inlineArtifactMaxBytes artifacts (gzip) up to this size travel inside the ModelVersion record
+ */
+public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
+                            int minExamples, int minPositives, int maxExamples, long cooldownMs,
+                            long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
+                            double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
+                            int numRounds, long seed, int inlineArtifactMaxBytes) {
+
+    /** Where PostgreSQL is. */
+    public record Database(String jdbcUrl, String user, String password) {
+        public Database {
+            if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new ConfigException("invalid value '" + jdbcUrl + "' for db.url: expected jdbc:postgresql://...");
+            }
+        }
+    }
+
+    public TriggerConfig {
+        if (!trainer.equals("lightgbm") && !trainer.equals("xgboost")) {
+            throw new ConfigException("invalid value '" + trainer + "' for trigger.trainer: expected lightgbm or xgboost");
+        }
+        if (modelKeys.isEmpty()) {
+            throw new ConfigException("trigger.model.keys must name at least one model key");
+        }
+        modelKeys = List.copyOf(modelKeys);
+    }
+
+    public static TriggerConfig from(Settings s) {
+        List<String> keys = s.intList("stream.horizons.minutes", List.of(5, 15, 30, 60), 1, 24 * 60).stream()
+                .map(h -> "liquidation-" + h + "m").toList();
+        String explicitKeys = s.string("trigger.model.keys", null);
+        if (explicitKeys != null) {
+            keys = List.of(explicitKeys.split("\\s*,\\s*"));
+        }
+        return new TriggerConfig(
+                KafkaSettings.from(s),
+                new Database(s.requiredString("db.url"), s.string("db.user", "riptide"), s.string("db.password", "")),
+                s.string("trigger.group.id", "riptide-trigger"),
+                keys,
+                s.intValue("trigger.min.examples", 400, 50, Integer.MAX_VALUE),
+                s.intValue("trigger.min.positives", 20, 5, Integer.MAX_VALUE),
+                s.intValue("trigger.max.examples", 200_000, 100, 50_000_000),
+                s.longValue("trigger.cooldown.ms", 3_600_000, 0, Long.MAX_VALUE),
+                s.longValue("trigger.schedule.interval.ms", 6 * 3_600_000L, 0, Long.MAX_VALUE),
+                s.longValue("trigger.poll.interval.ms", 1_000, 50, 600_000),
+                s.doubleValue("trigger.performance.auc.floor", 0.6, 0, 1),
+                s.doubleValue("trigger.gate.min.auc", 0.55, 0, 1),
+                s.doubleValue("trigger.gate.max.degradation", 0.02, 0, 1),
+                s.doubleValue("trigger.holdout.fraction", 0.25, 0.05, 0.5),
+                s.string("trigger.trainer", "lightgbm"),
+                s.intValue("trigger.num.rounds", 200, 1, 100_000),
+                s.longValue("trigger.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
+                s.intValue("trigger.artifact.inline.max.bytes", 8 * 1024 * 1024, 0, 15 * 1024 * 1024));
+    }
+
+    public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
+        return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
+                cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
+                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes);
+    }
+}

@@ -1,0 +1,166 @@
+package io.riptide.trigger.store;
+
+import io.riptide.schemas.avro.LabeledExample;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Training examples in PostgreSQL. Inserts are idempotent on the example id, so replays never duplicate rows. */
+public final class ExampleStore {
+    private final DataSource dataSource;
+
+    public ExampleStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Stores a batch in one transaction; returns how many were new. */
+    public int insert(List<LabeledExample> examples) {
+        if (examples.isEmpty()) {
+            return 0;
+        }
+        String sql = "INSERT INTO training_examples (example_id, instrument, time_ms, task, horizon_minutes, "
+                + "feature_set_id, feature_set_hash, features, label, realized_value, regime) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (example_id) DO NOTHING";
+        String featureSetSql = "INSERT INTO feature_sets (feature_set_hash, feature_set_id, feature_names) "
+                + "VALUES (?, ?, ?) ON CONFLICT (feature_set_hash) DO NOTHING";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            int inserted = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql);
+                 PreparedStatement fs = c.prepareStatement(featureSetSql)) {
+                LabeledExample first = examples.get(0);
+                fs.setString(1, first.getFeatureSetHash());
+                fs.setString(2, first.getFeatureSetId());
+                fs.setArray(3, c.createArrayOf("text", first.getFeatureNames().toArray()));
+                fs.executeUpdate();
+                for (LabeledExample e : examples) {
+                    ps.setString(1, e.getExampleId());
+                    ps.setString(2, e.getInstrument());
+                    ps.setLong(3, e.getTimeMs());
+                    ps.setString(4, e.getTask());
+                    ps.setInt(5, e.getHorizonMinutes());
+                    ps.setString(6, e.getFeatureSetId());
+                    ps.setString(7, e.getFeatureSetHash());
+                    ps.setArray(8, c.createArrayOf("float8", e.getFeatures().toArray()));
+                    ps.setInt(9, e.getLabel());
+                    ps.setDouble(10, e.getRealizedValue());
+                    ps.setString(11, e.getRegime());
+                    ps.addBatch();
+                }
+                for (int count : ps.executeBatch()) {
+                    inserted += Math.max(count, 0);
+                }
+                c.commit();
+                return inserted;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SqlException("storing " + examples.size() + " training examples", e);
+        }
+    }
+
+    /** Rows of one task and horizon, oldest first, at most {@code max} of the most recent. */
+    public TrainingRows load(String task, int horizonMinutes, String instrumentScope, String regimeScope, int max) {
+        StringBuilder sql = new StringBuilder("SELECT time_ms, features, label, feature_set_hash FROM training_examples "
+                + "WHERE task = ? AND horizon_minutes = ? AND feature_set_hash = (SELECT feature_set_hash FROM "
+                + "training_examples WHERE task = ? AND horizon_minutes = ? ORDER BY time_ms DESC LIMIT 1)");
+        if (instrumentScope != null) {
+            sql.append(" AND instrument = ?");
+        }
+        if (regimeScope != null) {
+            sql.append(" AND regime = ?");
+        }
+        sql.append(" ORDER BY time_ms DESC, example_id LIMIT ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setString(i++, task);
+            ps.setInt(i++, horizonMinutes);
+            ps.setString(i++, task);
+            ps.setInt(i++, horizonMinutes);
+            if (instrumentScope != null) {
+                ps.setString(i++, instrumentScope);
+            }
+            if (regimeScope != null) {
+                ps.setString(i++, regimeScope);
+            }
+            ps.setInt(i, max);
+            List<long[]> times = new ArrayList<>();
+            List<double[]> rows = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            String hash = null;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    times.add(new long[]{rs.getLong(1)});
+                    rows.add(toDoubles(rs.getArray(2)));
+                    labels.add(rs.getInt(3));
+                    hash = rs.getString(4);
+                }
+            }
+            Collections.reverse(times);
+            Collections.reverse(rows);
+            Collections.reverse(labels);
+            return TrainingRows.of(hash, times, rows, labels, featureNames(c, hash));
+        } catch (SQLException e) {
+            throw new SqlException("loading training examples for " + task + "-" + horizonMinutes + "m", e);
+        }
+    }
+
+    private static List<String> featureNames(Connection c, String hash) throws SQLException {
+        if (hash == null) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT feature_names FROM feature_sets WHERE feature_set_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                return List.of((String[]) rs.getArray(1).getArray());
+            }
+        }
+    }
+
+    private static double[] toDoubles(Array array) throws SQLException {
+        Double[] boxed = (Double[]) array.getArray();
+        double[] values = new double[boxed.length];
+        for (int i = 0; i < boxed.length; i++) {
+            values[i] = boxed[i] == null ? Double.NaN : boxed[i];
+        }
+        return values;
+    }
+
+    /** Stored examples and positives of one task and horizon: enough to decide whether a job can run. */
+    public long[] countAndPositives(String task, int horizonMinutes) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*), coalesce(sum(label), 0) FROM training_examples WHERE task = ? AND horizon_minutes = ?")) {
+            ps.setString(1, task);
+            ps.setInt(2, horizonMinutes);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[]{rs.getLong(1), rs.getLong(2)};
+            }
+        } catch (SQLException e) {
+            throw new SqlException("counting examples of " + task + "-" + horizonMinutes + "m", e);
+        }
+    }
+
+    public long count() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM training_examples"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new SqlException("counting training examples", e);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.riptide.trigger.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The model registry: versions in ml_models, decisions in ml_eval_history, and the append-only history of which
+ * version served each key.
+ */
+public final class ModelRegistryStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MODEL_COLUMNS = "id, model_key, version, format, sha256, feature_set_id, "
+            + "feature_set_hash, artifact, metrics::text, reference_distributions::text, training_examples, "
+            + "trained_from_ms, trained_to_ms, status, (extract(epoch from created_at) * 1000)::bigint, "
+            + "(SELECT feature_names FROM feature_sets f WHERE f.feature_set_hash = ml_models.feature_set_hash)";
+
+    private final DataSource dataSource;
+
+    public ModelRegistryStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public int nextVersion(String modelKey) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(max(version), 0) + 1 FROM ml_models WHERE model_key = ?")) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new SqlException("allocating a version for " + modelKey, e);
+        }
+    }
+
+    /** Records a trained model with the given status (CANDIDATE or REJECTED); returns its row id. */
+    public long insert(StoredModel m, long jobId) {
+        String sql = "INSERT INTO ml_models (model_key, version, format, sha256, feature_set_id, feature_set_hash, "
+                + "artifact, metrics, reference_distributions, training_examples, trained_from_ms, trained_to_ms, "
+                + "status, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) RETURNING id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, m.modelKey());
+            ps.setInt(2, m.version());
+            ps.setString(3, m.format());
+            ps.setString(4, m.sha256());
+            ps.setString(5, m.featureSetId());
+            ps.setString(6, m.featureSetHash());
+            ps.setBytes(7, m.artifact());
+            ps.setString(8, json(m.metrics()));
+            ps.setString(9, json(m.referenceDistributions()));
+            ps.setLong(10, m.trainingExamples());
+            ps.setLong(11, m.trainedFromMs());
+            ps.setLong(12, m.trainedToMs());
+            ps.setString(13, m.status());
+            ps.setLong(14, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new SqlException("recording " + m.modelKey() + " v" + m.version(), e);
+        }
+    }
+
+    public Optional<StoredModel> production(String modelKey) {
+        return queryOne("SELECT " + MODEL_COLUMNS + " FROM ml_models WHERE model_key = ? AND status = 'PRODUCTION'",
+                modelKey, null);
+    }
+
+    public Optional<StoredModel> find(String modelKey, int version) {
+        return queryOne("SELECT " + MODEL_COLUMNS + " FROM ml_models WHERE model_key = ? AND version = ?",
+                modelKey, version);
+    }
+
+    /** The version that served the key before the current one, per the serving history. */
+    public Optional<Integer> previousServingVersion(String modelKey) {
+        String sql = "SELECT version FROM ml_model_serving_history WHERE model_key = ? AND role = 'PRODUCTION' "
+                + "AND action IN ('PROMOTE', 'ROLLBACK') ORDER BY id DESC";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                Integer current = null;
+                while (rs.next()) {
+                    int v = rs.getInt(1);
+                    if (current == null) {
+                        current = v;
+                    } else if (v != current) {
+                        return Optional.of(v);
+                    }
+                }
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading the serving history of " + modelKey, e);
+        }
+    }
+
+    /**
+     * Makes a version the production version of its key, in one transaction: the previous one is archived and both
+     * changes are appended to the serving history.
+     */
+    public void makeProduction(String modelKey, int version, String action, String actor, String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Integer previous = null;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'ARCHIVED' "
+                        + "WHERE model_key = ? AND status = 'PRODUCTION' AND version <> ? RETURNING version")) {
+                    ps.setString(1, modelKey);
+                    ps.setInt(2, version);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            previous = rs.getInt(1);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE ml_models SET status = 'PRODUCTION' WHERE model_key = ? AND version = ?")) {
+                    ps.setString(1, modelKey);
+                    ps.setInt(2, version);
+                    if (ps.executeUpdate() != 1) {
+                        throw new IllegalArgumentException(modelKey + " has no version " + version);
+                    }
+                }
+                if (previous != null) {
+                    appendHistory(c, modelKey, previous, "ARCHIVE", actor, "replaced by v" + version);
+                }
+                appendHistory(c, modelKey, version, action, actor, reason);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SqlException("promoting " + modelKey + " v" + version, e);
+        }
+    }
+
+    private static void appendHistory(Connection c, String modelKey, int version, String action, String actor,
+                                      String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ml_model_serving_history "
+                + "(model_key, role, version, action, actor, reason) VALUES (?, 'PRODUCTION', ?, ?, ?, ?)")) {
+            ps.setString(1, modelKey);
+            ps.setInt(2, version);
+            ps.setString(3, action);
+            ps.setString(4, actor);
+            ps.setString(5, reason);
+            ps.executeUpdate();
+        }
+    }
+
+    /** One champion-versus-candidate decision. */
+    public record Evaluation(long jobId, String modelKey, int candidateVersion, int championVersion,
+                             long holdoutFromMs, long holdoutToMs, int holdoutN, Map<String, Double> candidate,
+                             Map<String, Double> champion, String decision, String reasons) {
+    }
+
+    public void recordEvaluation(Evaluation e) {
+        String sql = "INSERT INTO ml_eval_history (job_id, model_key, candidate_version, champion_version, "
+                + "holdout_from_ms, holdout_to_ms, holdout_n, candidate_metrics, champion_metrics, decision, reasons) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, e.jobId());
+            ps.setString(2, e.modelKey());
+            ps.setInt(3, e.candidateVersion());
+            ps.setInt(4, e.championVersion());
+            ps.setLong(5, e.holdoutFromMs());
+            ps.setLong(6, e.holdoutToMs());
+            ps.setInt(7, e.holdoutN());
+            ps.setString(8, json(e.candidate()));
+            ps.setString(9, json(e.champion()));
+            ps.setString(10, e.decision());
+            ps.setString(11, e.reasons());
+            ps.executeUpdate();
+        } catch (SQLException ex) {
+            throw new SqlException("recording the evaluation of job " + e.jobId(), ex);
+        }
+    }
+
+    /** Every model of every key, oldest first. */
+    public List<StoredModel> all() {
+        List<StoredModel> models = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + MODEL_COLUMNS + " FROM ml_models ORDER BY model_key, version");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                models.add(read(rs));
+            }
+            return models;
+        } catch (SQLException e) {
+            throw new SqlException("listing models", e);
+        }
+    }
+
+    private Optional<StoredModel> queryOne(String sql, String modelKey, Integer version) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, modelKey);
+            if (version != null) {
+                ps.setInt(2, version);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading models of " + modelKey, e);
+        }
+    }
+
+    private static StoredModel read(ResultSet rs) throws SQLException {
+        try {
+            java.sql.Array names = rs.getArray(16);
+            return new StoredModel(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), names == null ? List.of() : List.of((String[]) names.getArray()),
+                    rs.getBytes(8),
+                    JSON.readValue(rs.getString(9), new TypeReference<Map<String, Double>>() { }),
+                    JSON.readValue(rs.getString(10), new TypeReference<List<Map<String, Object>>>() { }),
+                    rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getLong(15));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("corrupt JSON in ml_models row " + rs.getLong(1), e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

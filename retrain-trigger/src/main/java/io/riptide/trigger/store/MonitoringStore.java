@@ -1,0 +1,74 @@
+package io.riptide.trigger.store;
+
+import io.riptide.schemas.avro.DriftEvent;
+import io.riptide.schemas.avro.PerformanceReport;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** Live performance reports and drift events, stored idempotently by their ids. */
+public final class MonitoringStore {
+    private final DataSource dataSource;
+
+    public MonitoringStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void record(PerformanceReport r) {
+        String sql = "INSERT INTO ml_performance_tracking (report_id, model_key, model_version, time_ms, "
+                + "window_start_ms, window_end_ms, n, positives, auc, f1, precision, recall, brier, log_loss) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, r.getReportId());
+            ps.setString(2, r.getModelKey());
+            ps.setInt(3, r.getModelVersion());
+            ps.setLong(4, r.getTimeMs());
+            ps.setLong(5, r.getWindowStartMs());
+            ps.setLong(6, r.getWindowEndMs());
+            ps.setInt(7, r.getN());
+            ps.setInt(8, r.getPositives());
+            if (r.getAuc() == null) {
+                ps.setNull(9, Types.DOUBLE);
+            } else {
+                ps.setDouble(9, r.getAuc());
+            }
+            ps.setDouble(10, orNaN(r.getF1()));
+            ps.setDouble(11, orNaN(r.getPrecision()));
+            ps.setDouble(12, orNaN(r.getRecall()));
+            ps.setDouble(13, orNaN(r.getBrier()));
+            ps.setDouble(14, orNaN(r.getLogLoss()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SqlException("recording performance report " + r.getReportId(), e);
+        }
+    }
+
+    public void record(DriftEvent d) {
+        String sql = "INSERT INTO ml_drift_events (event_id, model_key, model_version, time_ms, detector, subject, "
+                + "statistic, threshold, severity, window_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (event_id) DO NOTHING";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, d.getEventId());
+            ps.setString(2, d.getModelKey());
+            ps.setInt(3, d.getModelVersion());
+            ps.setLong(4, d.getTimeMs());
+            ps.setString(5, d.getDetector());
+            ps.setString(6, d.getSubject());
+            ps.setDouble(7, d.getStatistic());
+            ps.setDouble(8, d.getThreshold());
+            ps.setString(9, d.getSeverity().name());
+            ps.setInt(10, d.getWindowSize());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SqlException("recording drift event " + d.getEventId(), e);
+        }
+    }
+
+    /** An undefined metric (no positive predictions, say) is stored as PostgreSQL's NaN, never as a made-up 0. */
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+}

@@ -1,0 +1,186 @@
+package io.riptide.trigger;
+
+import io.riptide.embedded.EmbeddedRuntime;
+import io.riptide.schemas.avro.JobStatus;
+import io.riptide.schemas.avro.LabeledExample;
+import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.OpsAction;
+import io.riptide.schemas.avro.RetrainRequest;
+import io.riptide.schemas.avro.TrainingJobEvent;
+import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.kafka.KafkaClientFactory;
+import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.topics.Topics;
+import io.riptide.serving.ModelArtifact;
+import io.riptide.trigger.store.ExampleStore;
+import io.riptide.trigger.store.JobStore;
+import io.riptide.trigger.store.Migrations;
+import io.riptide.trigger.store.ModelRegistryStore;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The retrain trigger against a real broker and a real PostgreSQL. */
+class TriggerServiceIT {
+    private static final List<String> NAMES = List.of("liq_notional_15m", "rv_close_30", "noise_a", "noise_b");
+    private static final String KEY = "liquidation-15m";
+    private static EmbeddedRuntime runtime;
+    private static KafkaClientFactory clients;
+
+    @BeforeAll
+    static void start() {
+        runtime = EmbeddedRuntime.start();
+        clients = new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(), runtime.schemaRegistryUrl(),
+                (short) 1, Map.of()));
+        Migrations.migrate(runtime.dataSource());
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    /** Learnable examples: a label driven by the first feature, one row a minute, three instruments. */
+    private static List<LabeledExample> examples(String idPrefix, int count, long startMs) {
+        Random random = new Random(11);
+        List<LabeledExample> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            double signal = random.nextGaussian();
+            List<Double> features = List.of(signal * 100_000, Math.abs(random.nextGaussian()), random.nextGaussian(),
+                    random.nextGaussian());
+            int label = signal + 0.5 * random.nextGaussian() > 0.6 ? 1 : 0;
+            list.add(LabeledExample.newBuilder().setExampleId(idPrefix + i).setInstrument("SIM:I" + (i % 3))
+                    .setTimeMs(startMs + (i / 3) * 60_000L).setHorizonMinutes(15).setTask("liquidation")
+                    .setFeatureSetId("test").setFeatureSetHash("hash-1").setFeatureNames(NAMES)
+                    .setFeatures(features).setLabel(label).setRealizedValue(label * 1e6).setRegime("sideways")
+                    .build());
+        }
+        return list;
+    }
+
+    @Test
+    void examplesAreStoredIdempotently() {
+        ExampleStore store = new ExampleStore(runtime.dataSource());
+        List<LabeledExample> batch = examples("idempotent-", 50, 1_000_000_000L);
+        assertEquals(50, store.insert(batch));
+        assertEquals(0, store.insert(batch), "a replayed batch adds nothing");
+    }
+
+    @Test
+    void theDatabaseAllowsOneActiveJobPerKeyAndTheServingHistoryIsAppendOnly() throws SQLException {
+        JobStore jobs = new JobStore(runtime.dataSource());
+        assertTrue(jobs.enqueue("dedupe-5m", "drift", "first", "test", false, 0).isPresent());
+        assertTrue(jobs.enqueue("dedupe-5m", "schedule", "second", "test", false, 0).isEmpty());
+        try (Connection c = runtime.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO ml_model_serving_history (model_key, role, version, action, actor, reason) "
+                    + "VALUES ('audit-5m', 'PRODUCTION', 1, 'PROMOTE', 'test', 'test')");
+            SQLException e = assertThrows(SQLException.class,
+                    () -> s.execute("UPDATE ml_model_serving_history SET version = 2 WHERE model_key = 'audit-5m'"));
+            assertTrue(e.getMessage().contains("append-only"), e.getMessage());
+        }
+    }
+
+    @Test
+    void bootstrapsAModelFromStreamedExamplesPublishesItAndRollsBack() throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("kafka.bootstrap.servers", runtime.bootstrapServers());
+        overrides.put("schema.registry.url", runtime.schemaRegistryUrl());
+        overrides.put("db.url", runtime.jdbcUrl());
+        overrides.put("db.user", runtime.jdbcUser());
+        overrides.put("db.password", runtime.jdbcPassword());
+        overrides.put("trigger.model.keys", KEY);
+        overrides.put("trigger.min.examples", "300");
+        overrides.put("trigger.cooldown.ms", "0");
+        overrides.put("trigger.schedule.interval.ms", "0");
+        overrides.put("trigger.poll.interval.ms", "100");
+        overrides.put("trigger.num.rounds", "60");
+        TriggerConfig config = TriggerConfig.from(Settings.load(null, Map.of(), overrides));
+
+        try (TriggerService trigger = new TriggerService(config, clients, runtime.dataSource());
+             KafkaProducer<String, SpecificRecord> producer = clients.producer("it-examples", null);
+             KafkaConsumer<String, ModelVersion> versions = clients.consumer("it-versions", Topics.MODEL_VERSIONS);
+             KafkaConsumer<String, TrainingJobEvent> jobEvents = clients.consumer("it-jobs", Topics.TRAINING_JOBS)) {
+            trigger.start();
+            for (LabeledExample e : examples("e2e-", 900, 2_000_000_000L)) {
+                producer.send(new ProducerRecord<>(Topics.TRAINING_EXAMPLES.name(), e.getInstrument(), e));
+            }
+            producer.flush();
+
+            versions.subscribe(List.of(Topics.MODEL_VERSIONS.name()));
+            ModelVersion v1 = await(versions, v -> v.getModelKey().equals(KEY), Duration.ofSeconds(90));
+            assertEquals(1, v1.getVersion());
+            assertEquals("hash-1", v1.getFeatureSetHash());
+            assertEquals(NAMES, v1.getFeatureNames());
+            byte[] artifact = gunzip(v1.getArtifactGzip().array());
+            assertEquals(v1.getSha256(), new ModelArtifact(v1.getFormat(), artifact).sha256(),
+                    "the published artifact is the one whose sha256 is announced");
+            assertTrue(v1.getMetrics().get("auc") > 0.75, "hold-out AUC " + v1.getMetrics().get("auc"));
+            assertTrue(v1.getReferenceDistributions().stream().anyMatch(r -> r.getName().equals("score")));
+            assertEquals("PRODUCTION", new ModelRegistryStore(runtime.dataSource()).production(KEY).orElseThrow()
+                    .status());
+
+            jobEvents.subscribe(List.of(Topics.TRAINING_JOBS.name()));
+            TrainingJobEvent done = await(jobEvents, e -> e.getStatus() == JobStatus.SUCCEEDED, Duration.ofSeconds(30));
+            assertEquals("bootstrap", done.getTrigger());
+
+            // ops: a forced retrain makes v2, then a rollback re-publishes v1
+            send(producer, OpsAction.RETRAIN, null, true);
+            ModelVersion v2 = await(versions, v -> v.getVersion() == 2, Duration.ofSeconds(60));
+            assertEquals(KEY, v2.getModelKey());
+            send(producer, OpsAction.ROLLBACK, null, false);
+            ModelVersion rolledBack = await(versions, v -> v.getVersion() == 1, Duration.ofSeconds(30));
+            assertTrue(rolledBack.getReason().startsWith("rollback by it-ops"), rolledBack.getReason());
+            assertEquals(1, new ModelRegistryStore(runtime.dataSource()).production(KEY).orElseThrow().version());
+            assertTrue(trigger.failure().isEmpty());
+        }
+    }
+
+    private static void send(KafkaProducer<String, SpecificRecord> producer, OpsAction action, Integer version,
+                             boolean force) {
+        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, RetrainRequest.newBuilder()
+                .setRequestId(action + "-" + System.nanoTime()).setModelKey(KEY).setAction(action)
+                .setRequestedBy("it-ops").setReason("integration test").setForce(force).setTargetVersion(version)
+                .setTimeMs(System.currentTimeMillis()).build()));
+        producer.flush();
+    }
+
+    private static <V> V await(KafkaConsumer<String, V> consumer, Predicate<V> wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                if (wanted.test(record.value())) {
+                    return record.value();
+                }
+            }
+        }
+        throw new AssertionError("no matching record within " + timeout);
+    }
+
+    private static byte[] gunzip(byte[] gzip) throws Exception {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            return in.readAllBytes();
+        }
+    }
+}

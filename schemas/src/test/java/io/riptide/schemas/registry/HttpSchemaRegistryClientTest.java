@@ -1,0 +1,151 @@
+package io.riptide.schemas.registry;
+
+import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.Trade;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HttpSchemaRegistryClientTest {
+    private InProcessSchemaRegistry server;
+
+    @BeforeEach
+    void startServer() {
+        server = InProcessSchemaRegistry.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void registeringTheSameSchemaTwiceGivesTheSameIdAndOneVersion() {
+        int first = new HttpSchemaRegistryClient(server.url()).register("market.trades-value", Trade.getClassSchema());
+        // a second client has an empty cache, so this really goes over HTTP again
+        int second = new HttpSchemaRegistryClient(server.url()).register("market.trades-value", Trade.getClassSchema());
+        assertEquals(first, second);
+        assertEquals(1, server.registry().versions("market.trades-value").size());
+    }
+
+    @Test
+    void idsAreGlobalAcrossSubjectsLikeConfluent() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(server.url());
+        int trades = client.register("a-value", Trade.getClassSchema());
+        int sameSchemaOtherSubject = client.register("b-value", Trade.getClassSchema());
+        int other = client.register("a-value", ModelVersion.getClassSchema());
+        assertEquals(trades, sameSchemaOtherSubject);
+        assertNotEquals(trades, other);
+    }
+
+    @Test
+    void fetchesSchemaById() {
+        int id = new HttpSchemaRegistryClient(server.url()).register("market.trades-value", Trade.getClassSchema());
+        Schema fetched = new HttpSchemaRegistryClient(server.url()).getById(id);
+        assertEquals(Trade.getClassSchema(), fetched);
+    }
+
+    @Test
+    void unknownIdFailsWithUrlIdStatusAndErrorCode() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(server.url());
+        SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client.getById(4242));
+        assertEquals(404, e.httpStatus());
+        assertEquals(40403, e.errorCode());
+        assertTrue(e.isNotFound());
+        String message = e.getMessage();
+        assertTrue(message.contains(server.url() + "/schemas/ids/4242"), message);
+        assertTrue(message.contains("schema id 4242"), message);
+        assertTrue(message.contains("HTTP 404"), message);
+        assertTrue(message.contains("40403"), message);
+    }
+
+    @Test
+    void refusedConnectionIsRetriedThenReportedWithTheUrl() throws IOException {
+        int freePort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            freePort = socket.getLocalPort();
+        }
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient("http://127.0.0.1:" + freePort);
+        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+                () -> client.register("x-value", Trade.getClassSchema()));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + freePort + "/subjects/x-value/versions"), e.getMessage());
+        assertTrue(e.getMessage().contains("subject x-value"), e.getMessage());
+        assertTrue(e.getMessage().contains("refused the connection 5 times"), e.getMessage());
+    }
+
+    @Test
+    void registryStartingLateIsReachedThroughRetries() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient("http://127.0.0.1:" + port);
+        int finalPort = port;
+        Thread starter = new Thread(() -> {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+            InProcessSchemaRegistry late = InProcessSchemaRegistry.start(finalPort);
+            lateServer = late;
+        });
+        starter.start();
+        try {
+            assertEquals(1, client.register("late-value", Trade.getClassSchema()));
+        } finally {
+            starter.join();
+            if (lateServer != null) {
+                lateServer.close();
+            }
+        }
+    }
+
+    private volatile InProcessSchemaRegistry lateServer;
+
+    @Test
+    void rejectsAUrlThatIsNotHttp() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new HttpSchemaRegistryClient("localhost:8081"));
+        assertTrue(e.getMessage().contains("localhost:8081"), e.getMessage());
+    }
+
+    @Test
+    void credentialsInTheUrlAreSentAsBasicAuthAndKeptOutOfMessages() throws Exception {
+        java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer fake = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        fake.createContext("/", exchange -> {
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes();
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        fake.start();
+        try {
+            String url = "http://api-key:s3cr%40t@127.0.0.1:" + fake.getAddress().getPort();
+            SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+                    () -> new HttpSchemaRegistryClient(url).getById(1));
+            assertEquals(List.of("Basic " + java.util.Base64.getEncoder().encodeToString("api-key:s3cr@t".getBytes())),
+                    authorizations);
+            assertEquals(401, e.httpStatus());
+            assertEquals(40101, e.errorCode());
+            assertTrue(!e.getMessage().contains("s3cr"), e.getMessage());
+            assertTrue(e.getMessage().contains("http://127.0.0.1:" + fake.getAddress().getPort() + "/schemas/ids/1"),
+                    e.getMessage());
+        } finally {
+            fake.stop(0);
+        }
+    }
+}

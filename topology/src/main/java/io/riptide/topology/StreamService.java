@@ -1,0 +1,111 @@
+package io.riptide.topology;
+
+import io.riptide.features.FeatureSet;
+import io.riptide.schemas.kafka.KafkaClientFactory;
+import io.riptide.schemas.service.Service;
+import io.riptide.schemas.topics.Topics;
+import io.riptide.topology.internal.DeadLetterProcessingExceptionHandler;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/** The stream application: one Kafka Streams instance running {@link StreamTopology} with exactly-once semantics. */
+public final class StreamService implements Service {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
+
+    private final StreamConfig config;
+    private final LiveModels liveModels;
+    private final Topology topology;
+    private final KafkaStreams streams;
+
+    public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
+        this.config = config;
+        this.liveModels = new LiveModels(featureSet.hash(), featureSet.names());
+        this.topology = StreamTopology.build(config, featureSet, liveModels, clients.registry());
+        this.streams = new KafkaStreams(topology, streamsProperties(config, clients));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread died; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    static Properties streamsProperties(StreamConfig config, KafkaClientFactory clients) {
+        Properties props = new Properties();
+        props.putAll(clients.commonProperties(config.applicationId()));
+        props.remove(org.apache.kafka.clients.CommonClientConfigs.CLIENT_ID_CONFIG);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
+        // Above 0, a task waits for data on all its market partitions before processing, for stricter event-time
+        // interleaving; the instrument processor tolerates cross-topic skew anyway, and sparse liquidation partitions
+        // would make every task idle, so the default is 0.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, config.maxTaskIdleMs());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingExceptionHandler.class.getName());
+        props.put(DeadLetterProcessingExceptionHandler.REGISTRY_URL_CONFIG, config.kafka().schemaRegistryUrl());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Topics.MODEL_VERSIONS_MAX_MESSAGE_BYTES);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Topics.MODEL_VERSIONS_MAX_MESSAGE_BYTES);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    @Override
+    public String name() {
+        return "stream";
+    }
+
+    @Override
+    public void start() {
+        LOG.info("starting stream application {} (exactly_once_v2, horizons {} min)", config.applicationId(),
+                config.horizonsMinutes());
+        streams.start();
+    }
+
+    /** Waits until the instance is RUNNING (all tasks assigned and restored). */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("stream application not RUNNING after " + timeout
+                        + " (state " + streams.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Kafka Streams' metrics (threads, tasks, processors, stores, embedded clients). */
+    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return streams.metrics();
+    }
+
+    public LiveModels liveModels() {
+        return liveModels;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        liveModels.close();
+    }
+}

@@ -1,0 +1,267 @@
+package io.riptide.topology.internal;
+
+import io.riptide.features.FeatureSet;
+import io.riptide.schemas.avro.Alert;
+import io.riptide.schemas.avro.Bar;
+import io.riptide.schemas.avro.BarSource;
+import io.riptide.schemas.avro.BookSnapshot;
+import io.riptide.schemas.avro.FeatureVector;
+import io.riptide.schemas.avro.LabeledExample;
+import io.riptide.schemas.avro.Liquidation;
+import io.riptide.schemas.avro.LiquidationRisk;
+import io.riptide.schemas.avro.MonitoringSample;
+import io.riptide.schemas.avro.Outcome;
+import io.riptide.schemas.avro.PositionSide;
+import io.riptide.schemas.avro.PriceLevel;
+import io.riptide.schemas.avro.RiskLevel;
+import io.riptide.schemas.avro.SampleKind;
+import io.riptide.schemas.avro.Side;
+import io.riptide.schemas.avro.Trade;
+import io.riptide.serving.RiskLevels;
+import io.riptide.topology.LiveModels;
+import io.riptide.topology.ModelKeys;
+import io.riptide.topology.ServingModel;
+import io.riptide.topology.StreamConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The per-instrument heart of the stream: builds 1-minute bars, feeds the feature engine, predicts liquidation risk
+ * at every bar close with the live model of each horizon, and turns each prediction into an outcome and a training
+ * example once its horizon has passed in event time.
+ *
+ * <p>Point-in-time correctness: a bar is closed by the first trade of a later bar (minutes without trades make no
+ * bar, as in {@link io.riptide.features.BarAggregator}). Market events are buffered and applied to the feature engine
+ * in micro-batches at bar close, and only those before the bar's end: features at time t never include data after
+ * t, and the label window (t, t+h] never overlaps what the features saw. Books and liquidations come from other
+ * topics and may be consumed ahead of trades; they never close a bar, so no trade is made late by them.
+ */
+public final class InstrumentProcessor implements Processor<String, Object, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(InstrumentProcessor.class);
+    private static final long BAR_MILLIS = 60_000L;
+    private static final Duration RESOLVE_EVERY = Duration.ofSeconds(10);
+
+    private final StreamConfig config;
+    private final FeatureSet featureSet;
+    private final LiveModels liveModels;
+    private final double[] features;
+    private final BufferedEvent.BookScratch scratch = new BufferedEvent.BookScratch();
+    private final long maxHorizonMs;
+    private ProcessorContext<String, Object> context;
+    private InstrumentStore store;
+
+    public InstrumentProcessor(StreamConfig config, FeatureSet featureSet, LiveModels liveModels) {
+        this.config = config;
+        this.featureSet = featureSet;
+        this.liveModels = liveModels;
+        this.features = new double[featureSet.size()];
+        this.maxHorizonMs = config.horizonsMinutes().stream().mapToLong(h -> h * 60_000L).max().orElse(0);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.store = new InstrumentStore(context.getStateStore(NodeNames.INSTRUMENT_STORE), featureSet);
+        context.schedule(RESOLVE_EVERY, PunctuationType.STREAM_TIME, this::resolveDueOutcomes);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String instrument = record.key();
+        InstrumentState state = store.state(instrument);
+        Object event = record.value();
+        if (event instanceof Trade trade) {
+            bufferTrade(instrument, state, trade, record.timestamp());
+        } else if (event instanceof BookSnapshot book) {
+            int bids = copyLevels(book.getBids(), scratch.bidPx, scratch.bidQty);
+            int asks = copyLevels(book.getAsks(), scratch.askPx, scratch.askQty);
+            store.buffer(instrument, state, BufferedEvent.book(book.getExchangeTimeMs(), scratch.bidPx,
+                    scratch.bidQty, bids, scratch.askPx, scratch.askQty, asks));
+        } else if (event instanceof Liquidation liquidation) {
+            int side = liquidation.getPositionSide() == PositionSide.LONG ? 1
+                    : liquidation.getPositionSide() == PositionSide.SHORT ? -1 : 0;
+            store.logLiquidation(instrument, state, liquidation.getExchangeTimeMs(), liquidation.getNotional());
+            store.buffer(instrument, state, BufferedEvent.liquidation(liquidation.getExchangeTimeMs(), side,
+                    liquidation.getPrice(), liquidation.getQty(), liquidation.getNotional()));
+        }
+    }
+
+    private void bufferTrade(String instrument, InstrumentState state, Trade trade, long timestamp) {
+        boolean buy = trade.getAggressorSide() == Side.BUY;
+        if (!state.bars.accepts(trade.getExchangeTimeMs())) {
+            // Out of order by more than the open bar: folding it into the open bar would misdate it.
+            context.forward(new Record<>(NodeNames.INSTRUMENT_PROCESSOR, DeadLetters.of(context, timestamp,
+                    instrument.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, NodeNames.INSTRUMENT_PROCESSOR,
+                    "late trade " + trade.getTradeId() + " at " + trade.getExchangeTimeMs()
+                            + " arrived after its bar closed", null), timestamp), NodeNames.DEADLETTER_SINK);
+            return;
+        }
+        if (state.bars.onTrade(trade.getExchangeTimeMs(), trade.getPrice(), trade.getQty(), buy)) {
+            onBarClosed(instrument, state);
+        }
+        store.buffer(instrument, state, BufferedEvent.trade(trade.getExchangeTimeMs(), trade.getPrice(),
+                trade.getQty(), buy));
+    }
+
+    private static int copyLevels(List<PriceLevel> levels, double[] px, double[] qty) {
+        int n = Math.min(levels.size(), px.length);
+        for (int i = 0; i < n; i++) {
+            px[i] = levels.get(i).getPrice();
+            qty[i] = levels.get(i).getQty();
+        }
+        return n;
+    }
+
+    private void onBarClosed(String instrument, InstrumentState state) {
+        BarAggregatorView closed = BarAggregatorView.of(state.bars);
+        long barEnd = closed.openTimeMs() + BAR_MILLIS;
+        context.forward(new Record<>(instrument, closed.toBar(instrument), barEnd), NodeNames.BARS_SINK);
+
+        store.applyBuffered(instrument, state, scratch, barEnd);
+        state.engine.onBar(closed.openTimeMs(), closed.open(), closed.high(), closed.low(), closed.close(),
+                closed.volume(), closed.vwap(), closed.tradeCount(), closed.takerBuyVolume());
+        state.engine.writeFeatures(barEnd, features);
+        String regime = state.engine.regime();
+        List<Double> values = boxed(features);
+        context.forward(new Record<>(instrument, FeatureVector.newBuilder()
+                .setInstrument(instrument).setTimeMs(barEnd)
+                .setFeatureSetId(featureSet.id()).setFeatureSetVersion(featureSet.version())
+                .setFeatureSetHash(featureSet.hash()).setValues(values)
+                .setWarm(state.engine.isWarm()).setRegime(regime).build(), barEnd), NodeNames.FEATURES_SINK);
+
+        for (int horizon : config.horizonsMinutes()) {
+            String baseKey = ModelKeys.liquidation(horizon);
+            ServingModel serving = liveModels.select(baseKey, instrument, regime);
+            double probability = predict(serving, baseKey, instrument);
+            LiquidationRisk risk = riskOf(instrument, barEnd, horizon, serving, probability);
+            context.forward(new Record<>(instrument, risk, barEnd), NodeNames.PREDICTIONS_SINK);
+            if (risk.getRiskLevel() == RiskLevel.HIGH || risk.getRiskLevel() == RiskLevel.CRITICAL) {
+                context.forward(new Record<>(instrument, alertOf(risk), barEnd), NodeNames.ALERTS_SINK);
+            }
+            liveModels.shadow(baseKey).ifPresent(shadow -> context.forward(new Record<>(instrument,
+                    riskOf(instrument, barEnd, horizon, shadow, clamp(shadow.model().predict(features))), barEnd),
+                    NodeNames.SHADOW_PREDICTIONS_SINK));
+            store.addPending(instrument, state, new PendingPrediction(risk.getPredictionId(), barEnd, horizon,
+                    serving.modelKey(), serving.version(), probability, regime, features.clone()));
+            context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
+                    .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
+                    .setInstrument(instrument).setTimeMs(barEnd).setProbability(probability)
+                    .setFeatures(values).build(), barEnd), NodeNames.MONITORING_SAMPLES_SINK);
+        }
+        store.snapshot(instrument, state);
+    }
+
+    private double predict(ServingModel serving, String baseKey, String instrument) {
+        try {
+            double p = serving.model().predict(features);
+            if (Double.isFinite(p)) {
+                return clamp(p);
+            }
+            LOG.warn("{} predicted {} for {}; serving the fallback for this bar", serving.servedBy(), p, instrument);
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed for {}: {}; serving the fallback for this bar", serving.servedBy(), instrument,
+                    e.toString());
+        }
+        return clamp(liveModels.fallback(baseKey).model().predict(features));
+    }
+
+    private LiquidationRisk riskOf(String instrument, long time, int horizon, ServingModel serving, double p) {
+        return LiquidationRisk.newBuilder()
+                .setPredictionId(instrument + "|" + horizon + "m|" + time + (serving.role()
+                        == io.riptide.schemas.avro.ModelRole.SHADOW ? "|shadow" : ""))
+                .setInstrument(instrument).setTimeMs(time).setHorizonMinutes(horizon)
+                .setProbability(p).setConfidence(RiskLevels.confidence(p))
+                .setRiskLevel(RiskLevel.valueOf(config.riskLevels().levelOf(p).name()))
+                .setModelKey(serving.modelKey()).setModelVersion(serving.version())
+                .setServedBy(serving.servedBy()).setFeatureSetHash(featureSet.hash()).build();
+    }
+
+    private static Alert alertOf(LiquidationRisk risk) {
+        return Alert.newBuilder().setAlertId("alert|" + risk.getPredictionId())
+                .setInstrument(risk.getInstrument()).setTimeMs(risk.getTimeMs())
+                .setRiskLevel(risk.getRiskLevel()).setHorizonMinutes(risk.getHorizonMinutes())
+                .setProbability(risk.getProbability()).setPredictionId(risk.getPredictionId())
+                .setMessage(String.format("%s liquidation risk %.0f%% within %d min on %s (%s)",
+                        risk.getRiskLevel(), 100 * risk.getProbability(), risk.getHorizonMinutes(),
+                        risk.getInstrument(), risk.getServedBy()))
+                .build();
+    }
+
+    /** Emits the outcome and training example of every prediction whose horizon (plus grace) has passed. */
+    private void resolveDueOutcomes(long streamTimeMs) {
+        for (String instrument : List.copyOf(store.instruments())) {
+            InstrumentState state = store.state(instrument);
+            for (Iterator<PendingPrediction> it = state.pending.iterator(); it.hasNext(); ) {
+                PendingPrediction p = it.next();
+                if (streamTimeMs >= p.horizonEndMs() + config.outcomeGraceMs()) {
+                    double realized = store.liquidationNotional(instrument, p.timeMs, p.horizonEndMs());
+                    emitOutcome(instrument, p, realized, streamTimeMs);
+                    store.removePending(instrument, p);
+                    it.remove();
+                }
+            }
+            store.pruneLiquidations(instrument, streamTimeMs - maxHorizonMs - config.outcomeGraceMs() - 120_000L);
+        }
+    }
+
+    private void emitOutcome(String instrument, PendingPrediction p, double realized, long resolvedAtMs) {
+        int label = realized > config.liquidationThreshold() ? 1 : 0;
+        long at = p.horizonEndMs();
+        context.forward(new Record<>(instrument, Outcome.newBuilder()
+                .setPredictionId(p.predictionId).setInstrument(instrument).setPredictionTimeMs(p.timeMs)
+                .setHorizonMinutes(p.horizonMinutes).setResolvedAtMs(resolvedAtMs).setLabel(label)
+                .setRealizedValue(realized).setModelKey(p.modelKey).setModelVersion(p.modelVersion)
+                .setProbability(p.probability).build(), at), NodeNames.OUTCOMES_SINK);
+        context.forward(new Record<>(instrument, LabeledExample.newBuilder()
+                .setExampleId(p.predictionId).setInstrument(instrument).setTimeMs(p.timeMs)
+                .setHorizonMinutes(p.horizonMinutes).setTask(ModelKeys.LIQUIDATION_TASK)
+                .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
+                .setFeatureNames(featureSet.names()).setFeatures(boxed(p.features))
+                .setLabel(label).setRealizedValue(realized).setRegime(p.regime).build(), at),
+                NodeNames.TRAINING_EXAMPLES_SINK);
+        context.forward(new Record<>(p.modelKey, MonitoringSample.newBuilder()
+                .setKind(SampleKind.OUTCOME).setModelKey(p.modelKey).setModelVersion(p.modelVersion)
+                .setInstrument(instrument).setTimeMs(p.timeMs).setProbability(p.probability).setLabel(label)
+                .build(), at), NodeNames.MONITORING_SAMPLES_SINK);
+    }
+
+    private static double clamp(double p) {
+        return Math.max(0, Math.min(1, p));
+    }
+
+    private static List<Double> boxed(double[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    /** The bar the aggregator just closed, read once. */
+    private record BarAggregatorView(long openTimeMs, double open, double high, double low, double close,
+                                     double volume, double vwap, int tradeCount, double takerBuyVolume) {
+        static BarAggregatorView of(io.riptide.features.BarAggregator bars) {
+            return new BarAggregatorView(bars.closedOpenTimeMs(), bars.closedOpen(), bars.closedHigh(),
+                    bars.closedLow(), bars.closedClose(), bars.closedVolume(), bars.closedVwap(),
+                    bars.closedTradeCount(), bars.closedTakerBuyVolume());
+        }
+
+        Bar toBar(String instrument) {
+            return Bar.newBuilder().setInstrument(instrument).setOpenTimeMs(openTimeMs)
+                    .setCloseTimeMs(openTimeMs + BAR_MILLIS).setOpen(open).setHigh(high).setLow(low).setClose(close)
+                    .setVolume(volume).setVwap(Double.isNaN(vwap) ? null : vwap)
+                    .setTradeCount(tradeCount < 0 ? null : tradeCount)
+                    .setTakerBuyVolume(Double.isNaN(takerBuyVolume) ? null : takerBuyVolume)
+                    .setSource(BarSource.TRADES).build();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.riptide.topology.internal;
+
+import io.riptide.features.BarAggregator;
+import io.riptide.features.FeatureSet;
+import io.riptide.features.InstrumentFeatureEngine;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The layout of the changelogged instrument store, and an in-memory view of it. Keys (sorted, so prefixes scan):
+ * <ul>
+ *   <li>{@code S|inst} snapshot of the bar aggregator and feature engine, written once per bar</li>
+ *   <li>{@code E|inst|seq} a market event buffered since that snapshot (micro-batch), written per event</li>
+ *   <li>{@code P|inst|predictionId} a prediction awaiting its outcome, written once</li>
+ *   <li>{@code L|inst|time|seq} a liquidation's notional, kept for labelling until no horizon can reach it</li>
+ * </ul>
+ * Every event is durable when its offset is committed (exactly-once), yet the ~100 KB engine snapshot is taken once
+ * per bar instead of once per event.
+ */
+final class InstrumentStore {
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KeyValueStore<String, byte[]> store;
+    private final FeatureSet featureSet;
+    private final Map<String, InstrumentState> cache = new HashMap<>();
+    private final Set<String> known = new LinkedHashSet<>();
+
+    InstrumentStore(KeyValueStore<String, byte[]> store, FeatureSet featureSet) {
+        this.store = store;
+        this.featureSet = featureSet;
+        for (String prefix : List.of("S|", "P|", "E|")) {
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
+                it.forEachRemaining(kv -> known.add(instrumentOf(kv.key)));
+            }
+        }
+    }
+
+    private static String instrumentOf(String key) {
+        int end = key.indexOf('|', 2);
+        return end < 0 ? key.substring(2) : key.substring(2, end);
+    }
+
+    /** Instruments with any state, for the outcome punctuator. */
+    Set<String> instruments() {
+        return known;
+    }
+
+    InstrumentState state(String instrument) {
+        InstrumentState cached = cache.get(instrument);
+        if (cached != null) {
+            return cached;
+        }
+        InstrumentState state = load(instrument);
+        cache.put(instrument, state);
+        known.add(instrument);
+        return state;
+    }
+
+    private InstrumentState load(String instrument) {
+        byte[] snapshot = store.get("S|" + instrument);
+        BarAggregator bars;
+        InstrumentFeatureEngine engine;
+        if (snapshot == null) {
+            bars = new BarAggregator(60_000L);
+            engine = new InstrumentFeatureEngine(featureSet);
+        } else {
+            ByteBuffer b = ByteBuffer.wrap(snapshot);
+            bars = BarAggregator.restore(slice(b));
+            engine = InstrumentFeatureEngine.restore(featureSet, slice(b));
+        }
+        long nextSeq = 0;
+        int buffered = 0;
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan("E|" + instrument + "|", KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                BufferedEvent.replayIntoBar(kv.value, bars);
+                nextSeq = Long.parseLong(kv.key.substring(kv.key.lastIndexOf('|') + 1)) + 1;
+                buffered++;
+            }
+        }
+        List<PendingPrediction> pending = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan("P|" + instrument + "|", KEYS)) {
+            it.forEachRemaining(kv -> pending.add(decodePending(kv.value)));
+        }
+        pending.sort((a, b) -> Long.compare(a.timeMs, b.timeMs));
+        return new InstrumentState(bars, engine, pending, nextSeq, buffered);
+    }
+
+    private static byte[] slice(ByteBuffer b) {
+        byte[] bytes = new byte[b.getInt()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    void buffer(String instrument, InstrumentState state, byte[] event) {
+        store.put(eventKey(instrument, state.nextSeq++), event);
+        state.buffered++;
+    }
+
+    /**
+     * Applies the buffered events older than {@code untilExclusive} (the end of the bar just closed) to the engine, in
+     * event-time order (stable, so ties keep arrival order), and removes them from the store. Events at or after the
+     * bar end stay buffered for the next bar: the features of a bar never see anything after it closed.
+     */
+    void applyBuffered(String instrument, InstrumentState state, BufferedEvent.BookScratch scratch,
+                       long untilExclusive) {
+        if (state.buffered == 0) {
+            return;
+        }
+        List<KeyValue<String, byte[]>> due = new ArrayList<>(state.buffered);
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan("E|" + instrument + "|", KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (BufferedEvent.timeOf(kv.value) < untilExclusive) {
+                    due.add(kv);
+                }
+            }
+        }
+        due.sort((a, b) -> Long.compare(BufferedEvent.timeOf(a.value), BufferedEvent.timeOf(b.value)));
+        for (KeyValue<String, byte[]> kv : due) {
+            BufferedEvent.applyTo(kv.value, state.engine, scratch);
+            store.delete(kv.key);
+        }
+        state.buffered -= due.size();
+    }
+
+    /** Writes the bar and engine snapshot; called once per bar, after the buffer was applied. */
+    void snapshot(String instrument, InstrumentState state) {
+        byte[] bars = state.bars.snapshot();
+        byte[] engine = state.engine.snapshot();
+        store.put("S|" + instrument, ByteBuffer.allocate(8 + bars.length + engine.length)
+                .putInt(bars.length).put(bars).putInt(engine.length).put(engine).array());
+    }
+
+    private static String eventKey(String instrument, long seq) {
+        return String.format("E|%s|%019d", instrument, seq);
+    }
+
+    void addPending(String instrument, InstrumentState state, PendingPrediction p) {
+        store.put("P|" + instrument + "|" + p.predictionId, encodePending(p));
+        state.pending.add(p);
+    }
+
+    void removePending(String instrument, PendingPrediction p) {
+        store.delete("P|" + instrument + "|" + p.predictionId);
+    }
+
+    void logLiquidation(String instrument, InstrumentState state, long timeMs, double notional) {
+        store.put(String.format("L|%s|%013d|%019d", instrument, timeMs, state.nextSeq),
+                ByteBuffer.allocate(8).putDouble(notional).array());
+    }
+
+    /** Liquidation notional of the instrument with event time in (fromExclusive, toInclusive]. */
+    double liquidationNotional(String instrument, long fromExclusive, long toInclusive) {
+        double sum = 0;
+        try (KeyValueIterator<String, byte[]> it = store.range(String.format("L|%s|%013d|", instrument,
+                fromExclusive + 1), String.format("L|%s|%013d|~", instrument, toInclusive))) {
+            while (it.hasNext()) {
+                sum += ByteBuffer.wrap(it.next().value).getDouble();
+            }
+        }
+        return sum;
+    }
+
+    /** Forgets liquidations no pending or future prediction can still count. */
+    void pruneLiquidations(String instrument, long beforeMs) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.range(String.format("L|%s|", instrument),
+                String.format("L|%s|%013d|", instrument, beforeMs))) {
+            it.forEachRemaining(kv -> old.add(kv.key));
+        }
+        old.forEach(store::delete);
+    }
+
+    private static byte[] encodePending(PendingPrediction p) {
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + 8 * p.features.length);
+            DataOutputStream out = new DataOutputStream(buffer);
+            out.writeUTF(p.predictionId);
+            out.writeLong(p.timeMs);
+            out.writeInt(p.horizonMinutes);
+            out.writeUTF(p.modelKey);
+            out.writeInt(p.modelVersion);
+            out.writeDouble(p.probability);
+            out.writeUTF(p.regime);
+            out.writeInt(p.features.length);
+            for (double f : p.features) {
+                out.writeDouble(f);
+            }
+            out.flush();
+            return buffer.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PendingPrediction decodePending(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            String id = in.readUTF();
+            long time = in.readLong();
+            int horizon = in.readInt();
+            String key = in.readUTF();
+            int version = in.readInt();
+            double probability = in.readDouble();
+            String regime = in.readUTF();
+            double[] features = new double[in.readInt()];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = in.readDouble();
+            }
+            return new PendingPrediction(id, time, horizon, key, version, probability, regime, features);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

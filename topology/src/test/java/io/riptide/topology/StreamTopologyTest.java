@@ -1,0 +1,271 @@
+package io.riptide.topology;
+
+import io.riptide.features.FeatureSet;
+import io.riptide.features.FeatureSets;
+import io.riptide.schemas.avro.Bar;
+import io.riptide.schemas.avro.BookSnapshot;
+import io.riptide.schemas.avro.DeadLetter;
+import io.riptide.schemas.avro.FeatureVector;
+import io.riptide.schemas.avro.LabeledExample;
+import io.riptide.schemas.avro.Liquidation;
+import io.riptide.schemas.avro.LiquidationRisk;
+import io.riptide.schemas.avro.ModelRole;
+import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.Outcome;
+import io.riptide.schemas.avro.PositionSide;
+import io.riptide.schemas.avro.PriceLevel;
+import io.riptide.schemas.avro.Side;
+import io.riptide.schemas.avro.Trade;
+import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.serving.RiskLevels;
+import io.riptide.schemas.registry.InMemorySchemaRegistry;
+import io.riptide.schemas.serde.AvroWireSerializer;
+import io.riptide.schemas.serde.SerdeFactory;
+import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.Topics;
+import io.riptide.serving.ModelArtifact;
+import io.riptide.serving.training.Dataset;
+import io.riptide.serving.training.LightGbmTrainer;
+import io.riptide.serving.training.TrainingParams;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole stream topology on TopologyTestDriver: one instrument, one horizon, event time driven by the test. */
+class StreamTopologyTest {
+    private static final String INSTRUMENT = "SIM:TEST";
+    private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z, a minute boundary
+    private static final long MINUTE = 60_000L;
+    private static final double THRESHOLD = 50_000;
+
+    @TempDir
+    Path stateDir;
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final SerdeFactory serdes = new SerdeFactory(registry);
+    private final FeatureSet featureSet = FeatureSets.liquidation();
+    private TopologyTestDriver driver;
+    private LiveModels liveModels;
+    private TestInputTopic<String, SpecificRecord> trades;
+    private TestInputTopic<String, SpecificRecord> books;
+    private TestInputTopic<String, SpecificRecord> liquidations;
+    private TestInputTopic<String, byte[]> rawTrades;
+    private TestInputTopic<String, SpecificRecord> modelVersions;
+    private double price = 100;
+
+    @BeforeEach
+    void start() {
+        KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
+        StreamConfig config = new StreamConfig(kafka, "topology-test", stateDir, 1, List.of(5), THRESHOLD, 30_000,
+                20, 20, RiskLevels.defaults(), 100, 0);
+        liveModels = new LiveModels(featureSet.hash(), featureSet.names());
+        Properties props = StreamService.streamsProperties(config,
+                new io.riptide.schemas.kafka.KafkaClientFactory(kafka, registry));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        driver = new TopologyTestDriver(StreamTopology.build(config, featureSet, liveModels, registry), props,
+                Instant.ofEpochMilli(T0));
+        AvroWireSerializer<SpecificRecord> avro = new AvroWireSerializer<>(registry, false);
+        trades = driver.createInputTopic(Topics.TRADES.name(), new StringSerializer(), avro);
+        books = driver.createInputTopic(Topics.BOOKS.name(), new StringSerializer(), avro);
+        liquidations = driver.createInputTopic(Topics.LIQUIDATIONS.name(), new StringSerializer(), avro);
+        rawTrades = driver.createInputTopic(Topics.TRADES.name(), new StringSerializer(), new ByteArraySerializer());
+        modelVersions = driver.createInputTopic(Topics.MODEL_VERSIONS.name(), new StringSerializer(), avro);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        liveModels.close();
+    }
+
+    private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
+        return driver.createOutputTopic(topic.name(), new StringDeserializer(), serdes.valueSerde(topic).deserializer());
+    }
+
+    /** A minute of market: trades every 5 s, a book every 15 s, and optionally a burst of long liquidations. */
+    private void minute(int m, boolean liquidationBurst) {
+        long start = T0 + m * MINUTE;
+        for (int s = 0; s < 60; s += 5) {
+            long t = start + s * 1000L;
+            price *= 1 + 0.0005 * Math.sin(m * 7 + s);
+            trades.pipeInput(INSTRUMENT, Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t)
+                    .setPrice(price).setQty(1 + s % 3).setAggressorSide(s % 10 == 0 ? Side.BUY : Side.SELL)
+                    .setTradeId(m + "-" + s).build(), t);
+            if (s % 15 == 0) {
+                books.pipeInput(INSTRUMENT, book(t, price - 0.05, price + 0.05), t);
+            }
+            if (liquidationBurst && s == 30) {
+                liquidations.pipeInput(INSTRUMENT, Liquidation.newBuilder().setInstrument(INSTRUMENT)
+                        .setExchangeTimeMs(t).setPositionSide(PositionSide.LONG).setPrice(price).setQty(1000)
+                        .setNotional(price * 1000).build(), t);
+            }
+        }
+    }
+
+    private static BookSnapshot book(long t, double bid, double ask) {
+        List<PriceLevel> bids = new ArrayList<>();
+        List<PriceLevel> asks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            bids.add(new PriceLevel(bid - i * 0.1, 2.0 + i));
+            asks.add(new PriceLevel(ask + i * 0.1, 2.0 + i));
+        }
+        return BookSnapshot.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t).setUpdateId(t)
+                .setBids(bids).setAsks(asks).build();
+    }
+
+    @Test
+    void barsFeaturesPredictionsOutcomesAndExamplesFollowEventTime() {
+        for (int m = 0; m < 40; m++) {
+            minute(m, m == 20);
+        }
+        List<Bar> bars = output(Topics.BARS_1M).readValuesToList();
+        List<FeatureVector> features = output(Topics.FEATURES).readValuesToList();
+        List<LiquidationRisk> predictions = output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList();
+        assertEquals(39, bars.size(), "the 40th minute is still open");
+        assertEquals(T0, bars.get(0).getOpenTimeMs());
+        assertEquals(12, bars.get(0).getTradeCount());
+        assertEquals(39, features.size());
+        assertEquals(featureSet.size(), features.get(0).getValues().size());
+        assertEquals(featureSet.hash(), features.get(0).getFeatureSetHash());
+        assertEquals(39, predictions.size());
+        assertTrue(predictions.stream().allMatch(p -> p.getServedBy().equals("liquidation-5m@fallback")));
+        assertTrue(predictions.stream().allMatch(p -> p.getProbability() >= 0 && p.getProbability() <= 1));
+
+        List<Outcome> outcomes = output(Topics.OUTCOMES).readValuesToList();
+        List<LabeledExample> examples = output(Topics.TRAINING_EXAMPLES).readValuesToList();
+        // resolved: t + 5 min + 30 s grace <= stream time (39:55), checked every 10 s of stream time
+        assertTrue(outcomes.size() >= 30 && outcomes.size() <= 34, "outcomes " + outcomes.size());
+        assertEquals(outcomes.size(), examples.size());
+        long burst = T0 + 20 * MINUTE + 30_000;
+        for (Outcome o : outcomes) {
+            boolean covers = burst > o.getPredictionTimeMs() && burst <= o.getPredictionTimeMs() + 5 * MINUTE;
+            assertEquals(covers ? 1 : 0, o.getLabel(), "label of the prediction at " + o.getPredictionTimeMs());
+        }
+        // a training example carries the features as of its prediction time: those of that bar's vector
+        for (LabeledExample e : examples) {
+            FeatureVector asOf = features.stream().filter(f -> f.getTimeMs() == e.getTimeMs()).findFirst().orElseThrow();
+            assertEquals(asOf.getValues(), e.getFeatures(), "features of example " + e.getExampleId());
+        }
+        // point in time: the burst's liquidation is in no feature vector before it happened
+        int liqIndex = featureSet.indexOf("liq_notional_5m");
+        for (FeatureVector f : features) {
+            double liq = f.getValues().get(liqIndex);
+            if (f.getTimeMs() <= burst) {
+                assertFalse(liq > 0, "liquidation notional seen at " + f.getTimeMs() + " before the burst");
+            }
+        }
+        assertTrue(features.stream().anyMatch(f -> f.getValues().get(liqIndex) > 0), "the burst shows up after it");
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicWithReasonsAndTheStreamGoesOn() {
+        minute(0, false);
+        rawTrades.pipeInput(INSTRUMENT, "not avro".getBytes(), T0 + MINUTE);
+        trades.pipeInput(INSTRUMENT, Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(T0 + MINUTE)
+                .setPrice(Double.NaN).setQty(1).setAggressorSide(Side.BUY).setTradeId("nan").build(), T0 + MINUTE);
+        trades.pipeInput(INSTRUMENT, Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(T0 + MINUTE)
+                .setPrice(-1).setQty(1).setAggressorSide(Side.BUY).setTradeId("negative").build(), T0 + MINUTE);
+        books.pipeInput(INSTRUMENT, book(T0 + MINUTE, 101, 100), T0 + MINUTE);
+        trades.pipeInput("SIM:OTHER", Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(T0 + MINUTE)
+                .setPrice(100).setQty(1).setAggressorSide(Side.BUY).setTradeId("wrong-key").build(), T0 + MINUTE);
+        minute(1, false);
+        minute(2, false);
+
+        List<DeadLetter> letters = output(Topics.DEADLETTER).readValuesToList();
+        List<String> reasons = letters.stream().map(DeadLetter::getError).toList();
+        assertEquals(5, letters.size(), "dead letters: " + reasons);
+        assertTrue(reasons.get(0).startsWith("cannot decode: unknown magic byte"), reasons.get(0));
+        assertEquals("trade price must be a positive finite number, got NaN", reasons.get(1));
+        assertEquals("trade price must be a positive finite number, got -1.0", reasons.get(2));
+        assertTrue(reasons.get(3).startsWith("crossed book: best bid 101.0 >= best ask 100.0"), reasons.get(3));
+        assertTrue(reasons.get(4).contains("does not match instrument"), reasons.get(4));
+        assertEquals("not avro", new String(bytes(letters.get(0).getValue())), "original bytes kept");
+        assertEquals(Topics.TRADES.name(), letters.get(0).getSourceTopic());
+        assertEquals(2, output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList().size(),
+                "valid records around the bad ones still produce predictions");
+    }
+
+    @Test
+    void aPublishedModelVersionIsSwappedInWithoutRestartAndABadOneIsRefused() throws Exception {
+        for (int m = 0; m < 3; m++) {
+            minute(m, false);
+        }
+        ModelArtifact artifact = trainTinyModel();
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION),
+                version(artifact, 1, artifact.sha256()), T0 + 3 * MINUTE);
+        minute(3, false);
+        minute(4, false);
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION),
+                version(artifact, 2, "0".repeat(64)), T0 + 5 * MINUTE);
+        minute(5, false);
+        minute(6, false);
+
+        List<String> servedBy = output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList().stream()
+                .map(LiquidationRisk::getServedBy).toList();
+        // bars 0 and 1 closed before the publication; bar 2 closes with minute 3's first trade, after it
+        assertEquals(List.of("liquidation-5m@fallback", "liquidation-5m@fallback", "liquidation-5m@1",
+                "liquidation-5m@1", "liquidation-5m@1", "liquidation-5m@1"), servedBy);
+        assertEquals(1, liveModels.rejections(), "the artifact with a wrong sha256 is refused");
+        assertTrue(liveModels.lastRejection().contains("sha256"), liveModels.lastRejection());
+    }
+
+    private ModelArtifact trainTinyModel() {
+        int rows = 400;
+        int cols = featureSet.size();
+        double[] x = new double[rows * cols];
+        double[] y = new double[rows];
+        Random random = new Random(3);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                x[i * cols + j] = random.nextGaussian();
+            }
+            y[i] = x[i * cols] > 0 ? 1 : 0;
+        }
+        return new LightGbmTrainer().train(new Dataset(x, rows, featureSet.names(), y, null, null), null,
+                TrainingParams.defaults().withNumRounds(10)).artifact();
+    }
+
+    private ModelVersion version(ModelArtifact artifact, int version, String sha256) throws Exception {
+        ByteArrayOutputStream gzip = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
+            out.write(artifact.bytes());
+        }
+        return ModelVersion.newBuilder().setModelKey("liquidation-5m").setRole(ModelRole.PRODUCTION)
+                .setVersion(version).setFormat(artifact.format()).setSha256(sha256)
+                .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
+                .setFeatureNames(featureSet.names()).setTrainedAtMs(T0).setPublishedAtMs(T0 + version)
+                .setTrainingExamples(400).setMetrics(Map.of()).setReferenceDistributions(List.of())
+                .setArtifactGzip(ByteBuffer.wrap(gzip.toByteArray())).setArtifactBytes(artifact.bytes().length)
+                .setReason("test").build();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+}
