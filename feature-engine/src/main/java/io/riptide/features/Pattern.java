@@ -2,7 +2,8 @@ package io.riptide.features;
 
 /**
  * Candlestick and range-breakout patterns. The feature value is the direction (+1 bullish, -1 bearish, 0 none;
- * a doji is +1 when present, it has no direction); the base confidence is the prior the pattern model starts from.
+ * a doji is +1 when present, it has no direction); the candle patterns are TA-Lib's CDL functions with their
+ * +100/-100 divided by 100 (docs/FEATURES.md). The base confidence is the prior the pattern model starts from.
  */
 public enum Pattern {
     ENGULFING("pattern_engulfing", 0.60),

@@ -65,6 +65,34 @@ class InstrumentFeatureEngineTest {
         assertTrue(finite > SET.size() - 5, "almost every feature has a value after 1000 bars, got " + finite + "/" + SET.size());
     }
 
+    /**
+     * TA-Lib starts each candle average's running total at its own bar, so the pattern state is half-filled in
+     * different ways during the first bars: a snapshot taken at any of them must continue bar for bar as the original.
+     */
+    @Test
+    void restoreDuringCandleWarmUpContinuesBarForBar() {
+        Klines k = Klines.slice();
+        FeatureSet set = FeatureSets.barIndicators();
+        double[] a = new double[set.size()];
+        double[] b = new double[set.size()];
+        for (int cut = 0; cut <= 16; cut++) {
+            InstrumentFeatureEngine original = new InstrumentFeatureEngine(set);
+            for (int i = 0; i < cut; i++) bar(original, k, i);
+            InstrumentFeatureEngine restored = InstrumentFeatureEngine.restore(set, original.snapshot());
+            for (int i = cut; i < 300; i++) {
+                bar(original, k, i);
+                bar(restored, k, i);
+                original.writeFeatures(k.time[i] + 60_000, a);
+                restored.writeFeatures(k.time[i] + 60_000, b);
+                assertArrayEquals(a, b, "restored at bar " + cut + ", diverged at bar " + i + ": " + firstDifference(a, b));
+            }
+        }
+    }
+
+    private static void bar(InstrumentFeatureEngine e, Klines k, int i) {
+        e.onBar(k.time[i], k.open[i], k.high[i], k.low[i], k.close[i], k.volume[i], Double.NaN, -1, Double.NaN);
+    }
+
     @Test
     void snapshotOfAnotherFeatureSetIsRejected() {
         InstrumentFeatureEngine e = new InstrumentFeatureEngine(FeatureSets.barIndicators());

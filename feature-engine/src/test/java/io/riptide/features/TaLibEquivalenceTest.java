@@ -106,6 +106,20 @@ class TaLibEquivalenceTest {
         comparePattern(failures, set, f, "pattern_engulfing", pattern, beg, nb);
         check(core.cdlDoji(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlDoji");
         comparePattern(failures, set, f, "pattern_doji", pattern, beg, nb);
+        check(core.cdlHammer(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlHammer");
+        comparePattern(failures, set, f, "pattern_hammer", pattern, beg, nb);
+        check(core.cdlShootingStar(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdlShootingStar");
+        comparePattern(failures, set, f, "pattern_shooting_star", pattern, beg, nb);
+        // one feature carries both directions: morning star +1, evening star -1 (penetration 0.3, TA-Lib's default)
+        int[] pattern2 = new int[n];
+        MInteger beg2 = new MInteger();
+        MInteger nb2 = new MInteger();
+        check(core.cdlMorningStar(0, end, k.open, k.high, k.low, k.close, 0.3, beg, nb, pattern), "cdlMorningStar");
+        check(core.cdlEveningStar(0, end, k.open, k.high, k.low, k.close, 0.3, beg2, nb2, pattern2), "cdlEveningStar");
+        compareTwoWayPattern(failures, set, f, "pattern_morning_evening_star", pattern, beg, nb, pattern2, beg2, nb2);
+        check(core.cdl3WhiteSoldiers(0, end, k.open, k.high, k.low, k.close, beg, nb, pattern), "cdl3WhiteSoldiers");
+        check(core.cdl3BlackCrows(0, end, k.open, k.high, k.low, k.close, beg2, nb2, pattern2), "cdl3BlackCrows");
+        compareTwoWayPattern(failures, set, f, "pattern_three_soldiers_crows", pattern, beg, nb, pattern2, beg2, nb2);
 
         // OBV's level depends on where it starts; compare bar-to-bar increments
         check(core.obv(0, end, k.close, k.volume, beg, nb, out), "obv");
@@ -132,6 +146,36 @@ class TaLibEquivalenceTest {
         assertTrue(hits > 0, "TA-Lib found some " + name + " in the data");
         compare(failures, set, f, name, asDouble, beg, nb);
         assertTrue(col >= 0);
+    }
+
+    /**
+     * A feature holding a bullish TA-Lib function (+100 -> +1) and its bearish twin (-100 -> -1): NaN until both
+     * answer, then their sum (they never fire on the same bar: they demand opposite candle colours). The pair must
+     * fire somewhere in the data (three black crows alone are rare in a small slice).
+     */
+    private static void compareTwoWayPattern(List<String> failures, FeatureSet set, double[][] f, String name,
+                                             int[] bull, MInteger begBull, MInteger nbBull,
+                                             int[] bear, MInteger begBear, MInteger nbBear) {
+        int first = Math.max(begBull.value, begBear.value);
+        int last = Math.min(begBull.value + nbBull.value, begBear.value + nbBear.value);
+        assertTrue(last > first, "TA-Lib produced values for " + name);
+        double[] combined = new double[last - first];
+        int bullHits = 0;
+        int bearHits = 0;
+        for (int i = first; i < last; i++) {
+            int up = bull[i - begBull.value];
+            int down = bear[i - begBear.value];
+            if (up != 0) bullHits++;
+            if (down != 0) bearHits++;
+            if (up != 0 && down != 0) failures.add(name + ": TA-Lib's two directions both fire at bar " + i);
+            combined[i - first] = (up + down) / 100.0;
+        }
+        assertTrue(bullHits + bearHits > 0, "TA-Lib found some " + name + " in the data");
+        MInteger beg = new MInteger();
+        beg.value = first;
+        MInteger nb = new MInteger();
+        nb.value = last - first;
+        compare(failures, set, f, name, combined, beg, nb);
     }
 
     private static void check(RetCode rc, String fn) {

@@ -165,17 +165,29 @@ class WorkedExamplesTest {
         e.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_engulfing")]);
         assertEquals(0.0, out[set.indexOf("pattern_doji")]); // body 7 > 0.2
-        // hammer: body 0.5 (100 -> 100.5), lower shadow 3, upper 0.1
+        // hammer (TA-Lib CDLHAMMER), bar 12: 99 -> 99.5, high 99.6, low 96. Against the ten previous bars (2..11):
+        // body 0.5 < mean body (8x0.5 + 5 + 7) / 10 = 1.6; lower shadow 3 > its own body 0.5 (ShadowLong, period 0);
+        // upper shadow 0.1 < 10% of mean range (8x2 + 6.5 + 8.5) / 10 = 3.1 -> 0.31; body bottom 99 <= previous low
+        // 98.5 + 20% of the mean range of the 5 bars before the previous one (4x2 + 6.5) / 5 = 2.9 -> 0.58, i.e. 99.08
         t += 60_000;
-        e.onBar(t, 100, 100.6, 97, 100.5, 1, Double.NaN, -1, Double.NaN);
+        e.onBar(t, 99, 99.6, 96, 99.5, 1, Double.NaN, -1, Double.NaN);
         e.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_hammer")]);
+        assertEquals(0.0, out[set.indexOf("pattern_shooting_star")]);
         assertEquals(0.0, out[set.indexOf("pattern_engulfing")]);
         // doji: body 0.05 <= 10% of the mean range of the ten previous bars ((7x2 + 6.5 + 8.5 + 3.6) / 10 = 3.26 -> 0.326)
         t += 60_000;
         e.onBar(t, 100, 101, 99, 100.05, 1, Double.NaN, -1, Double.NaN);
         e.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_doji")]);
+        // shooting star (TA-Lib CDLSHOOTINGSTAR), bar 14: 100.6 -> 100.2, high 103.6, low 100.15. Against bars 4..13:
+        // body 0.4 < mean body (6x0.5 + 5 + 7 + 0.5 + 0.05) / 10 = 1.555; upper shadow 3 > body 0.4; lower shadow
+        // 0.05 < 10% of mean range (6x2 + 6.5 + 8.5 + 3.6 + 2) / 10 = 3.26 -> 0.326; body gaps up: 100.2 > 100.05
+        t += 60_000;
+        e.onBar(t, 100.6, 103.6, 100.15, 100.2, 1, Double.NaN, -1, Double.NaN);
+        e.writeFeatures(t, out);
+        assertEquals(-1.0, out[set.indexOf("pattern_shooting_star")]);
+        assertEquals(0.0, out[set.indexOf("pattern_hammer")]);
         for (Pattern p : Pattern.values()) assertTrue(set.indexOf(p.featureName()) >= 0, p.featureName());
     }
 
@@ -184,18 +196,36 @@ class WorkedExamplesTest {
         FeatureSet set = FeatureSets.barIndicators();
         InstrumentFeatureEngine e = new InstrumentFeatureEngine(set);
         double[] out = new double[set.size()];
-        // long bearish 110 -> 100 (range 11), small 99.5 -> 99.8, bullish 100 -> 106 closing above 105 (first body's middle)
-        e.onBar(0, 110, 110.5, 99.5, 100, 1, Double.NaN, -1, Double.NaN);
-        e.onBar(60_000, 99.5, 100.2, 99, 99.8, 1, Double.NaN, -1, Double.NaN);
-        e.onBar(120_000, 100, 106.5, 99.9, 106, 1, Double.NaN, -1, Double.NaN);
-        e.writeFeatures(180_000, out);
+        // ten quiet bars 0..9: body 0.5, range 2, the candles TA-Lib's averages start from
+        for (int i = 0; i < 10; i++) e.onBar(i * 60_000L, 100, 101, 99, 100.5, 1, Double.NaN, -1, Double.NaN);
+        // morning star (TA-Lib CDLMORNINGSTAR, penetration 0.3) on bars 10..12:
+        // 10: long black 110 -> 100, body 10 > mean body of bars 0..9 = 0.5 (BodyLong)
+        e.onBar(600_000, 110, 110.5, 99.5, 100, 1, Double.NaN, -1, Double.NaN);
+        // 11: body 0.3 <= mean body of bars 1..10 (9x0.5 + 10) / 10 = 1.45 (BodyShort); body top 99.8 gaps below 100
+        e.onBar(660_000, 99.5, 100.2, 99, 99.8, 1, Double.NaN, -1, Double.NaN);
+        e.writeFeatures(660_000, out);
+        assertTrue(Double.isNaN(out[set.indexOf("pattern_morning_evening_star")]), "TA-Lib's lookback is 12 bars");
+        // 12: white 100 -> 106, body 6 > mean body of bars 2..11 (8x0.5 + 10 + 0.3) / 10 = 1.43; closes above
+        // 100 + 0.3 x 10 = 103, 30% into the first body
+        e.onBar(720_000, 100, 106.5, 99.9, 106, 1, Double.NaN, -1, Double.NaN);
+        e.writeFeatures(720_000, out);
         assertEquals(1.0, out[set.indexOf("pattern_morning_evening_star")]);
-        // three soldiers: each opens inside the previous body and closes higher
+
+        // three white soldiers (TA-Lib CDL3WHITESOLDIERS) on bars 11..13 after eleven quiet bars; the feature also
+        // waits for CDL3BLACKCROWS's lookback of 13
         InstrumentFeatureEngine s = new InstrumentFeatureEngine(set);
+        long t = 0;
+        for (int i = 0; i < 11; i++, t += 60_000) s.onBar(t, 100, 101, 99, 100.5, 1, Double.NaN, -1, Double.NaN);
+        // upper shadows 0.1 < 10% of the mean range before each (0.2, 0.212, 0.224); each opens above the previous
+        // open and below its close (+ Near); bodies 3, 3, 4 do not shrink by more than Far; the last body 4 > mean
+        // body of bars 3..12 (8x0.5 + 3 + 3) / 10 = 1.0
         for (double[] b : List.of(new double[] {100, 103}, new double[] {102, 105}, new double[] {104, 108})) {
-            s.onBar(0, b[0], b[1] + 0.1, b[0] - 0.1, b[1], 1, Double.NaN, -1, Double.NaN);
+            s.writeFeatures(t, out);
+            assertTrue(Double.isNaN(out[set.indexOf("pattern_three_soldiers_crows")]), "not warm before bar 13");
+            s.onBar(t, b[0], b[1] + 0.1, b[0] - 0.1, b[1], 1, Double.NaN, -1, Double.NaN);
+            t += 60_000;
         }
-        s.writeFeatures(0, out);
+        s.writeFeatures(t, out);
         assertEquals(1.0, out[set.indexOf("pattern_three_soldiers_crows")]);
     }
 }

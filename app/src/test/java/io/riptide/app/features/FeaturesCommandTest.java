@@ -67,6 +67,22 @@ class FeaturesCommandTest {
     }
 
     @Test
+    void wholeRealMonthOfKlines() throws IOException {
+        Path real = null;
+        for (String root : new String[] {"../../shared/data", "../shared/data"}) {
+            Path p = Path.of(root, "binance-klines-2021-04/ETHUSDT-1m-2021-04-02_2021-04-17.csv");
+            if (Files.isReadable(p)) real = p;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(real != null, "../shared/data/binance-klines-2021-04 not found (fresh clone): skipped");
+        Path o = dir.resolve("eth.csv");
+        assertEquals(0, run("--klines", real.toString(), "--out", o.toString()), err.toString());
+        List<String> rows = Files.readAllLines(o);
+        assertEquals(23_041, rows.size(), "header + 23,040 bars");
+        assertTrue(out.toString().contains("features: 20000 bars"), "progress printed: " + out);
+        assertEquals("", err.toString(), "a clean file reports nothing on stderr");
+    }
+
+    @Test
     void missingColumnIsAOneLineError() throws IOException {
         Path in = klines("open_time_ms,open,high,low,close", "1,1,1,1,1");
         assertEquals(1, run("--klines", in.toString(), "--out", dir.resolve("o.csv").toString()));

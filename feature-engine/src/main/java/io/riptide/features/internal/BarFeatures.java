@@ -46,8 +46,8 @@ public final class BarFeatures implements Stateful {
             20, 20, 20,
             2, 31, 30, 30,
             61, 60, 1,
-            3, 1, 1, 11,
-            3, 3, 21,
+            3, 12, 12, 11,
+            13, 14, 21,
             31 + RegimeRules.WINDOW - 1};
 
     private final double[] values = new double[NAMES.size()];
@@ -212,8 +212,8 @@ public final class BarFeatures implements Stateful {
         v[44] = candles.hammer;
         v[45] = candles.shootingStar;
         v[46] = candles.doji;
-        v[47] = bars >= 3 ? candles.star : Double.NaN;
-        v[48] = bars >= 3 ? candles.soldiersCrows : Double.NaN;
+        v[47] = candles.star; // NaN before TA-Lib's lookback, as hammer, shooting star and doji
+        v[48] = candles.soldiersCrows;
         if (bars > 20) v[49] = close > prevDonchianUpper ? 1 : close < prevDonchianLower ? -1 : 0;
         prevDonchianUpper = hh20.isWarm() ? dHi : Double.NaN;
         prevDonchianLower = hh20.isWarm() ? dLo : Double.NaN;

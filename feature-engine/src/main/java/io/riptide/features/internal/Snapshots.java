@@ -3,15 +3,15 @@ package io.riptide.features.internal;
 import java.util.zip.CRC32;
 
 /**
- * Snapshot format (version 1), big-endian: magic "RPFS", format version, kind, key (the feature-set hash for
- * engines), the state's fields in the order its {@link Stateful#write} writes them, then a CRC-32 of all preceding
+ * Snapshot format (version 2; 2 added TA-Lib's candle averages to the pattern state), big-endian: magic "RPFS",
+ * format version, kind, key (the feature-set hash for engines), the state's fields in the order its {@link Stateful#write} writes them, then a CRC-32 of all preceding
  * bytes. Restore checks magic, version, kind, key and checksum, and that the state consumed every byte, so a
  * corrupt or foreign snapshot is rejected with an {@link IllegalArgumentException} instead of restoring wrong state.
  * Changing any component's fields means bumping {@link #FORMAT_VERSION}.
  */
 public final class Snapshots {
     public static final int MAGIC = 0x52504653; // "RPFS"
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private Snapshots() {}
 
