@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole loop in one JVM on embedded Kafka, PostgreSQL and schema registry.",
                 "Simulated market -> features -> predictions -> outcomes -> retraining -> hot swap;",
-                "writes summary.json and report.html to --out."})
+                "writes summary.json and report.html to --out. Exits 1 when no model version was swapped in."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "2m", converter = DurationConverter.class,
