@@ -63,12 +63,7 @@ public final class RetrainPolicy {
     public void onSchedule() {
         for (String key : config.modelKeys()) {
             if (registry.production(key).isEmpty()) {
-                ModelKey parsed = ModelKey.parse(key);
-                long[] counts = examples.countAndPositives(parsed.task(), parsed.horizonMinutes());
-                if (counts[0] >= config.minExamples() && counts[1] >= config.minPositives()) {
-                    automatic(key, "bootstrap", "no model yet; " + counts[0] + " examples with " + counts[1]
-                            + " positives available");
-                }
+                automatic(key, "bootstrap", "no model yet");
             } else if (config.scheduleIntervalMs() > 0) {
                 Instant last = jobs.lastFinishedAt(key).orElse(Instant.EPOCH);
                 if (clock.instant().isAfter(last.plusMillis(config.scheduleIntervalMs()))) {
@@ -89,13 +84,21 @@ public final class RetrainPolicy {
     }
 
     private Optional<Long> automatic(String modelKey, String trigger, String reason) {
+        ModelKey parsed = ModelKey.parse(modelKey);
+        long[] counts = examples.countAndPositives(parsed.task(), parsed.horizonMinutes());
+        if (counts[0] < config.minExamples() || counts[1] < config.minPositives()) {
+            LOG.debug("{} trigger for {} ignored: {} examples with {} positives stored so far", trigger, modelKey,
+                    counts[0], counts[1]);
+            return Optional.empty(); // a job now could only be rejected for lack of data
+        }
+        String why = reason + "; " + counts[0] + " examples with " + counts[1] + " positives stored";
         Optional<Instant> last = jobs.lastFinishedAt(modelKey);
         if (last.isPresent() && clock.instant().isBefore(last.get().plusMillis(config.cooldownMs()))) {
             LOG.debug("{} trigger for {} ignored: in cooldown since {}", trigger, modelKey, last.get());
             return Optional.empty();
         }
-        Optional<Long> id = jobs.enqueue(modelKey, trigger, reason, "retrain-trigger", false, SIGNAL_PRIORITY);
-        id.ifPresent(i -> LOG.info("{} job {} queued for {}: {}", trigger, i, modelKey, reason));
+        Optional<Long> id = jobs.enqueue(modelKey, trigger, why, "retrain-trigger", false, SIGNAL_PRIORITY);
+        id.ifPresent(i -> LOG.info("{} job {} queued for {}: {}", trigger, i, modelKey, why));
         return id;
     }
 }

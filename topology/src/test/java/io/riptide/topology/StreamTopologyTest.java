@@ -210,6 +210,22 @@ class StreamTopologyTest {
     }
 
     @Test
+    void aTradeOlderThanItsClosedBarIsDeadLetteredWithItsOriginalBytes() {
+        minute(0, false);
+        minute(1, false);
+        Trade late = Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(T0 + 30_000).setPrice(100)
+                .setQty(1).setAggressorSide(Side.BUY).setTradeId("late").build();
+        trades.pipeInput(INSTRUMENT, late, T0 + 30_000);
+        List<DeadLetter> letters = output(Topics.DEADLETTER).readValuesToList();
+        assertEquals(1, letters.size());
+        assertEquals("late trade late at " + (T0 + 30_000) + " arrived after its bar closed", letters.get(0).getError());
+        assertEquals(late, new io.riptide.schemas.serde.AvroWireDeserializer<>(registry, Trade.class)
+                .deserialize(Topics.TRADES.name(), bytes(letters.get(0).getValue())), "the original record is kept");
+        assertTrue(output(Topics.FEATURES).readRecordsToList().stream()
+                .allMatch(r -> r.headers().lastHeader("riptide.raw-value") == null), "raw bytes stay internal");
+    }
+
+    @Test
     void aPublishedModelVersionIsSwappedInWithoutRestartAndABadOneIsRefused() throws Exception {
         for (int m = 0; m < 3; m++) {
             minute(m, false);

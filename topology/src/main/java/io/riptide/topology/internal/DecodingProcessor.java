@@ -1,6 +1,8 @@
 package io.riptide.topology.internal;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,6 +16,9 @@ import java.util.function.Function;
  * is keyed by something other than its instrument goes to the dead-letter topic with the reason; the stream goes on.
  */
 public final class DecodingProcessor<T extends SpecificRecord> implements Processor<byte[], byte[], String, Object> {
+    /** Header carrying the record's original value bytes to the processors after decoding. */
+    static final String RAW_VALUE_HEADER = "riptide.raw-value";
+
     private final String stage;
     private final Deserializer<T> deserializer;
     private final Function<T, String> instrumentOf;
@@ -57,7 +62,9 @@ public final class DecodingProcessor<T extends SpecificRecord> implements Proces
             deadLetter(record, problem, null);
             return;
         }
-        context.forward(new Record<>(instrumentOf.apply(decoded), decoded, record.timestamp()), next);
+        // the original bytes ride along, so a later stage that refuses the record can still dead-letter them
+        Headers headers = new RecordHeaders().add(RAW_VALUE_HEADER, record.value());
+        context.forward(new Record<>(instrumentOf.apply(decoded), decoded, record.timestamp(), headers), next);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable cause) {

@@ -22,6 +22,7 @@ import io.riptide.topology.LiveModels;
 import io.riptide.topology.ModelKeys;
 import io.riptide.topology.ServingModel;
 import io.riptide.topology.StreamConfig;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -80,7 +81,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         InstrumentState state = store.state(instrument);
         Object event = record.value();
         if (event instanceof Trade trade) {
-            bufferTrade(instrument, state, trade, record.timestamp());
+            bufferTrade(instrument, state, trade, record);
         } else if (event instanceof BookSnapshot book) {
             int bids = copyLevels(book.getBids(), scratch.bidPx, scratch.bidQty);
             int asks = copyLevels(book.getAsks(), scratch.askPx, scratch.askQty);
@@ -95,14 +96,16 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         }
     }
 
-    private void bufferTrade(String instrument, InstrumentState state, Trade trade, long timestamp) {
+    private void bufferTrade(String instrument, InstrumentState state, Trade trade, Record<String, Object> record) {
         boolean buy = trade.getAggressorSide() == Side.BUY;
         if (!state.bars.accepts(trade.getExchangeTimeMs())) {
             // Out of order by more than the open bar: folding it into the open bar would misdate it.
-            context.forward(new Record<>(NodeNames.INSTRUMENT_PROCESSOR, DeadLetters.of(context, timestamp,
-                    instrument.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, NodeNames.INSTRUMENT_PROCESSOR,
-                    "late trade " + trade.getTradeId() + " at " + trade.getExchangeTimeMs()
-                            + " arrived after its bar closed", null), timestamp), NodeNames.DEADLETTER_SINK);
+            Header raw = record.headers().lastHeader(DecodingProcessor.RAW_VALUE_HEADER);
+            context.forward(new Record<>(NodeNames.INSTRUMENT_PROCESSOR, DeadLetters.of(context, record.timestamp(),
+                    instrument.getBytes(java.nio.charset.StandardCharsets.UTF_8), raw == null ? null : raw.value(),
+                    NodeNames.INSTRUMENT_PROCESSOR, "late trade " + trade.getTradeId() + " at "
+                            + trade.getExchangeTimeMs() + " arrived after its bar closed", null), record.timestamp()),
+                    NodeNames.DEADLETTER_SINK);
             return;
         }
         if (state.bars.onTrade(trade.getExchangeTimeMs(), trade.getPrice(), trade.getQty(), buy)) {
