@@ -76,6 +76,7 @@ final class InstrumentStore {
         byte[] snapshot = store.get("S|" + instrument);
         BarAggregator bars;
         InstrumentFeatureEngine engine;
+        long barsIncludeSeq = -1;
         if (snapshot == null) {
             bars = new BarAggregator(60_000L);
             engine = new InstrumentFeatureEngine(featureSet);
@@ -83,14 +84,18 @@ final class InstrumentStore {
             ByteBuffer b = ByteBuffer.wrap(snapshot);
             bars = BarAggregator.restore(slice(b));
             engine = InstrumentFeatureEngine.restore(featureSet, slice(b));
+            barsIncludeSeq = b.getLong();
         }
         long nextSeq = 0;
         int buffered = 0;
         try (KeyValueIterator<String, byte[]> it = store.prefixScan("E|" + instrument + "|", KEYS)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                BufferedEvent.replayIntoBar(kv.value, bars);
-                nextSeq = Long.parseLong(kv.key.substring(kv.key.lastIndexOf('|') + 1)) + 1;
+                long seq = Long.parseLong(kv.key.substring(kv.key.lastIndexOf('|') + 1));
+                if (seq > barsIncludeSeq) {
+                    BufferedEvent.replayIntoBar(kv.value, bars);
+                }
+                nextSeq = seq + 1;
                 buffered++;
             }
         }
@@ -140,12 +145,16 @@ final class InstrumentStore {
         state.buffered -= due.size();
     }
 
-    /** Writes the bar and engine snapshot; called once per bar, after the buffer was applied. */
+    /**
+     * Writes the bar and engine snapshot; called once per bar, from the trade that closed it, before that trade is
+     * buffered. The bar aggregator has already opened the next bar with that trade, so the snapshot records that
+     * its bars include every trade up to the next sequence number: a restore must not replay that one again.
+     */
     void snapshot(String instrument, InstrumentState state) {
         byte[] bars = state.bars.snapshot();
         byte[] engine = state.engine.snapshot();
-        store.put("S|" + instrument, ByteBuffer.allocate(8 + bars.length + engine.length)
-                .putInt(bars.length).put(bars).putInt(engine.length).put(engine).array());
+        store.put("S|" + instrument, ByteBuffer.allocate(8 + bars.length + engine.length + 8)
+                .putInt(bars.length).put(bars).putInt(engine.length).put(engine).putLong(state.nextSeq).array());
     }
 
     private static String eventKey(String instrument, long seq) {
