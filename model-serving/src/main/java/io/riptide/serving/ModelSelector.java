@@ -50,6 +50,11 @@ public final class ModelSelector implements AutoCloseable {
         this.nativePath = nativePath;
     }
 
+    /** The rule-based model at the end of every chain. */
+    public Model ruleBased() {
+        return fallback.model();
+    }
+
     /** The key of a task and horizon, optionally scoped ({@code null} scope = global). */
     public static String key(String taskHorizon, String scope) {
         return scope == null || scope.isEmpty() ? taskHorizon : taskHorizon + "@" + scope;

@@ -64,4 +64,35 @@ class MicroBatcherTest {
         assertThrows(IllegalArgumentException.class, () -> b.offer("x", new double[3], 0));
         assertThrows(IllegalArgumentException.class, () -> new MicroBatcher<String>(model, 0, 1, (k, p, t) -> { }));
     }
+
+    @Test
+    void aHandlerSeesEachFlushedBatchWholeAndRowsPutBackWaitForTheNextFlush() {
+        List<String> batches = new ArrayList<>();
+        MicroBatcher<String> b = new MicroBatcher<>(2, 3, 100, batch -> {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < batch.size(); i++) {
+                double[] rows = batch.rowsRowMajor();
+                s.append(batch.key(i)).append('=').append(rows[i * 2]).append('/').append(rows[i * 2 + 1])
+                        .append('@').append(batch.enqueuedNanos(i)).append(' ');
+            }
+            batches.add(s.toString().strip());
+        });
+        b.offerWithoutFlush("r1", new double[] {1, 2}, 0);
+        b.offerWithoutFlush("r2", new double[] {3, 4}, 0);
+        assertEquals(List.of(), batches, "put back without scoring, even though already due");
+        b.offer("new", new double[] {5, 6}, 10);
+        assertEquals(List.of("r1=1.0/2.0@0 r2=3.0/4.0@0 new=5.0/6.0@10"), batches);
+        assertEquals(3, b.rowsFlushed());
+        b.offerWithoutFlush("a", new double[] {7, 8}, 20);
+        b.offerWithoutFlush("b", new double[] {7, 8}, 20);
+        b.offerWithoutFlush("c", new double[] {7, 8}, 20);
+        assertThrows(IllegalStateException.class, () -> b.offerWithoutFlush("d", new double[] {7, 8}, 20));
+        List<String> waiting = new ArrayList<>();
+        b.forEachWaiting(waiting::add);
+        assertEquals(List.of("a", "b", "c"), waiting);
+        assertTrue(b.flushIfDue(120));
+        assertEquals(2, batches.size());
+        assertEquals(0, b.waiting());
+        assertEquals(100, b.maxAddedLatencyNanos());
+    }
 }

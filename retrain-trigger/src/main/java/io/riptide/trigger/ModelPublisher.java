@@ -76,7 +76,8 @@ public final class ModelPublisher implements AutoCloseable {
                 .setReferenceDistributions(references(model))
                 .setArtifactGzip(inline ? ByteBuffer.wrap(gzip) : null)
                 .setArtifactPointer(inline ? null : "postgres:ml_models/" + model.id())
-                .setArtifactBytes(model.artifact().length).setReason(reason).build();
+                .setArtifactBytes(model.artifact().length).setReason(reason)
+                .setCalibration(model.calibration().equals("none") ? null : model.calibration()).build();
     }
 
     @SuppressWarnings("unchecked")

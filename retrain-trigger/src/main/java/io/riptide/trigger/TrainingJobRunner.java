@@ -1,6 +1,8 @@
 package io.riptide.trigger;
 
 import io.riptide.schemas.avro.JobStatus;
+import io.riptide.serving.CalibratedModel;
+import io.riptide.serving.Calibrator;
 import io.riptide.serving.Model;
 import io.riptide.serving.ModelArtifact;
 import io.riptide.serving.ModelLoader;
@@ -24,6 +26,7 @@ import io.riptide.trigger.store.TrainingRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,15 +101,19 @@ public final class TrainingJobRunner {
         // Few, correlated rows (labels overlap in time): small trees, feature bagging and L2 keep it honest.
         TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
                 .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
-                .withLambdaL2(5);
+                .withLambdaL2(5).withCalibration(config.calibration());
         TrainingResult result = trainer().train(train, validation, params);
 
         progress(job, 0.7, "scoring candidate and champion on " + holdout.rows() + " hold-out rows");
         ModelArtifact artifact = result.artifact();
         Map<String, Double> candidateMetrics;
-        try (Model candidate = ModelLoader.load(artifact, artifact.sha256(), rows.featureSetHash(),
-                rows.featureSetHash(), all.cols())) {
-            candidateMetrics = evaluate(candidate, holdout);
+        // Calibrated as it will serve: the calibrator was fitted on the validation scores, never on the hold-out.
+        try (Model candidate = calibrated(ModelLoader.load(artifact, artifact.sha256(), rows.featureSetHash(),
+                rows.featureSetHash(), all.cols()), result.calibrator())) {
+            candidateMetrics = new LinkedHashMap<>(evaluate(candidate, holdout));
+            if (candidate instanceof CalibratedModel c) {
+                candidateMetrics.put("ece_uncalibrated", evaluate(c.uncalibrated(), holdout).get("ece"));
+            }
         }
         Optional<StoredModel> champion = registry.production(job.modelKey());
         int championVersion = 0;
@@ -114,8 +121,9 @@ public final class TrainingJobRunner {
         if (champion.isPresent() && champion.get().featureSetHash().equals(rows.featureSetHash())) {
             StoredModel c = champion.get();
             championVersion = c.version();
-            try (Model model = ModelLoader.load(new ModelArtifact(c.format(), c.artifact()), c.sha256(),
-                    c.featureSetHash(), rows.featureSetHash(), all.cols())) {
+            try (Model model = calibrated(ModelLoader.load(new ModelArtifact(c.format(), c.artifact()), c.sha256(),
+                    c.featureSetHash(), rows.featureSetHash(), all.cols()),
+                    Calibrator.fromBytes(c.calibration().getBytes(StandardCharsets.UTF_8)))) {
                 championMetrics = evaluate(model, holdout);
             }
         } else {
@@ -136,7 +144,8 @@ public final class TrainingJobRunner {
         StoredModel stored = new StoredModel(0, job.modelKey(), version, artifact.format(), artifact.sha256(),
                 "liquidation", rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
                 referencesAsJson(result.referenceDistributions()), rows.size(), rows.timesMs()[0],
-                rows.timesMs()[rows.size() - 1], promote ? "CANDIDATE" : "REJECTED", System.currentTimeMillis());
+                rows.timesMs()[rows.size() - 1], promote ? "CANDIDATE" : "REJECTED", System.currentTimeMillis(),
+                new String(result.calibrator().toBytes(), StandardCharsets.UTF_8));
         long id = registry.insert(stored, job.id());
         registry.recordEvaluation(new ModelRegistryStore.Evaluation(job.id(), job.modelKey(), version,
                 championVersion, holdout.timesMs()[0], holdout.timesMs()[holdout.rows() - 1], holdout.rows(),
@@ -178,6 +187,10 @@ public final class TrainingJobRunner {
                     + " below the champion's " + fmt(championAuc));
         }
         return failures;
+    }
+
+    private static Model calibrated(Model model, Calibrator calibrator) {
+        return calibrator.method().equals("none") ? model : new CalibratedModel(model, calibrator);
     }
 
     private static Map<String, Double> evaluate(Model model, Dataset holdout) {

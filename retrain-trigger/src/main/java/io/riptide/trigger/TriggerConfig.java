@@ -22,12 +22,13 @@ import java.util.List;
  * @param holdoutFraction     the most recent share of examples held out for the champion/candidate comparison
  * @param trainer             lightgbm or xgboost
  * @param inlineArtifactMaxBytes artifacts (gzip) up to this size travel inside the ModelVersion record
+ * @param calibration         none, platt or isotonic: fitted on the validation scores and published with the model
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
                             long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
                             double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
-                            int numRounds, long seed, int inlineArtifactMaxBytes) {
+                            int numRounds, long seed, int inlineArtifactMaxBytes, String calibration) {
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -46,6 +47,10 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
             throw new ConfigException("trigger.model.keys must name at least one model key");
         }
         modelKeys = List.copyOf(modelKeys);
+        if (!List.of("none", "platt", "isotonic").contains(calibration)) {
+            throw new ConfigException("invalid value '" + calibration
+                    + "' for trigger.calibration: expected none, platt or isotonic");
+        }
     }
 
     public static TriggerConfig from(Settings s) {
@@ -73,12 +78,13 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.string("trigger.trainer", "lightgbm"),
                 s.intValue("trigger.num.rounds", 200, 1, 100_000),
                 s.longValue("trigger.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
-                s.intValue("trigger.artifact.inline.max.bytes", 8 * 1024 * 1024, 0, 15 * 1024 * 1024));
+                s.intValue("trigger.artifact.inline.max.bytes", 8 * 1024 * 1024, 0, 15 * 1024 * 1024),
+                s.string("trigger.calibration", "platt"));
     }
 
     public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
-                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes);
+                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration);
     }
 }

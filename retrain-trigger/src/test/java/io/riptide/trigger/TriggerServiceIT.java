@@ -138,6 +138,11 @@ class TriggerServiceIT {
                     "the published artifact is the one whose sha256 is announced");
             assertTrue(v1.getMetrics().get("auc") > 0.75, "hold-out AUC " + v1.getMetrics().get("auc"));
             assertTrue(v1.getReferenceDistributions().stream().anyMatch(r -> r.getName().equals("score")));
+            // the calibrator fitted at training time travels with the version and is kept in the registry
+            assertTrue(v1.getCalibration() != null && v1.getCalibration().startsWith("platt "), v1.getCalibration());
+            assertEquals(v1.getCalibration(), new ModelRegistryStore(runtime.dataSource()).production(KEY)
+                    .orElseThrow().calibration());
+            assertTrue(v1.getMetrics().containsKey("ece_uncalibrated"), v1.getMetrics().keySet().toString());
             assertEquals("PRODUCTION", new ModelRegistryStore(runtime.dataSource()).production(KEY).orElseThrow()
                     .status());
 
@@ -152,6 +157,7 @@ class TriggerServiceIT {
             send(producer, OpsAction.ROLLBACK, null, false);
             ModelVersion rolledBack = await(versions, v -> v.getVersion() == 1, Duration.ofSeconds(30));
             assertTrue(rolledBack.getReason().startsWith("rollback by it-ops"), rolledBack.getReason());
+            assertEquals(v1.getCalibration(), rolledBack.getCalibration(), "a rollback restores the calibrator too");
             assertEquals(1, new ModelRegistryStore(runtime.dataSource()).production(KEY).orElseThrow().version());
             assertTrue(trigger.failure().isEmpty());
         }

@@ -2,17 +2,21 @@ package io.riptide.topology;
 
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.serving.CalibratedModel;
+import io.riptide.serving.Calibrator;
 import io.riptide.serving.Model;
 import io.riptide.serving.ModelArtifact;
 import io.riptide.serving.ModelLoader;
 import io.riptide.serving.ModelRejectedException;
-import io.riptide.serving.RuleBasedLiquidationModel;
+import io.riptide.serving.ModelSelector;
+import io.riptide.serving.RiskLevels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,8 +28,13 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The models this instance serves, swapped in place as versions arrive on {@code models.versions}. Written by the
- * global-store thread, read by stream threads. Selection walks the fallback chain
- * {@code key@instrument -> key@regime -> key -> rule-based fallback}.
+ * global-store thread, read by stream threads.
+ *
+ * <p>Production versions live in a {@link ModelSelector}, whose fallback chain
+ * {@code key@instrument -> key@regime -> key -> rule-based fallback} picks what serves; this class adds what the
+ * stream needs around it: the published metadata of each model (version, role, reference distributions), shadow
+ * versions, the calibrator published with a version, and retiring replaced models only after in-flight
+ * predictions are done with them.
  */
 public final class LiveModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveModels.class);
@@ -34,35 +43,51 @@ public final class LiveModels implements AutoCloseable {
 
     private final String servingFeatureSetHash;
     private final int numFeatures;
-    private final Model fallbackModel;
+    private final boolean nativePath;
+    private final ModelSelector selector;
+    private final ServingModel fallback;
+    /** The published metadata of every model the selector may return, by model instance. */
+    private final Map<Model, ServingModel> byModel = new ConcurrentHashMap<>();
     private final Map<String, ServingModel> production = new ConcurrentHashMap<>();
     private final Map<String, ServingModel> shadow = new ConcurrentHashMap<>();
-    private final Deque<Model> retired = new ArrayDeque<>();
+    private final Deque<ServingModel> retired = new ArrayDeque<>();
+    private final ServingStats stats = new ServingStats();
     private final AtomicLong installs = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
     private volatile String lastRejection = "";
 
+    /** Serves on the pure-Java evaluators. */
     public LiveModels(String servingFeatureSetHash, List<String> featureNames) {
-        this.servingFeatureSetHash = servingFeatureSetHash;
-        this.numFeatures = featureNames.size();
-        this.fallbackModel = new RuleBasedLiquidationModel(featureNames);
+        this(servingFeatureSetHash, featureNames, false);
     }
 
-    /** The model to serve for a base key such as {@code liquidation-15m}. Never null: falls back to the rule. */
+    /** {@code nativePath} serves through the LightGBM / XGBoost native libraries instead (operators' switch). */
+    public LiveModels(String servingFeatureSetHash, List<String> featureNames, boolean nativePath) {
+        this.servingFeatureSetHash = servingFeatureSetHash;
+        this.numFeatures = featureNames.size();
+        this.nativePath = nativePath;
+        this.selector = new ModelSelector(featureNames, RiskLevels.defaults(), nativePath);
+        this.fallback = new ServingModel(ModelSelector.RULE_BASED_KEY, ModelRole.PRODUCTION,
+                ServingModel.FALLBACK_VERSION, selector.ruleBased(), servingFeatureSetHash, 0L, List.of());
+    }
+
+    /**
+     * The model to serve for a base key such as {@code liquidation-15m}, and how far down the fallback chain it
+     * was found. Never null: ends at the rule-based model.
+     */
     public ServingModel select(String baseKey, String instrument, String regime) {
-        ServingModel chosen = production.get(ModelKeys.scoped(baseKey, instrument));
-        if (chosen == null) {
-            chosen = production.get(ModelKeys.scoped(baseKey, regime));
+        ModelSelector.Selection selection = selector.select(baseKey, instrument, regime);
+        if (selection.level() == ModelSelector.LEVEL_RULE_BASED) {
+            return fallback(baseKey);
         }
-        if (chosen == null) {
-            chosen = production.get(baseKey);
-        }
+        ServingModel chosen = byModel.get(selection.served().model());
+        // null only if the model was retired and closed between select and lookup; the rule is always safe
         return chosen != null ? chosen : fallback(baseKey);
     }
 
     /** The rule-based model, serving a key that has no production version (or whose model failed). */
     public ServingModel fallback(String baseKey) {
-        return new ServingModel(baseKey, ModelRole.PRODUCTION, ServingModel.FALLBACK_VERSION, fallbackModel,
+        return new ServingModel(baseKey, ModelRole.PRODUCTION, ServingModel.FALLBACK_VERSION, fallback.model(),
                 servingFeatureSetHash, 0L, List.of());
     }
 
@@ -85,29 +110,35 @@ public final class LiveModels implements AutoCloseable {
     }
 
     /**
-     * Verifies and loads a published version and makes it serve its key. A rejected artifact leaves the current model
-     * serving; the reason is logged and counted.
+     * Verifies and loads a published version, with its calibrator, and makes it serve its key. A rejected artifact
+     * leaves the current model serving; the reason is logged and counted.
      *
      * @return true when the version now serves
      */
     public boolean install(ModelVersion version) {
-        Map<String, ServingModel> target = version.getRole() == ModelRole.SHADOW ? shadow : production;
-        ServingModel current = target.get(version.getModelKey());
+        boolean isShadow = version.getRole() == ModelRole.SHADOW;
+        ServingModel current = (isShadow ? shadow : production).get(version.getModelKey());
         if (current != null && current.version() == version.getVersion()
                 && current.publishedAtMs() == version.getPublishedAtMs()) {
             return true; // the same record seen again (restore, replay)
         }
         try {
-            Model model = ModelLoader.load(new ModelArtifact(version.getFormat(), artifactBytes(version)),
-                    version.getSha256(), version.getFeatureSetHash(), servingFeatureSetHash, numFeatures);
+            Model model = load(version);
             ServingModel serving = new ServingModel(version.getModelKey(), version.getRole(), version.getVersion(),
                     model, version.getFeatureSetHash(), version.getPublishedAtMs(),
                     List.copyOf(version.getReferenceDistributions()));
-            ServingModel previous = target.put(version.getModelKey(), serving);
+            ServingModel previous;
+            if (isShadow) {
+                previous = shadow.put(version.getModelKey(), serving);
+            } else {
+                byModel.put(model, serving);
+                selector.install(version.getModelKey(), model, Integer.toString(version.getVersion()));
+                previous = production.put(version.getModelKey(), serving);
+            }
             retire(previous);
             installs.incrementAndGet();
-            LOG.info("serving {} ({}) from now on, replacing {}", serving.servedBy(), version.getRole(),
-                    previous == null ? "the fallback" : previous.servedBy());
+            LOG.info("serving {} ({}, calibration {}) from now on, replacing {}", serving.servedBy(),
+                    version.getRole(), calibrationMethod(model), previous == null ? "the fallback" : previous.servedBy());
             return true;
         } catch (ModelRejectedException | IOException e) {
             rejections.incrementAndGet();
@@ -115,6 +146,30 @@ public final class LiveModels implements AutoCloseable {
             LOG.warn("rejected model {}; the current model keeps serving", lastRejection);
             return false;
         }
+    }
+
+    private Model load(ModelVersion version) throws IOException, ModelRejectedException {
+        Calibrator calibrator = calibratorOf(version);
+        Model model = ModelLoader.load(new ModelArtifact(version.getFormat(), artifactBytes(version)),
+                version.getSha256(), version.getFeatureSetHash(), servingFeatureSetHash, numFeatures, nativePath);
+        return calibrator.method().equals("none") ? model : new CalibratedModel(model, calibrator);
+    }
+
+    /** The calibrator published with the version; none when the record has none (versions before calibration). */
+    static Calibrator calibratorOf(ModelVersion version) throws ModelRejectedException {
+        String text = version.getCalibration();
+        if (text == null || text.isBlank()) {
+            return Calibrator.identity();
+        }
+        try {
+            return Calibrator.fromBytes(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new ModelRejectedException("calibration does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    private static String calibrationMethod(Model model) {
+        return model instanceof CalibratedModel calibrated ? calibrated.calibrator().method() : "none";
     }
 
     private static byte[] artifactBytes(ModelVersion version) throws IOException, ModelRejectedException {
@@ -133,9 +188,11 @@ public final class LiveModels implements AutoCloseable {
         if (previous == null) {
             return;
         }
-        retired.addLast(previous.model());
+        retired.addLast(previous);
         while (retired.size() > RETIRED_KEPT_OPEN) {
-            retired.removeFirst().close();
+            ServingModel old = retired.removeFirst();
+            byModel.remove(old.model());
+            old.model().close();
         }
     }
 
@@ -151,14 +208,25 @@ public final class LiveModels implements AutoCloseable {
         return lastRejection;
     }
 
+    /** How predictions were made, across this instance's stream tasks. */
+    public ServingStats stats() {
+        return stats;
+    }
+
+    /** Whether models are evaluated by the native libraries rather than the pure-Java evaluators. */
+    public boolean nativePath() {
+        return nativePath;
+    }
+
     @Override
     public synchronized void close() {
-        production.values().forEach(m -> m.model().close());
+        selector.close(); // closes the production models it serves
         shadow.values().forEach(m -> m.model().close());
-        retired.forEach(Model::close);
+        retired.forEach(m -> m.model().close());
         production.clear();
         shadow.clear();
         retired.clear();
-        fallbackModel.close();
+        byModel.clear();
+        fallback.model().close();
     }
 }

@@ -3,6 +3,7 @@ package io.riptide.topology;
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ReferenceDistribution;
 import io.riptide.serving.Model;
+import io.riptide.serving.ModelSelector;
 
 import java.util.List;
 
@@ -18,6 +19,20 @@ public record ServingModel(String modelKey, ModelRole role, int version, Model m
 
     public boolean isFallback() {
         return version == FALLBACK_VERSION;
+    }
+
+    /**
+     * How far down the chain {@code key@instrument -> key@regime -> key -> rule} this model serves an instrument,
+     * as {@link ModelSelector}'s levels (0 to 3).
+     */
+    public int fallbackLevel(String instrument) {
+        if (isFallback()) {
+            return ModelSelector.LEVEL_RULE_BASED;
+        }
+        if (modelKey.endsWith("@" + instrument)) {
+            return ModelSelector.LEVEL_INSTRUMENT;
+        }
+        return modelKey.contains("@") ? ModelSelector.LEVEL_REGIME : ModelSelector.LEVEL_GLOBAL;
     }
 
     /** {@code liquidation-15m@3} or {@code liquidation-15m@fallback}, as recorded in every prediction. */

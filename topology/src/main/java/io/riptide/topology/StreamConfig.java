@@ -22,11 +22,53 @@ import java.util.List;
  * @param riskLevels                 probabilities at which risk becomes MEDIUM, HIGH, CRITICAL
  * @param commitIntervalMs           Kafka Streams commit interval (each commit ends a transaction)
  * @param maxTaskIdleMs              how long a task waits for data on all its input partitions before processing
+ * @param serving                    micro-batching, the online learner and the evaluator switch
  */
 public record StreamConfig(KafkaSettings kafka, String applicationId, Path stateDir, int numThreads,
                            List<Integer> horizonsMinutes, double liquidationThreshold, long outcomeGraceMs,
                            int driftWindow, int performanceWindow, RiskLevels riskLevels,
-                           long commitIntervalMs, long maxTaskIdleMs) {
+                           long commitIntervalMs, long maxTaskIdleMs, Serving serving) {
+
+    /**
+     * How predictions are made.
+     *
+     * @param batchMaxRows     closed bars (across the task's instruments) scored together at most
+     * @param batchMaxAgeMs    the longest a closed bar waits for its batch (wall clock); 0 scores every bar at once
+     * @param onlineWeight     share of the per-instrument online learner in a prediction once it has learned
+     *                         {@code onlineMinUpdates} outcomes (0 turns the learner off)
+     * @param onlineMinUpdates outcomes the online learner must have learned before it is blended in
+     * @param nativePath       evaluate models with the LightGBM / XGBoost native libraries instead of pure Java
+     */
+    public record Serving(int batchMaxRows, long batchMaxAgeMs, double onlineWeight, int onlineMinUpdates,
+                          boolean nativePath) {
+
+        public static Serving from(Settings settings) {
+            return new Serving(
+                    settings.intValue("stream.batch.max.rows", 64, 1, 4096),
+                    settings.longValue("stream.batch.max.age.ms", 20, 0, 10_000),
+                    settings.doubleValue("stream.online.weight", 0.2, 0, 1),
+                    settings.intValue("stream.online.min.updates", 200, 0, 100_000_000),
+                    settings.booleanValue("stream.serving.native", false));
+        }
+
+        /** The defaults of {@link #from}. */
+        public static Serving defaults() {
+            return from(Settings.load(null, java.util.Map.of(), java.util.Map.of()));
+        }
+
+        /** Scores every closed bar at once and turns the online learner off: the simplest, for tests. */
+        public static Serving unbatched() {
+            return new Serving(1, 0, 0.0, 0, false);
+        }
+
+        public Serving withBatching(int maxRows, long maxAgeMs) {
+            return new Serving(maxRows, maxAgeMs, onlineWeight, onlineMinUpdates, nativePath);
+        }
+
+        public Serving withOnline(double weight, int minUpdates) {
+            return new Serving(batchMaxRows, batchMaxAgeMs, weight, minUpdates, nativePath);
+        }
+    }
 
     public static StreamConfig from(Settings settings) {
         return new StreamConfig(
@@ -41,7 +83,8 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 settings.intValue("stream.performance.window", 120, 20, 1_000_000),
                 riskLevels(settings),
                 settings.longValue("stream.commit.interval.ms", 100, 10, 60_000),
-                settings.longValue("stream.max.task.idle.ms", 0, 0, 60_000));
+                settings.longValue("stream.max.task.idle.ms", 0, 0, 60_000),
+                Serving.from(settings));
     }
 
     private static RiskLevels riskLevels(Settings settings) {
@@ -58,16 +101,21 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
     public StreamConfig withKafka(KafkaSettings newKafka) {
         return new StreamConfig(newKafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs);
+                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, serving);
     }
 
     public StreamConfig withStateDir(Path dir) {
         return new StreamConfig(kafka, applicationId, dir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs);
+                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, serving);
+    }
+
+    public StreamConfig withServing(Serving newServing) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, newServing);
     }
 
     public StreamConfig withHorizons(List<Integer> horizons) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, List.copyOf(horizons), liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs);
+                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, serving);
     }
 }

@@ -28,7 +28,7 @@ public final class StreamService implements Service {
 
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
         this.config = config;
-        this.liveModels = new LiveModels(featureSet.hash(), featureSet.names());
+        this.liveModels = new LiveModels(featureSet.hash(), featureSet.names(), config.serving().nativePath());
         this.topology = StreamTopology.build(config, featureSet, liveModels, clients.registry());
         this.streams = new KafkaStreams(topology, streamsProperties(config, clients));
         streams.setUncaughtExceptionHandler(e -> {

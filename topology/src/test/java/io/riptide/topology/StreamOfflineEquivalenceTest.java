@@ -95,7 +95,7 @@ class StreamOfflineEquivalenceTest {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = new StreamConfig(kafka, "equivalence", stateDir, 1, List.of(15), 1e12, 30_000, 100,
-                100, RiskLevels.defaults(), 100, 0);
+                100, RiskLevels.defaults(), 100, 0, StreamConfig.Serving.unbatched());
         Properties props = StreamService.streamsProperties(config, new KafkaClientFactory(kafka, registry));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         try (LiveModels models = new LiveModels(set.hash(), set.names());

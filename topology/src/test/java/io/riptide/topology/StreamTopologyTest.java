@@ -79,9 +79,14 @@ class StreamTopologyTest {
 
     @BeforeEach
     void start() {
+        start(StreamConfig.Serving.unbatched());
+    }
+
+    private void start(StreamConfig.Serving serving) {
+        price = 100;
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = new StreamConfig(kafka, "topology-test", stateDir, 1, List.of(5), THRESHOLD, 30_000,
-                20, 20, RiskLevels.defaults(), 100, 0);
+                20, 20, RiskLevels.defaults(), 100, 0, serving);
         liveModels = new LiveModels(featureSet.hash(), featureSet.names());
         Properties props = StreamService.streamsProperties(config,
                 new io.riptide.schemas.kafka.KafkaClientFactory(kafka, registry));
@@ -108,18 +113,22 @@ class StreamTopologyTest {
 
     /** A minute of market: trades every 5 s, a book every 15 s, and optionally a burst of long liquidations. */
     private void minute(int m, boolean liquidationBurst) {
+        minute(INSTRUMENT, m, liquidationBurst);
+    }
+
+    private void minute(String instrument, int m, boolean liquidationBurst) {
         long start = T0 + m * MINUTE;
         for (int s = 0; s < 60; s += 5) {
             long t = start + s * 1000L;
             price *= 1 + 0.0005 * Math.sin(m * 7 + s);
-            trades.pipeInput(INSTRUMENT, Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t)
+            trades.pipeInput(instrument, Trade.newBuilder().setInstrument(instrument).setExchangeTimeMs(t)
                     .setPrice(price).setQty(1 + s % 3).setAggressorSide(s % 10 == 0 ? Side.BUY : Side.SELL)
                     .setTradeId(m + "-" + s).build(), t);
             if (s % 15 == 0) {
-                books.pipeInput(INSTRUMENT, book(t, price - 0.05, price + 0.05), t);
+                books.pipeInput(instrument, book(instrument, t, price - 0.05, price + 0.05), t);
             }
             if (liquidationBurst && s == 30) {
-                liquidations.pipeInput(INSTRUMENT, Liquidation.newBuilder().setInstrument(INSTRUMENT)
+                liquidations.pipeInput(instrument, Liquidation.newBuilder().setInstrument(instrument)
                         .setExchangeTimeMs(t).setPositionSide(PositionSide.LONG).setPrice(price).setQty(1000)
                         .setNotional(price * 1000).build(), t);
             }
@@ -127,13 +136,17 @@ class StreamTopologyTest {
     }
 
     private static BookSnapshot book(long t, double bid, double ask) {
+        return book(INSTRUMENT, t, bid, ask);
+    }
+
+    private static BookSnapshot book(String instrument, long t, double bid, double ask) {
         List<PriceLevel> bids = new ArrayList<>();
         List<PriceLevel> asks = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             bids.add(new PriceLevel(bid - i * 0.1, 2.0 + i));
             asks.add(new PriceLevel(ask + i * 0.1, 2.0 + i));
         }
-        return BookSnapshot.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t).setUpdateId(t)
+        return BookSnapshot.newBuilder().setInstrument(instrument).setExchangeTimeMs(t).setUpdateId(t)
                 .setBids(bids).setAsks(asks).build();
     }
 
@@ -249,7 +262,140 @@ class StreamTopologyTest {
         assertTrue(liveModels.lastRejection().contains("sha256"), liveModels.lastRejection());
     }
 
+    @Test
+    void closedBarsOfSeveralInstrumentsAreScoredInMicroBatchesWithTheModelEachOneSelects() throws Exception {
+        List<LiquidationRisk> unbatched = servedWithTwoModels();
+        stop();
+        start(StreamConfig.Serving.unbatched().withBatching(3, 50));
+        List<LiquidationRisk> batched = servedWithTwoModels();
+        assertEquals(9, batched.size(), "10 bars closed: 3 full batches scored, 1 bar waits for its age");
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(60));
+        batched.addAll(output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList());
+        assertEquals(10, batched.size(), "the wall-clock punctuator scored the bar that waited");
+        assertEquals(4, liveModels.stats().batches());
+        assertTrue(liveModels.stats().maxAddedLatencyMs() >= 50, "latency " + liveModels.stats().maxAddedLatencyMs());
+
+        // batching changes when, never what: the same predictions as one bar at a time
+        assertEquals(unbatched.size(), batched.size());
+        java.util.Map<String, LiquidationRisk> byId = new java.util.HashMap<>();
+        unbatched.forEach(r -> byId.put(r.getPredictionId(), r));
+        for (LiquidationRisk r : batched) {
+            assertEquals(byId.get(r.getPredictionId()), r, r.getPredictionId());
+        }
+        // each row was scored by the model its chain picked: SIM:A has its own, SIM:B falls back to the global one
+        for (LiquidationRisk r : batched) {
+            boolean a = r.getInstrument().equals("SIM:A");
+            assertEquals(a ? "liquidation-5m@SIM:A@2" : "liquidation-5m@1", r.getServedBy());
+            assertEquals(a ? 0 : 2, r.getFallbackLevel());
+        }
+        // and scored by that model: each probability is the model's own prediction for the bar's features
+        List<FeatureVector> features = output(Topics.FEATURES).readValuesToList();
+        try (io.riptide.serving.Model model = io.riptide.serving.ModelLoader.load(trainTinyModel(),
+                trainTinyModel().sha256(), featureSet.hash(), featureSet.hash(), featureSet.size())) {
+            for (LiquidationRisk r : batched) {
+                double[] x = features.stream().filter(f -> f.getInstrument().equals(r.getInstrument())
+                                && f.getTimeMs() == r.getTimeMs()).findFirst().orElseThrow()
+                        .getValues().stream().mapToDouble(Double::doubleValue).toArray();
+                assertEquals(model.predict(x), r.getProbability(), 0.0, r.getPredictionId());
+            }
+        }
+    }
+
+    @Test
+    void theCalibratorPublishedWithAVersionIsAppliedAndAnUnreadableOneRefusesTheVersion() throws Exception {
+        ModelArtifact artifact = trainTinyModel();
+        ModelVersion calibrated = version(artifact, 1, artifact.sha256());
+        calibrated.setCalibration("platt 0.5 -1.25");
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION), calibrated, T0);
+        ModelVersion unreadable = version(artifact, 2, artifact.sha256());
+        unreadable.setCalibration("platt 0.5");
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION), unreadable, T0);
+        for (int m = 0; m < 4; m++) {
+            minute(m, false);
+        }
+        assertEquals(1, liveModels.rejections());
+        assertTrue(liveModels.lastRejection().contains("calibration does not parse"), liveModels.lastRejection());
+        List<LiquidationRisk> predictions = output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList();
+        List<FeatureVector> features = output(Topics.FEATURES).readValuesToList();
+        io.riptide.serving.Calibrator platt = io.riptide.serving.Calibrator.fromBytes("platt 0.5 -1.25".getBytes());
+        try (io.riptide.serving.Model model = io.riptide.serving.ModelLoader.load(artifact, artifact.sha256(),
+                featureSet.hash(), featureSet.hash(), featureSet.size())) {
+            for (int i = 0; i < predictions.size(); i++) {
+                double[] x = features.get(i).getValues().stream().mapToDouble(Double::doubleValue).toArray();
+                assertEquals("liquidation-5m@1", predictions.get(i).getServedBy());
+                assertEquals(platt.apply(model.predict(x)), predictions.get(i).getProbability(), 0.0);
+                assertTrue(Math.abs(model.predict(x) - predictions.get(i).getProbability()) > 1e-3, "calibrated");
+            }
+        }
+        assertEquals(3, predictions.size());
+    }
+
+    /** Two instruments, a global model and one scoped to SIM:A; five bars each. */
+    private List<LiquidationRisk> servedWithTwoModels() throws Exception {
+        ModelArtifact artifact = trainTinyModel();
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION),
+                version(artifact, 1, artifact.sha256()), T0);
+        ModelVersion scoped = version(artifact, 2, artifact.sha256());
+        scoped.setModelKey("liquidation-5m@SIM:A");
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m@SIM:A", ModelRole.PRODUCTION), scoped, T0);
+        for (int m = 0; m < 6; m++) {
+            minute("SIM:A", m, false);
+            minute("SIM:B", m, false);
+        }
+        return new ArrayList<>(output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList());
+    }
+
+    @Test
+    void theOnlineLearnerIsBlendedInOnceItHasLearnedEnoughOutcomes() {
+        stop();
+        start(StreamConfig.Serving.unbatched().withOnline(0.5, 3));
+        for (int m = 0; m < 40; m++) {
+            minute(m, m % 9 == 4);
+        }
+        List<LiquidationRisk> predictions = output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList();
+        List<FeatureVector> features = output(Topics.FEATURES).readValuesToList();
+        List<LabeledExample> examples = output(Topics.TRAINING_EXAMPLES).readValuesToList();
+        assertTrue(examples.stream().anyMatch(e -> e.getLabel() == 1) && examples.stream().anyMatch(e -> e.getLabel() == 0));
+        io.riptide.serving.RuleBasedLiquidationModel rule = new io.riptide.serving.RuleBasedLiquidationModel(
+                featureSet.names());
+        int blended = 0;
+        for (int i = 0; i < predictions.size(); i++) {
+            LiquidationRisk p = predictions.get(i);
+            double[] x = features.get(i).getValues().stream().mapToDouble(Double::doubleValue).toArray();
+            assertEquals(p.getTimeMs(), features.get(i).getTimeMs());
+            // replay the learner: the outcome of a prediction at t resolves at t + 5 min + 30 s grace (within the
+            // 10 s punctuation), before the bar that ends at t + 6 min closes
+            io.riptide.serving.OnlineLogisticRegression learner =
+                    io.riptide.serving.OnlineLogisticRegression.withDefaults(featureSet.size());
+            for (LabeledExample e : examples) {
+                if (e.getTimeMs() <= p.getTimeMs() - 6 * MINUTE) {
+                    learner.learnOne(e.getFeatures().stream().mapToDouble(Double::doubleValue).toArray(), e.getLabel());
+                }
+            }
+            if (learner.updates() >= 3) {
+                blended++;
+                assertEquals(0.5, p.getOnlineWeight(), 0.0, p.getPredictionId());
+                assertEquals(0.5 * rule.predict(x) + 0.5 * learner.predict(x), p.getProbability(), 1e-12,
+                        p.getPredictionId());
+            } else {
+                assertEquals(0.0, p.getOnlineWeight(), 0.0, p.getPredictionId());
+                assertEquals(rule.predict(x), p.getProbability(), 0.0, p.getPredictionId());
+            }
+        }
+        assertTrue(blended > 20, "blended predictions: " + blended);
+        assertEquals(blended, liveModels.stats().onlineBlended());
+    }
+
+    private ModelArtifact tinyModel;
+
     private ModelArtifact trainTinyModel() {
+        if (tinyModel == null) {
+            tinyModel = trainTinyModelOnce();
+        }
+        return tinyModel;
+    }
+
+    private ModelArtifact trainTinyModelOnce() {
         int rows = 400;
         int cols = featureSet.size();
         double[] x = new double[rows * cols];

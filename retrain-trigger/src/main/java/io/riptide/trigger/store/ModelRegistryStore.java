@@ -23,7 +23,8 @@ public final class ModelRegistryStore {
     private static final String MODEL_COLUMNS = "id, model_key, version, format, sha256, feature_set_id, "
             + "feature_set_hash, artifact, metrics::text, reference_distributions::text, training_examples, "
             + "trained_from_ms, trained_to_ms, status, (extract(epoch from created_at) * 1000)::bigint, "
-            + "(SELECT feature_names FROM feature_sets f WHERE f.feature_set_hash = ml_models.feature_set_hash)";
+            + "(SELECT feature_names FROM feature_sets f WHERE f.feature_set_hash = ml_models.feature_set_hash), "
+            + "calibration";
 
     private final DataSource dataSource;
 
@@ -48,7 +49,8 @@ public final class ModelRegistryStore {
     public long insert(StoredModel m, long jobId) {
         String sql = "INSERT INTO ml_models (model_key, version, format, sha256, feature_set_id, feature_set_hash, "
                 + "artifact, metrics, reference_distributions, training_examples, trained_from_ms, trained_to_ms, "
-                + "status, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) RETURNING id";
+                + "status, job_id, calibration) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?) "
+                + "RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, m.modelKey());
             ps.setInt(2, m.version());
@@ -64,6 +66,7 @@ public final class ModelRegistryStore {
             ps.setLong(12, m.trainedToMs());
             ps.setString(13, m.status());
             ps.setLong(14, jobId);
+            ps.setString(15, m.calibration());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -225,7 +228,8 @@ public final class ModelRegistryStore {
                     rs.getBytes(8),
                     JSON.readValue(rs.getString(9), new TypeReference<Map<String, Double>>() { }),
                     JSON.readValue(rs.getString(10), new TypeReference<List<Map<String, Object>>>() { }),
-                    rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getLong(15));
+                    rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getLong(15),
+                    rs.getString(17));
         } catch (JsonProcessingException e) {
             throw new SQLException("corrupt JSON in ml_models row " + rs.getLong(1), e);
         }

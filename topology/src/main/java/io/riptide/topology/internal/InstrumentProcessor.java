@@ -17,6 +17,7 @@ import io.riptide.schemas.avro.RiskLevel;
 import io.riptide.schemas.avro.SampleKind;
 import io.riptide.schemas.avro.Side;
 import io.riptide.schemas.avro.Trade;
+import io.riptide.serving.MicroBatcher;
 import io.riptide.serving.RiskLevels;
 import io.riptide.topology.LiveModels;
 import io.riptide.topology.ModelKeys;
@@ -57,8 +58,15 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
     private final double[] features;
     private final BufferedEvent.BookScratch scratch = new BufferedEvent.BookScratch();
     private final long maxHorizonMs;
+    private final MicroBatcher<ClosedBar> batcher;
+    private final HorizonScorer scorer;
+    /** Per horizon, per bar of the batch being scored: the model that served and its probability. */
+    private final ServingModel[][] served;
+    private final double[][] batchProbability;
+    private final double[] shadowOut;
     private ProcessorContext<String, Object> context;
     private InstrumentStore store;
+    private boolean restored;
 
     public InstrumentProcessor(StreamConfig config, FeatureSet featureSet, LiveModels liveModels) {
         this.config = config;
@@ -66,6 +74,13 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         this.liveModels = liveModels;
         this.features = new double[featureSet.size()];
         this.maxHorizonMs = config.horizonsMinutes().stream().mapToLong(h -> h * 60_000L).max().orElse(0);
+        int maxBatch = config.serving().batchMaxRows();
+        this.batcher = new MicroBatcher<>(featureSet.size(), maxBatch,
+                config.serving().batchMaxAgeMs() * 1_000_000L, this::scoreBatch);
+        this.scorer = new HorizonScorer(liveModels, maxBatch, featureSet.size());
+        this.served = new ServingModel[config.horizonsMinutes().size()][maxBatch];
+        this.batchProbability = new double[config.horizonsMinutes().size()][maxBatch];
+        this.shadowOut = new double[maxBatch];
     }
 
     @Override
@@ -73,10 +88,17 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         this.context = context;
         this.store = new InstrumentStore(context.getStateStore(NodeNames.INSTRUMENT_STORE), featureSet);
         context.schedule(RESOLVE_EVERY, PunctuationType.STREAM_TIME, this::resolveDueOutcomes);
+        long maxAgeMs = config.serving().batchMaxAgeMs();
+        if (maxAgeMs > 0) {
+            // a bar waits at most maxAge plus half of it (the punctuation interval) plus one poll loop
+            context.schedule(Duration.ofMillis(Math.max(1, maxAgeMs / 2)), PunctuationType.WALL_CLOCK_TIME,
+                    this::flushIfDue);
+        }
     }
 
     @Override
     public void process(Record<String, Object> record) {
+        restoreWaiting();
         String instrument = record.key();
         InstrumentState state = store.state(instrument);
         Object event = record.value();
@@ -141,43 +163,147 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
                 .setFeatureSetHash(featureSet.hash()).setValues(values)
                 .setWarm(state.engine.isWarm()).setRegime(regime).build(), barEnd), NodeNames.FEATURES_SINK);
 
-        for (int horizon : config.horizonsMinutes()) {
-            String baseKey = ModelKeys.liquidation(horizon);
-            ServingModel serving = liveModels.select(baseKey, instrument, regime);
-            double probability = predict(serving, baseKey, instrument);
-            LiquidationRisk risk = riskOf(instrument, barEnd, horizon, serving, probability);
-            context.forward(new Record<>(instrument, risk, barEnd), NodeNames.PREDICTIONS_SINK);
-            if (risk.getRiskLevel() == RiskLevel.HIGH || risk.getRiskLevel() == RiskLevel.CRITICAL) {
-                context.forward(new Record<>(instrument, alertOf(risk), barEnd), NodeNames.ALERTS_SINK);
-            }
-            liveModels.shadow(baseKey).ifPresent(shadow -> context.forward(new Record<>(instrument,
-                    riskOf(instrument, barEnd, horizon, shadow, clamp(shadow.model().predict(features))), barEnd),
-                    NodeNames.SHADOW_PREDICTIONS_SINK));
-            store.addPending(instrument, state, new PendingPrediction(risk.getPredictionId(), barEnd, horizon,
-                    serving.modelKey(), serving.version(), probability, regime, features.clone()));
-            context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
-                    .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
-                    .setInstrument(instrument).setTimeMs(barEnd).setProbability(probability)
-                    .setFeatures(values).build(), barEnd), NodeNames.MONITORING_SAMPLES_SINK);
-        }
         store.snapshot(instrument, state);
+        ClosedBar bar = new ClosedBar(instrument, barEnd, regime, features.clone(), onlineProbabilities(instrument, state, barEnd));
+        store.addWaiting(bar);
+        batcher.offer(bar, bar.features(), nowNanos());
     }
 
-    private double predict(ServingModel serving, String baseKey, String instrument) {
-        try {
-            double p = serving.model().predict(features);
-            if (Double.isFinite(p)) {
-                return clamp(p);
-            }
-            LOG.warn("{} predicted {} for {}; serving the fallback for this bar", serving.servedBy(), p, instrument);
-        } catch (RuntimeException e) {
-            LOG.warn("{} failed for {}: {}; serving the fallback for this bar", serving.servedBy(), instrument,
-                    e.toString());
+    /**
+     * Each horizon's online learner's probability for the bar just closed, NaN where it is not blended in. First
+     * every learner learns, oldest first, the labels that are final by the bar's end (window and grace passed), so
+     * what a learner knows at a bar depends on event time only: never on batching, punctuation or restarts.
+     */
+    private double[] onlineProbabilities(String instrument, InstrumentState state, long barEnd) {
+        List<Integer> horizons = config.horizonsMinutes();
+        double[] p = new double[horizons.size()];
+        java.util.Arrays.fill(p, Double.NaN);
+        if (config.serving().onlineWeight() <= 0) {
+            return p;
         }
-        return clamp(liveModels.fallback(baseKey).model().predict(features));
+        List<InstrumentState.LearnableBar> queue = store.learnQueue(instrument, state);
+        for (int h = 0; h < p.length; h++) {
+            int horizon = horizons.get(h);
+            long horizonMs = horizon * 60_000L;
+            InstrumentState.OnlineLearner learner = store.online(instrument, state, horizon);
+            long before = learner.learnedThroughMs;
+            for (InstrumentState.LearnableBar bar : queue) {
+                if (bar.endMs() + horizonMs + config.outcomeGraceMs() > barEnd) {
+                    break;
+                }
+                if (bar.endMs() > learner.learnedThroughMs) {
+                    double realized = store.liquidationNotional(instrument, bar.endMs(), bar.endMs() + horizonMs);
+                    learner.model.learnOne(bar.features(), realized > config.liquidationThreshold() ? 1 : 0);
+                    learner.learnedThroughMs = bar.endMs();
+                }
+            }
+            if (learner.learnedThroughMs != before) {
+                store.saveOnline(instrument, horizon, learner);
+            }
+            if (learner.model.updates() >= config.serving().onlineMinUpdates()) {
+                p[h] = learner.model.predict(features);
+            }
+        }
+        store.dropLearned(instrument, state, barEnd - maxHorizonMs - config.outcomeGraceMs());
+        store.queueForLearning(instrument, state, barEnd, features);
+        return p;
     }
 
-    private LiquidationRisk riskOf(String instrument, long time, int horizon, ServingModel serving, double p) {
+    /** Puts back the closed bars a previous run left waiting (they are in the store, not yet scored). */
+    private void restoreWaiting() {
+        if (restored) {
+            return;
+        }
+        restored = true;
+        for (ClosedBar bar : store.waiting()) {
+            if (batcher.waiting() == config.serving().batchMaxRows()) {
+                batcher.flush(nowNanos());
+            }
+            batcher.offerWithoutFlush(bar, bar.features(), nowNanos());
+        }
+    }
+
+    private long nowNanos() {
+        return context.currentSystemTimeMs() * 1_000_000L;
+    }
+
+    private void flushIfDue(long wallClockMs) {
+        restoreWaiting();
+        batcher.flushIfDue(wallClockMs * 1_000_000L);
+    }
+
+    /**
+     * Predicts every horizon for a batch of closed bars and emits, per bar and horizon: the prediction (the batch
+     * model, blended with the instrument's online learner once it has learned enough), an alert when the risk is
+     * high, the shadow model's prediction, the pending outcome and the monitoring sample.
+     */
+    private void scoreBatch(MicroBatcher.Batch<ClosedBar> batch) {
+        int n = batch.size();
+        List<Integer> horizons = config.horizonsMinutes();
+        for (int h = 0; h < horizons.size(); h++) {
+            scorer.score(ModelKeys.liquidation(horizons.get(h)), batch, served[h], batchProbability[h]);
+        }
+        liveModels.stats().batchScored(n, (nowNanos() - batch.enqueuedNanos(0)) / 1_000_000L);
+        for (int i = 0; i < n; i++) {
+            ClosedBar bar = batch.key(i);
+            InstrumentState state = store.state(bar.instrument());
+            for (int h = 0; h < horizons.size(); h++) {
+                emitPrediction(bar, state, horizons.get(h), served[h][i], batchProbability[h][i],
+                        bar.onlineProbability()[h]);
+            }
+            store.removeWaiting(bar);
+        }
+        for (int h = 0; h < horizons.size(); h++) {
+            emitShadowPredictions(batch, horizons.get(h));
+        }
+        // a bar that waited while stream time ran past its horizon (a fast replay) is labelled now, not whenever
+        // the next record advances stream time
+        resolveDueOutcomes(context.currentStreamTimeMs());
+    }
+
+    private void emitPrediction(ClosedBar bar, InstrumentState state, int horizon, ServingModel serving,
+                                double batchP, double onlineP) {
+        String instrument = bar.instrument();
+        double onlineWeight = Double.isNaN(onlineP) ? 0 : config.serving().onlineWeight();
+        double probability = onlineWeight > 0 ? (1 - onlineWeight) * batchP + onlineWeight * onlineP : batchP;
+        liveModels.stats().predicted(onlineWeight > 0);
+        LiquidationRisk risk = riskOf(instrument, bar.endMs(), horizon, serving, probability, onlineWeight);
+        context.forward(new Record<>(instrument, risk, bar.endMs()), NodeNames.PREDICTIONS_SINK);
+        if (risk.getRiskLevel() == RiskLevel.HIGH || risk.getRiskLevel() == RiskLevel.CRITICAL) {
+            context.forward(new Record<>(instrument, alertOf(risk), bar.endMs()), NodeNames.ALERTS_SINK);
+        }
+        store.addPending(instrument, state, new PendingPrediction(risk.getPredictionId(), bar.endMs(), horizon,
+                serving.modelKey(), serving.version(), probability, batchP, bar.regime(), bar.features()));
+        context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
+                .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
+                .setInstrument(instrument).setTimeMs(bar.endMs()).setProbability(batchP)
+                .setFeatures(boxed(bar.features())).build(), bar.endMs()), NodeNames.MONITORING_SAMPLES_SINK);
+    }
+
+    private void emitShadowPredictions(MicroBatcher.Batch<ClosedBar> batch, int horizon) {
+        ServingModel shadow = liveModels.shadow(ModelKeys.liquidation(horizon)).orElse(null);
+        if (shadow == null) {
+            return;
+        }
+        int n = batch.size();
+        try {
+            shadow.model().predictBatch(batch.rowsRowMajor(), n, shadowOut);
+        } catch (RuntimeException e) {
+            LOG.warn("shadow {} failed on a batch of {}: {}", shadow.servedBy(), n, e.toString());
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            ClosedBar bar = batch.key(i);
+            double p = Math.max(0, Math.min(1, shadowOut[i]));
+            if (Double.isFinite(shadowOut[i])) {
+                context.forward(new Record<>(bar.instrument(), riskOf(bar.instrument(), bar.endMs(), horizon, shadow,
+                        p, 0), bar.endMs()), NodeNames.SHADOW_PREDICTIONS_SINK);
+            }
+        }
+    }
+
+    private LiquidationRisk riskOf(String instrument, long time, int horizon, ServingModel serving, double p,
+                                   double onlineWeight) {
         return LiquidationRisk.newBuilder()
                 .setPredictionId(instrument + "|" + horizon + "m|" + time + (serving.role()
                         == io.riptide.schemas.avro.ModelRole.SHADOW ? "|shadow" : ""))
@@ -185,7 +311,8 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
                 .setProbability(p).setConfidence(RiskLevels.confidence(p))
                 .setRiskLevel(RiskLevel.valueOf(config.riskLevels().levelOf(p).name()))
                 .setModelKey(serving.modelKey()).setModelVersion(serving.version())
-                .setServedBy(serving.servedBy()).setFeatureSetHash(featureSet.hash()).build();
+                .setServedBy(serving.servedBy()).setFeatureSetHash(featureSet.hash())
+                .setFallbackLevel(serving.fallbackLevel(instrument)).setOnlineWeight(onlineWeight).build();
     }
 
     private static Alert alertOf(LiquidationRisk risk) {
@@ -201,6 +328,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
 
     /** Emits the outcome and training example of every prediction whose horizon (plus grace) has passed. */
     private void resolveDueOutcomes(long streamTimeMs) {
+        restoreWaiting();
         for (String instrument : List.copyOf(store.instruments())) {
             InstrumentState state = store.state(instrument);
             for (Iterator<PendingPrediction> it = state.pending.iterator(); it.hasNext(); ) {
@@ -212,8 +340,34 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
                     it.remove();
                 }
             }
-            store.pruneLiquidations(instrument, streamTimeMs - maxHorizonMs - config.outcomeGraceMs() - 120_000L);
+            store.pruneLiquidations(instrument, liquidationsNeededFrom(instrument, state, streamTimeMs));
         }
+    }
+
+    /**
+     * The oldest liquidation time a label may still need: labels count liquidations after a prediction's (or
+     * queued bar's) time, so nothing older than the oldest pending prediction, bar waiting for its batch or bar
+     * not yet learned is needed.
+     */
+    private long liquidationsNeededFrom(String instrument, InstrumentState state, long streamTimeMs) {
+        long from = streamTimeMs - maxHorizonMs - config.outcomeGraceMs() - 120_000L;
+        for (PendingPrediction p : state.pending) {
+            from = Math.min(from, p.timeMs);
+        }
+        long[] oldestWaiting = {from};
+        batcher.forEachWaiting(bar -> {
+            if (bar.instrument().equals(instrument)) {
+                oldestWaiting[0] = Math.min(oldestWaiting[0], bar.endMs());
+            }
+        });
+        from = oldestWaiting[0];
+        if (config.serving().onlineWeight() > 0) {
+            List<InstrumentState.LearnableBar> queue = store.learnQueue(instrument, state);
+            if (!queue.isEmpty()) {
+                from = Math.min(from, queue.get(0).endMs());
+            }
+        }
+        return from;
     }
 
     private void emitOutcome(String instrument, PendingPrediction p, double realized, long resolvedAtMs) {
@@ -233,12 +387,8 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
                 NodeNames.TRAINING_EXAMPLES_SINK);
         context.forward(new Record<>(p.modelKey, MonitoringSample.newBuilder()
                 .setKind(SampleKind.OUTCOME).setModelKey(p.modelKey).setModelVersion(p.modelVersion)
-                .setInstrument(instrument).setTimeMs(p.timeMs).setProbability(p.probability).setLabel(label)
+                .setInstrument(instrument).setTimeMs(p.timeMs).setProbability(p.batchProbability).setLabel(label)
                 .build(), at), NodeNames.MONITORING_SAMPLES_SINK);
-    }
-
-    private static double clamp(double p) {
-        return Math.max(0, Math.min(1, p));
     }
 
     private static List<Double> boxed(double[] values) {

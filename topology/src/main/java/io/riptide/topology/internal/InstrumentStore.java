@@ -3,6 +3,7 @@ package io.riptide.topology.internal;
 import io.riptide.features.BarAggregator;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.InstrumentFeatureEngine;
+import io.riptide.serving.OnlineLogisticRegression;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -29,6 +30,10 @@ import java.util.Set;
  *   <li>{@code E|inst|seq} a market event buffered since that snapshot (micro-batch), written per event</li>
  *   <li>{@code P|inst|predictionId} a prediction awaiting its outcome, written once</li>
  *   <li>{@code L|inst|time|seq} a liquidation's notional, kept for labelling until no horizon can reach it</li>
+ *   <li>{@code B|inst|barEnd} a closed bar's features waiting for its prediction batch; durable so that a commit
+ *       taken while the batch waits loses nothing (exactly-once)</li>
+ *   <li>{@code O|inst|horizon} the instrument's online learner for a horizon and the last bar it learned</li>
+ *   <li>{@code Q|inst|barEnd} a closed bar's features, until every horizon's online learner has learned its label</li>
  * </ul>
  * Every event is durable when its offset is committed (exactly-once), yet the ~100 KB engine snapshot is taken once
  * per bar instead of once per event.
@@ -44,7 +49,7 @@ final class InstrumentStore {
     InstrumentStore(KeyValueStore<String, byte[]> store, FeatureSet featureSet) {
         this.store = store;
         this.featureSet = featureSet;
-        for (String prefix : List.of("S|", "P|", "E|")) {
+        for (String prefix : List.of("S|", "P|", "E|", "B|", "Q|")) {
             try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, KEYS)) {
                 it.forEachRemaining(kv -> known.add(instrumentOf(kv.key)));
             }
@@ -197,6 +202,94 @@ final class InstrumentStore {
         old.forEach(store::delete);
     }
 
+    /** Keeps a closed bar durable until its batch is scored. */
+    void addWaiting(ClosedBar bar) {
+        store.put(waitingKey(bar.instrument(), bar.endMs()), bar.encode());
+    }
+
+    void removeWaiting(ClosedBar bar) {
+        store.delete(waitingKey(bar.instrument(), bar.endMs()));
+    }
+
+    /** Closed bars whose batch was not scored before the last commit (after a restart), oldest bar first. */
+    List<ClosedBar> waiting() {
+        List<ClosedBar> bars = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan("B|", KEYS)) {
+            it.forEachRemaining(kv -> bars.add(ClosedBar.decode(kv.value)));
+        }
+        bars.sort((a, b) -> Long.compare(a.endMs(), b.endMs()));
+        return bars;
+    }
+
+    private static String waitingKey(String instrument, long barEndMs) {
+        return String.format("B|%s|%013d", instrument, barEndMs);
+    }
+
+    /** The instrument's online learner for a horizon: restored from the store, or new. */
+    InstrumentState.OnlineLearner online(String instrument, InstrumentState state, int horizonMinutes) {
+        return state.online.computeIfAbsent(horizonMinutes, h -> {
+            byte[] bytes = store.get(onlineKey(instrument, h));
+            if (bytes == null) {
+                return new InstrumentState.OnlineLearner(OnlineLogisticRegression.withDefaults(featureSet.size()),
+                        Long.MIN_VALUE);
+            }
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            long through = b.getLong();
+            return new InstrumentState.OnlineLearner(OnlineLogisticRegression.fromBytes(
+                    java.util.Arrays.copyOfRange(bytes, 8, bytes.length)), through);
+        });
+    }
+
+    void saveOnline(String instrument, int horizonMinutes, InstrumentState.OnlineLearner learner) {
+        byte[] model = learner.model.toBytes();
+        store.put(onlineKey(instrument, horizonMinutes), ByteBuffer.allocate(8 + model.length)
+                .putLong(learner.learnedThroughMs).put(model).array());
+    }
+
+    private static String onlineKey(String instrument, int horizonMinutes) {
+        return "O|" + instrument + "|" + horizonMinutes;
+    }
+
+    /** The closed bars waiting for online learners to learn their labels, oldest first. */
+    List<InstrumentState.LearnableBar> learnQueue(String instrument, InstrumentState state) {
+        if (state.learnQueue == null) {
+            state.learnQueue = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan("Q|" + instrument + "|", KEYS)) {
+                it.forEachRemaining(kv -> {
+                    ByteBuffer b = ByteBuffer.wrap(kv.value);
+                    double[] features = new double[kv.value.length / 8];
+                    for (int i = 0; i < features.length; i++) {
+                        features[i] = b.getDouble();
+                    }
+                    state.learnQueue.add(new InstrumentState.LearnableBar(
+                            Long.parseLong(kv.key.substring(kv.key.lastIndexOf('|') + 1)), features));
+                });
+            }
+        }
+        return state.learnQueue;
+    }
+
+    void queueForLearning(String instrument, InstrumentState state, long barEndMs, double[] features) {
+        ByteBuffer b = ByteBuffer.allocate(8 * features.length);
+        for (double f : features) {
+            b.putDouble(f);
+        }
+        store.put(learnKey(instrument, barEndMs), b.array());
+        learnQueue(instrument, state).add(new InstrumentState.LearnableBar(barEndMs, features.clone()));
+    }
+
+    /** Forgets the queued bars every horizon has learned: those ending at or before {@code throughMs}. */
+    void dropLearned(String instrument, InstrumentState state, long throughMs) {
+        List<InstrumentState.LearnableBar> queue = learnQueue(instrument, state);
+        while (!queue.isEmpty() && queue.get(0).endMs() <= throughMs) {
+            store.delete(learnKey(instrument, queue.remove(0).endMs()));
+        }
+    }
+
+    private static String learnKey(String instrument, long barEndMs) {
+        return String.format("Q|%s|%013d", instrument, barEndMs);
+    }
+
     private static byte[] encodePending(PendingPrediction p) {
         try {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 + 8 * p.features.length);
@@ -212,6 +305,7 @@ final class InstrumentStore {
             for (double f : p.features) {
                 out.writeDouble(f);
             }
+            out.writeDouble(p.batchProbability);
             out.flush();
             return buffer.toByteArray();
         } catch (IOException e) {
@@ -232,7 +326,10 @@ final class InstrumentStore {
             for (int i = 0; i < features.length; i++) {
                 features[i] = in.readDouble();
             }
-            return new PendingPrediction(id, time, horizon, key, version, probability, regime, features);
+            // written since the online blend; before it, what was served was the batch model's probability
+            double batchProbability = in.available() >= 8 ? in.readDouble() : probability;
+            return new PendingPrediction(id, time, horizon, key, version, probability, batchProbability, regime,
+                    features);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,18 +10,22 @@ final class PendingPrediction {
     final int horizonMinutes;
     final String modelKey;
     final int modelVersion;
+    /** What consumers were told (the batch model blended with the online learner, when it is). */
     final double probability;
+    /** The batch model's own probability, which drift and performance monitoring judge. */
+    final double batchProbability;
     final String regime;
     final double[] features;
 
     PendingPrediction(String predictionId, long timeMs, int horizonMinutes, String modelKey, int modelVersion,
-                      double probability, String regime, double[] features) {
+                      double probability, double batchProbability, String regime, double[] features) {
         this.predictionId = predictionId;
         this.timeMs = timeMs;
         this.horizonMinutes = horizonMinutes;
         this.modelKey = modelKey;
         this.modelVersion = modelVersion;
         this.probability = probability;
+        this.batchProbability = batchProbability;
         this.regime = regime;
         this.features = features;
     }
