@@ -13,6 +13,7 @@ import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.topology.ModelKeys;
+import io.riptide.topology.ServingStats;
 import io.riptide.topology.StreamConfig;
 import io.riptide.topology.StreamService;
 import io.riptide.trigger.TriggerConfig;
@@ -80,7 +81,7 @@ final class DemoRun {
                 FeedResult feed = replayMarket(clients, watcher, trigger);
                 say("market feed finished; draining outputs ...");
                 drain(watcher, trigger);
-                DemoSummary summary = summarise(feed, watcher, trigger, featureSet);
+                DemoSummary summary = summarise(feed, watcher, trigger, featureSet, stream.liveModels().stats());
                 summary.write(options.out().resolve("summary.json"));
                 HtmlReport.write(options.out().resolve("report.html"), summary, watcher);
                 printSummary(summary);
@@ -202,7 +203,7 @@ final class DemoRun {
     }
 
     private DemoSummary summarise(FeedResult feed, OutputWatcher watcher, TriggerService trigger,
-                                  FeatureSet featureSet) {
+                                  FeatureSet featureSet, ServingStats serving) {
         Map<String, Object> run = new LinkedHashMap<>();
         Map<String, String> runtime = new LinkedHashMap<>();
         runtime.put("kafka", "embedded");
@@ -233,6 +234,9 @@ final class DemoRun {
             model.put("trainingExamples", m.trainingExamples());
             model.put("auc", m.metrics().getOrDefault("auc", Double.NaN));
             model.put("holdoutN", m.metrics().getOrDefault("holdout_n", 0.0).intValue());
+            model.put("calibration", m.calibration().split(" ", 2)[0]);
+            model.put("ece", m.metrics().getOrDefault("ece", Double.NaN));
+            model.put("eceUncalibrated", m.metrics().getOrDefault("ece_uncalibrated", Double.NaN));
             models.add(model);
         }
         List<Map<String, Object>> swaps = new ArrayList<>();
@@ -256,6 +260,15 @@ final class DemoRun {
         run.put("trainer", options.trainer());
         run.put("examplesStored", trigger.examplesStored());
         run.put("wallSeconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
+        Map<String, Object> scoring = new LinkedHashMap<>();
+        scoring.put("batches", serving.batches());
+        scoring.put("batchedBars", serving.batchedBars());
+        scoring.put("meanBatchSize", serving.batches() == 0 ? 0.0 : (double) serving.batchedBars() / serving.batches());
+        scoring.put("maxAddedLatencyMs", serving.maxAddedLatencyMs());
+        scoring.put("predictions", serving.predictions());
+        scoring.put("onlineBlended", serving.onlineBlended());
+        scoring.put("modelFailures", serving.modelFailures());
+        run.put("serving", scoring);
         return new DemoSummary(runtime, inputs, outputs, jobs, models, swaps, watcher.predictionsByServedBy(), run);
     }
 
@@ -271,10 +284,19 @@ final class DemoRun {
                 s.outputs().get("deadletter"));
         out.printf("jobs        %d succeeded, %d rejected, %d failed%n", s.jobs().get("succeeded"),
                 s.jobs().get("rejected"), s.jobs().get("failed"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> serving = (Map<String, Object>) s.run().get("serving");
+        out.printf("serving     %,d bars scored in %,d micro-batches (mean %.1f, longest wait %d ms), %,d of %,d "
+                        + "predictions blended with the online learner%n", (Long) serving.get("batchedBars"),
+                (Long) serving.get("batches"), (Double) serving.get("meanBatchSize"),
+                (Long) serving.get("maxAddedLatencyMs"), (Long) serving.get("onlineBlended"),
+                (Long) serving.get("predictions"));
         out.println("models");
         for (Map<String, Object> m : s.models()) {
-            out.printf("            %-18s v%-3s %-10s trained on %,6d examples, hold-out AUC %.3f%n", m.get("key"),
-                    m.get("version"), m.get("status"), (Long) m.get("trainingExamples"), (Double) m.get("auc"));
+            out.printf("            %-18s v%-3s %-10s trained on %,6d examples, hold-out AUC %.3f, ECE %.3f (%s; "
+                            + "%.3f before)%n", m.get("key"), m.get("version"), m.get("status"),
+                    (Long) m.get("trainingExamples"), (Double) m.get("auc"), (Double) m.get("ece"),
+                    m.get("calibration"), (Double) m.get("eceUncalibrated"));
         }
         out.println("swaps");
         for (Map<String, Object> w : s.swaps()) {

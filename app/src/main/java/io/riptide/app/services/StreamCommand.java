@@ -3,6 +3,7 @@ package io.riptide.app.services;
 import io.riptide.features.FeatureSets;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
+import io.riptide.topology.ServingStats;
 import io.riptide.topology.StreamConfig;
 import io.riptide.topology.StreamService;
 import picocli.CommandLine.Command;
@@ -50,6 +51,13 @@ public final class StreamCommand implements Callable<Integer> {
             Map<String, Supplier<Number>> gauges = new LinkedHashMap<>();
             gauges.put("riptide_model_installs_total", () -> service.liveModels().installs());
             gauges.put("riptide_model_rejections_total", () -> service.liveModels().rejections());
+            ServingStats serving = service.liveModels().stats();
+            gauges.put("riptide_predictions_total", serving::predictions);
+            gauges.put("riptide_predictions_online_blended_total", serving::onlineBlended);
+            gauges.put("riptide_prediction_batches_total", serving::batches);
+            gauges.put("riptide_prediction_batched_bars_total", serving::batchedBars);
+            gauges.put("riptide_prediction_batch_wait_max_ms", serving::maxAddedLatencyMs);
+            gauges.put("riptide_model_failures_total", serving::modelFailures);
             MetricsEndpoint.start(metricsPort, service::metrics, gauges);
         }
         return ServiceRunner.runUntilStopped(List.of(service));

@@ -42,6 +42,15 @@ class DemoIT {
         assertTrue(json.at("/outputs/predictions.liquidation").asLong() > 1_000, printed);
         assertEquals(json.at("/outputs/outcomes").asLong(), json.at("/outputs/training.examples").asLong());
         assertTrue(json.at("/jobs/succeeded").asInt() >= 1, printed);
+        // every bar was scored through the micro-batcher; published models carry their calibrator
+        assertEquals(json.at("/outputs/features").asLong(), json.at("/run/serving/batchedBars").asLong(), printed);
+        assertEquals(json.at("/outputs/predictions.liquidation").asLong(), json.at("/run/serving/predictions").asLong());
+        boolean calibrated = false;
+        for (JsonNode model : json.get("models")) {
+            calibrated |= model.get("status").asText().equals("PRODUCTION")
+                    && model.get("calibration").asText().equals("platt");
+        }
+        assertTrue(calibrated, "a production model with its Platt calibrator:\n" + printed);
 
         assertTrue(summary.swaps().size() >= 1, "at least one hot swap:\n" + printed);
         JsonNode swap = json.at("/swaps/0");

@@ -130,8 +130,11 @@ class ServicesCliIT {
             await("examples stored by the trigger command", Duration.ofSeconds(90), () ->
                     get(triggerMetrics).lines().anyMatch(l -> l.startsWith("riptide_trigger_examples_stored_total ")
                             && !l.endsWith(" 0.0")));
-            assertTrue(get(streamMetrics).contains("riptide_kafka_stream_thread_metrics_process_total"),
+            String metrics = get(streamMetrics);
+            assertTrue(metrics.contains("riptide_kafka_stream_thread_metrics_process_total"),
                     "Kafka Streams metrics on the stream's /metrics");
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("riptide_prediction_batches_total ")
+                    && !l.endsWith(" 0.0")), "micro-batch counters on the stream's /metrics");
         } finally {
             stream.destroy();
             trigger.destroy();
