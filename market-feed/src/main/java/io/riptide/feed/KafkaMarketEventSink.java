@@ -25,6 +25,7 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
 
     private final Producer<String, SpecificRecord> producer;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private boolean failureThrown;
     private final AtomicLong failedSends = new AtomicLong();
     // written by the one producing thread, read by progress reporters
     private volatile long trades;
@@ -112,17 +113,28 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
                 failedSends.incrementAndGet();
                 RuntimeException wrapped = new IllegalStateException(
                         "send to " + topic.name() + " failed for key " + key + ": " + exception.getMessage(), exception);
-                if (!failure.compareAndSet(null, wrapped)) {
+                // one exception is shared by every record of a failed batch: attach it once
+                if (!failure.compareAndSet(null, wrapped) && failure.get().getCause() != exception) {
                     failure.get().addSuppressed(exception);
                 }
             }
         });
     }
 
+    /**
+     * Throws the first failure the first time; afterwards a new exception caused by it, so that flush() and then
+     * close() in a try-with-resources do not throw the same instance twice (Java cannot suppress an exception into
+     * itself).
+     */
     private void throwIfFailed() {
         RuntimeException e = failure.get();
-        if (e != null) {
+        if (e == null) {
+            return;
+        }
+        if (!failureThrown) {
+            failureThrown = true;
             throw e;
         }
+        throw new IllegalStateException("the sink failed earlier: " + e.getMessage(), e);
     }
 }

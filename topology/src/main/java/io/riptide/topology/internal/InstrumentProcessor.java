@@ -60,6 +60,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
     private final long maxHorizonMs;
     private final MicroBatcher<ClosedBar> batcher;
     private final HorizonScorer scorer;
+    private final OnlineLearners onlineLearners;
     /** Per horizon, per bar of the batch being scored: the model that served and its probability. */
     private final ServingModel[][] served;
     private final double[][] batchProbability;
@@ -78,6 +79,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         this.batcher = new MicroBatcher<>(featureSet.size(), maxBatch,
                 config.serving().batchMaxAgeMs() * 1_000_000L, this::scoreBatch);
         this.scorer = new HorizonScorer(liveModels, maxBatch, featureSet.size());
+        this.onlineLearners = new OnlineLearners(config);
         this.served = new ServingModel[config.horizonsMinutes().size()][maxBatch];
         this.batchProbability = new double[config.horizonsMinutes().size()][maxBatch];
         this.shadowOut = new double[maxBatch];
@@ -164,49 +166,10 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
                 .setWarm(state.engine.isWarm()).setRegime(regime).build(), barEnd), NodeNames.FEATURES_SINK);
 
         store.snapshot(instrument, state);
-        ClosedBar bar = new ClosedBar(instrument, barEnd, regime, features.clone(), onlineProbabilities(instrument, state, barEnd));
+        ClosedBar bar = new ClosedBar(instrument, barEnd, regime, features.clone(),
+                onlineLearners.learnAndPredict(store, instrument, state, barEnd, features));
         store.addWaiting(bar);
         batcher.offer(bar, bar.features(), nowNanos());
-    }
-
-    /**
-     * Each horizon's online learner's probability for the bar just closed, NaN where it is not blended in. First
-     * every learner learns, oldest first, the labels that are final by the bar's end (window and grace passed), so
-     * what a learner knows at a bar depends on event time only: never on batching, punctuation or restarts.
-     */
-    private double[] onlineProbabilities(String instrument, InstrumentState state, long barEnd) {
-        List<Integer> horizons = config.horizonsMinutes();
-        double[] p = new double[horizons.size()];
-        java.util.Arrays.fill(p, Double.NaN);
-        if (config.serving().onlineWeight() <= 0) {
-            return p;
-        }
-        List<InstrumentState.LearnableBar> queue = store.learnQueue(instrument, state);
-        for (int h = 0; h < p.length; h++) {
-            int horizon = horizons.get(h);
-            long horizonMs = horizon * 60_000L;
-            InstrumentState.OnlineLearner learner = store.online(instrument, state, horizon);
-            long before = learner.learnedThroughMs;
-            for (InstrumentState.LearnableBar bar : queue) {
-                if (bar.endMs() + horizonMs + config.outcomeGraceMs() > barEnd) {
-                    break;
-                }
-                if (bar.endMs() > learner.learnedThroughMs) {
-                    double realized = store.liquidationNotional(instrument, bar.endMs(), bar.endMs() + horizonMs);
-                    learner.model.learnOne(bar.features(), realized > config.liquidationThreshold() ? 1 : 0);
-                    learner.learnedThroughMs = bar.endMs();
-                }
-            }
-            if (learner.learnedThroughMs != before) {
-                store.saveOnline(instrument, horizon, learner);
-            }
-            if (learner.model.updates() >= config.serving().onlineMinUpdates()) {
-                p[h] = learner.model.predict(features);
-            }
-        }
-        store.dropLearned(instrument, state, barEnd - maxHorizonMs - config.outcomeGraceMs());
-        store.queueForLearning(instrument, state, barEnd, features);
-        return p;
     }
 
     /** Puts back the closed bars a previous run left waiting (they are in the store, not yet scored). */
@@ -247,8 +210,9 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         for (int i = 0; i < n; i++) {
             ClosedBar bar = batch.key(i);
             InstrumentState state = store.state(bar.instrument());
+            List<Double> values = boxed(bar.features());
             for (int h = 0; h < horizons.size(); h++) {
-                emitPrediction(bar, state, horizons.get(h), served[h][i], batchProbability[h][i],
+                emitPrediction(bar, values, state, horizons.get(h), served[h][i], batchProbability[h][i],
                         bar.onlineProbability()[h]);
             }
             store.removeWaiting(bar);
@@ -261,8 +225,8 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         resolveDueOutcomes(context.currentStreamTimeMs());
     }
 
-    private void emitPrediction(ClosedBar bar, InstrumentState state, int horizon, ServingModel serving,
-                                double batchP, double onlineP) {
+    private void emitPrediction(ClosedBar bar, List<Double> values, InstrumentState state, int horizon,
+                                ServingModel serving, double batchP, double onlineP) {
         String instrument = bar.instrument();
         double onlineWeight = Double.isNaN(onlineP) ? 0 : config.serving().onlineWeight();
         double probability = onlineWeight > 0 ? (1 - onlineWeight) * batchP + onlineWeight * onlineP : batchP;
@@ -277,7 +241,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
                 .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
                 .setInstrument(instrument).setTimeMs(bar.endMs()).setProbability(batchP)
-                .setFeatures(boxed(bar.features())).build(), bar.endMs()), NodeNames.MONITORING_SAMPLES_SINK);
+                .setFeatures(values).build(), bar.endMs()), NodeNames.MONITORING_SAMPLES_SINK);
     }
 
     private void emitShadowPredictions(MicroBatcher.Batch<ClosedBar> batch, int horizon) {
@@ -361,13 +325,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
             }
         });
         from = oldestWaiting[0];
-        if (config.serving().onlineWeight() > 0) {
-            List<InstrumentState.LearnableBar> queue = store.learnQueue(instrument, state);
-            if (!queue.isEmpty()) {
-                from = Math.min(from, queue.get(0).endMs());
-            }
-        }
-        return from;
+        return Math.min(from, onlineLearners.oldestUnlearnedBar(store, instrument, state));
     }
 
     private void emitOutcome(String instrument, PendingPrediction p, double realized, long resolvedAtMs) {
