@@ -68,6 +68,10 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
         public Serving withOnline(double weight, int minUpdates) {
             return new Serving(batchMaxRows, batchMaxAgeMs, weight, minUpdates, nativePath);
         }
+
+        public Serving withNativePath(boolean evaluateNatively) {
+            return new Serving(batchMaxRows, batchMaxAgeMs, onlineWeight, onlineMinUpdates, evaluateNatively);
+        }
     }
 
     public static StreamConfig from(Settings settings) {

@@ -87,7 +87,7 @@ class StreamTopologyTest {
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = new StreamConfig(kafka, "topology-test", stateDir, 1, List.of(5), THRESHOLD, 30_000,
                 20, 20, RiskLevels.defaults(), 100, 0, serving);
-        liveModels = new LiveModels(featureSet.hash(), featureSet.names());
+        liveModels = new LiveModels(featureSet.hash(), featureSet.names(), serving.nativePath());
         Properties props = StreamService.streamsProperties(config,
                 new io.riptide.schemas.kafka.KafkaClientFactory(kafka, registry));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -298,6 +298,20 @@ class StreamTopologyTest {
                         .getValues().stream().mapToDouble(Double::doubleValue).toArray();
                 assertEquals(model.predict(x), r.getProbability(), 0.0, r.getPredictionId());
             }
+        }
+    }
+
+    @Test
+    void theNativeSwitchServesTheSameProbabilitiesThroughLightGbmItself() throws Exception {
+        List<LiquidationRisk> java = servedWithTwoModels();
+        stop();
+        start(StreamConfig.Serving.unbatched().withNativePath(true));
+        assertTrue(liveModels.nativePath());
+        List<LiquidationRisk> nativeServed = servedWithTwoModels();
+        assertEquals(java.size(), nativeServed.size());
+        for (int i = 0; i < java.size(); i++) {
+            assertEquals(java.get(i).getServedBy(), nativeServed.get(i).getServedBy());
+            assertEquals(java.get(i).getProbability(), nativeServed.get(i).getProbability(), 1e-12);
         }
     }
 
