@@ -28,15 +28,20 @@ public final class XgBoostJavaModel implements Model {
     private final int[] defaultChild;
     private final float[] leafValue;
     private final float baseMargin;
-    /** Branch-free layout (see {@link ForestLayout}), or null when a threshold is not finite. */
+    private final TreeEvaluator evaluator;
+    /** Complete-tree layout (see {@link CompleteForest}), or null when another evaluator runs. */
+    private final CompleteForest complete;
+    /** Lockstep layout (see {@link ForestLayout}), or null when another evaluator runs. */
     private final ForestLayout layout;
     private final float[] layoutThreshold;
     private final float[] layoutLeaf;
     private final ThreadLocal<float[]> scratch;
+    private final ThreadLocal<long[]> keyScratch;
     private final ThreadLocal<int[]> leafScratch;
 
     private XgBoostJavaModel(int numFeatures, int[] roots, int[] feature, float[] threshold, int[] left, int[] right,
-                             int[] defaultChild, float[] leafValue, float baseMargin, ForestLayout layout) {
+                             int[] defaultChild, float[] leafValue, float baseMargin, CompleteForest complete,
+                             ForestLayout layout) {
         this.numFeatures = numFeatures;
         this.roots = roots;
         this.feature = feature;
@@ -46,7 +51,10 @@ public final class XgBoostJavaModel implements Model {
         this.defaultChild = defaultChild;
         this.leafValue = leafValue;
         this.baseMargin = baseMargin;
+        this.complete = complete;
         this.layout = layout;
+        this.evaluator = complete != null ? TreeEvaluator.COMPLETE_TREES
+                : layout != null ? TreeEvaluator.LOCKSTEP : TreeEvaluator.BRANCHES;
         if (layout != null) {
             layoutThreshold = new float[layout.threshold.length];
             layoutLeaf = new float[layout.leaf.length];
@@ -58,14 +66,26 @@ public final class XgBoostJavaModel implements Model {
             layoutThreshold = null;
             layoutLeaf = null;
         }
-        int scratchLength = 2 * numFeatures;
+        int scratchLength = layout == null ? 0 : 2 * numFeatures;
         int trees = layout == null ? 0 : layout.roots.length;
         this.leafScratch = ThreadLocal.withInitial(() -> new int[trees]);
         this.scratch = ThreadLocal.withInitial(() -> new float[scratchLength]);
+        int keyLength = complete == null ? 0 : 2 * numFeatures;
+        this.keyScratch = ThreadLocal.withInitial(() -> new long[keyLength]);
     }
 
     /** Parses and compiles XGBoost JSON model bytes; throws IllegalArgumentException naming what is wrong. */
     public static XgBoostJavaModel parse(byte[] json) {
+        return parse(json, TreeEvaluator.FASTEST);
+    }
+
+    /**
+     * Parses XGBoost JSON for the given evaluator: {@link TreeEvaluator#FASTEST} (complete trees when the
+     * padded layout stays small, else the lockstep walk; the branchy walk when a threshold is not finite),
+     * or a named one, used when the model allows it (else the branchy walk). Every evaluator returns the
+     * same margins.
+     */
+    public static XgBoostJavaModel parse(byte[] json, TreeEvaluator evaluator) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -116,7 +136,9 @@ public final class XgBoostJavaModel implements Model {
         int offset = 0;
         int t = 0;
         ForestLayout.Builder layout = new ForestLayout.Builder();
+        CompleteForest.Tree[] completeTrees = new CompleteForest.Tree[trees.size()];
         boolean branchFree = true;
+        boolean completeOk = true;
         for (JsonNode tree : trees) {
             JsonNode lc = tree.path("left_children");
             JsonNode rc = tree.path("right_children");
@@ -150,12 +172,47 @@ public final class XgBoostJavaModel implements Model {
                 right[g] = ref(lc, r, offset);
                 defaultChild[g] = dl.get(k).asInt() != 0 ? left[g] : right[g];
             }
+            completeTrees[t] = completeTree(lc, rc, si, sc, dl, numFeatures);
+            completeOk &= completeTrees[t] != null;
             roots[t++] = ref(lc, 0, offset);
             branchFree &= addToLayout(layout, lc, rc, si, sc, dl, numFeatures);
             offset += n;
         }
+        CompleteForest complete = null;
+        if (completeOk && (evaluator == TreeEvaluator.FASTEST || evaluator == TreeEvaluator.COMPLETE_TREES)) {
+            complete = CompleteForest.build(completeTrees);
+        }
+        boolean lockstep = branchFree && complete == null && evaluator != TreeEvaluator.BRANCHES;
         return new XgBoostJavaModel(numFeatures, roots, feature, threshold, left, right, defaultChild, leafValue,
-                baseMargin, branchFree ? layout.build() : null);
+                baseMargin, complete, lockstep ? layout.build() : null);
+    }
+
+    /**
+     * A tree for {@link CompleteForest}: a node reads row slot f (NaN below everything: default left) or
+     * nf + f (NaN above everything: default right). Null when a threshold is NaN.
+     */
+    private static CompleteForest.Tree completeTree(JsonNode lc, JsonNode rc, JsonNode si, JsonNode sc, JsonNode dl,
+                                                    int numFeatures) {
+        int n = lc.size();
+        int[] feat = new int[n];
+        float[] thr = new float[n];
+        int[] left = new int[n];
+        int[] right = new int[n];
+        float[] value = new float[n];
+        for (int k = 0; k < n; k++) {
+            left[k] = lc.get(k).asInt();
+            if (left[k] == -1) {
+                value[k] = (float) sc.get(k).asDouble();
+                continue;
+            }
+            right[k] = rc.get(k).asInt();
+            thr[k] = (float) sc.get(k).asDouble();
+            if (Float.isNaN(thr[k])) {
+                return null;
+            }
+            feat[k] = (dl.get(k).asInt() != 0 ? 0 : numFeatures) + si.get(k).asInt();
+        }
+        return new CompleteForest.Tree(feat, thr, left, right, value);
     }
 
     /**
@@ -227,26 +284,59 @@ public final class XgBoostJavaModel implements Model {
 
     /** The margin of the row starting at {@code offset}, summed in float as XGBoost does. */
     public float margin(double[] x, int offset) {
+        if (complete != null) {
+            return complete.sum(rowKeys(x, offset), baseMargin);
+        }
         return layout != null ? marginBranchFree(x, offset) : marginByBranches(x, offset);
     }
 
-    /** Whether this model runs on the branch-free lockstep layout. */
+    /** Whether this model runs branch-free (complete trees or the lockstep layout), not on the branchy walk. */
     public boolean branchFree() {
-        return layout != null;
+        return evaluator != TreeEvaluator.BRANCHES;
     }
 
-    private float marginBranchFree(double[] x, int offset) {
+    /** The evaluator this model runs on. */
+    public TreeEvaluator evaluator() {
+        return evaluator;
+    }
+
+    /**
+     * The row in float, twice: variant 0 reads NaN as -inf (default left), variant 1 as +inf (default right).
+     * -0 becomes +0, which keeps the sign-bit comparison exact, and real infinities become +/-MAX_VALUE so
+     * that only substituted NaN values are infinite; no threshold is +/-MAX_VALUE, so no comparison changes.
+     */
+    /**
+     * The row as {@link CompleteForest} keys, twice: slot f holds NaN as a key below every float (default
+     * left), slot nf + f as a key above every float (default right).
+     */
+    private long[] rowKeys(double[] x, int offset) {
+        final int nf = numFeatures;
+        final long[] s = keyScratch.get();
+        for (int f = 0; f < nf; f++) {
+            float v = (float) x[offset + f];
+            boolean nan = v != v;
+            long k = CompleteForest.key(v);
+            s[f] = nan ? CompleteForest.NAN_LEFT : k;
+            s[nf + f] = nan ? CompleteForest.NAN_RIGHT : k;
+        }
+        return s;
+    }
+
+    private float[] rowScratch(double[] x, int offset) {
         final int nf = numFeatures;
         final float[] s = scratch.get();
         for (int f = 0; f < nf; f++) {
-            float v = (float) x[offset + f] + 0.0f;  // -0 -> +0 keeps the sign-bit comparison exact
-            // real infinities become +/-MAX_VALUE so that only substituted NaN values are infinite;
-            // no threshold is +/-MAX_VALUE, so no comparison changes
+            float v = (float) x[offset + f] + 0.0f;
             v = Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, v));
             boolean nan = v != v;
             s[f] = nan ? Float.NEGATIVE_INFINITY : v;
             s[nf + f] = nan ? Float.POSITIVE_INFINITY : v;
         }
+        return s;
+    }
+
+    private float marginBranchFree(double[] x, int offset) {
+        final float[] s = rowScratch(x, offset);
         final ForestLayout l = layout;
         final int[] roots = l.orderedRoots;
         final int[] order = l.order;
@@ -356,7 +446,8 @@ public final class XgBoostJavaModel implements Model {
     public long memoryBytes() {
         return ArraySizes.of(roots) + ArraySizes.of(feature) + ArraySizes.of(threshold) + ArraySizes.of(left)
                 + ArraySizes.of(right) + ArraySizes.of(defaultChild) + ArraySizes.of(leafValue)
-                + (layout == null ? 0 : layout.memoryBytes() + ArraySizes.of(layoutThreshold) + ArraySizes.of(layoutLeaf));
+                + (layout == null ? 0 : layout.memoryBytes() + ArraySizes.of(layoutThreshold) + ArraySizes.of(layoutLeaf))
+                + (complete == null ? 0 : complete.memoryBytes());
     }
 
     @Override
