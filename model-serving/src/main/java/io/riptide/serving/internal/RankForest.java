@@ -19,11 +19,12 @@ import java.util.TreeSet;
  * (a rank above every q), and NaN and zero as always left or always right. Values with |v| <= kZeroThreshold
  * are zero, as the C API drops them.
  *
- * <p>A block holds {@link #LANES} consecutive trees (model order); its nodes and leaves live in one
+ * <p>A block holds {@link #LANES} trees of similar depth (trees sorted by depth); its nodes and leaves live in one
  * {@code long[]}: slot p (< {@code slots}) is a node, where a leaf is a node that reads a row slot holding -1
  * (never right) and whose left child is itself, and {@code slots + p} holds the leaf's value. The trees of
- * a block are walked for as many steps as its deepest tree; leaf values are summed lane by
- * lane, block by block, which is the model's tree order, so the sum is bit for bit that of a tree-by-tree walk.
+ * a block are walked for as many steps as its deepest tree. Each tree's leaf value is recorded under
+ * the tree's index and the values are then summed in the model's tree order, so the sum is bit for bit that
+ * of a tree-by-tree walk.
  */
 final class RankForest {
 
@@ -43,11 +44,27 @@ final class RankForest {
     final boolean[] variantUsed;
     final long[][] blocks;
     final int[] blockDepth;
-    private final ThreadLocal<int[]> scratch;
-    private final ThreadLocal<double[]> values;
+    /** Tree index of lane j of block b at {@code b * LANES + j}; dummy lanes point past the last tree. */
+    final int[] treeOf;
+    final int numTrees;
+    private final ThreadLocal<Scratch> scratch;
+
+    /** Per-thread working arrays: row ranks by slot, the values searched, and each tree's leaf value. */
+    private static final class Scratch {
+        final int[] rank;
+        final double[] value;
+        final double[] leaf;
+
+        Scratch(int slots, int features, int trees) {
+            rank = new int[slots + 1];
+            rank[slots] = -1;  // the slot leaves read: never right of q 0
+            value = new double[features];
+            leaf = new double[trees + 1];
+        }
+    }
 
     private RankForest(int numFeatures, int[] cutStart, int half, double[] cuts, int[] zeroRank,
-                       boolean[] variantUsed, long[][] blocks, int[] blockDepth) {
+                       boolean[] variantUsed, long[][] blocks, int[] blockDepth, int[] treeOf, int numTrees) {
         this.numFeatures = numFeatures;
         this.cutStart = cutStart;
         this.half = half;
@@ -57,18 +74,16 @@ final class RankForest {
         this.blocks = blocks;
         this.blockDepth = blockDepth;
         int length = LightGbmJavaModel.VARIANTS * numFeatures;
-        this.values = ThreadLocal.withInitial(() -> new double[numFeatures]);
-        this.scratch = ThreadLocal.withInitial(() -> {
-            int[] s = new int[length + 1];
-            s[length] = -1;  // the slot leaves read: never right of q 0
-            return s;
-        });
+        this.treeOf = treeOf;
+        this.numTrees = numTrees;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(length, numFeatures, numTrees));
     }
 
     /** The sum of the trees' leaf values for the row at {@code offset} of {@code x}, in tree order. */
     double sum(double[] x, int offset) {
         final int nf = numFeatures;
-        final int[] s = scratch.get();
+        final Scratch scratch = this.scratch.get();
+        final int[] s = scratch.rank;
         final double[] cuts = this.cuts;
         final int[] cutStart = this.cutStart;
         final int half = this.half;
@@ -76,7 +91,7 @@ final class RankForest {
         final boolean v2 = variantUsed[2];
         final boolean v3 = variantUsed[3];
         final boolean v4 = variantUsed[4];
-        final double[] value = values.get();
+        final double[] value = scratch.value;
         // 1: the value each feature is searched with: NaN and zero (|v| <= kZeroThreshold) as 0, which is what
         // variant 0 reads; real infinities as +/-MAX_VALUE (no cut is +/-MAX_VALUE or -inf, see the builder, and
         // a +inf cut, padding or a threshold LightGBM wrote as inf, then never counts as below the value)
@@ -115,7 +130,8 @@ final class RankForest {
             }
         }
         final long[][] blocks = this.blocks;
-        double sum = 0.0;
+        final double[] leaf = scratch.leaf;
+        final int[] treeOf = this.treeOf;
         for (int bk = 0; bk < blocks.length; bk++) {
             final long[] a = blocks[bk];
             int p0 = 0;
@@ -146,21 +162,26 @@ final class RankForest {
                 p7 = (int) (e7 >>> 32) + (((int) e7 & 0xFFFF) - s[(int) e7 >>> 16] >>> 31);
             }
             final int slots = a.length >> 1;
-            sum += Double.longBitsToDouble(a[slots + p0]);
-            sum += Double.longBitsToDouble(a[slots + p1]);
-            sum += Double.longBitsToDouble(a[slots + p2]);
-            sum += Double.longBitsToDouble(a[slots + p3]);
-            sum += Double.longBitsToDouble(a[slots + p4]);
-            sum += Double.longBitsToDouble(a[slots + p5]);
-            sum += Double.longBitsToDouble(a[slots + p6]);
-            sum += Double.longBitsToDouble(a[slots + p7]);
+            final int t = bk * LANES;
+            leaf[treeOf[t]] = Double.longBitsToDouble(a[slots + p0]);
+            leaf[treeOf[t + 1]] = Double.longBitsToDouble(a[slots + p1]);
+            leaf[treeOf[t + 2]] = Double.longBitsToDouble(a[slots + p2]);
+            leaf[treeOf[t + 3]] = Double.longBitsToDouble(a[slots + p3]);
+            leaf[treeOf[t + 4]] = Double.longBitsToDouble(a[slots + p4]);
+            leaf[treeOf[t + 5]] = Double.longBitsToDouble(a[slots + p5]);
+            leaf[treeOf[t + 6]] = Double.longBitsToDouble(a[slots + p6]);
+            leaf[treeOf[t + 7]] = Double.longBitsToDouble(a[slots + p7]);
+        }
+        double sum = 0.0;
+        for (int t = 0; t < numTrees; t++) {
+            sum += leaf[t];
         }
         return sum;
     }
 
     long memoryBytes() {
         long bytes = ArraySizes.of(cutStart) + ArraySizes.of(cuts) + ArraySizes.of(zeroRank)
-                + ArraySizes.of(variantUsed) + ArraySizes.of(blockDepth) + ArraySizes.align(16 + 4L * blocks.length);
+                + ArraySizes.of(variantUsed) + ArraySizes.of(blockDepth) + ArraySizes.of(treeOf) + ArraySizes.align(16 + 4L * blocks.length);
         for (long[] b : blocks) {
             bytes += ArraySizes.of(b);
         }
@@ -212,6 +233,16 @@ final class RankForest {
             trees.add(new Tree(slot, feature, threshold, left, right, leaves));
         }
 
+        private static int depth(Tree tree, int ref, int level) {
+            if (ref < 0 || tree.slot.length == 0) {
+                return 0;
+            }
+            if (level > 64) {
+                throw new IllegalArgumentException("LightGBM tree deeper than 64 or cyclic");
+            }
+            return 1 + Math.max(depth(tree, tree.left[ref], level + 1), depth(tree, tree.right[ref], level + 1));
+        }
+
         /** Index of a tree's node (ref >= 0) or leaf (~index) in one numbering, nodes first. */
         private static int index(Tree tree, int ref) {
             return ref >= 0 ? ref : (tree == null ? 0 : tree.slot.length + ~ref);
@@ -248,6 +279,15 @@ final class RankForest {
             }
             int neverSlot = LightGbmJavaModel.VARIANTS * nf;
             int blocks = (trees.size() + LANES - 1) / LANES;
+            // blocks of trees of similar depth: a block takes as many steps as its deepest tree
+            int[] depthOf = new int[trees.size()];
+            for (int t = 0; t < trees.size(); t++) {
+                depthOf[t] = depth(trees.get(t), 0, 0);
+            }
+            int[] treeOf = java.util.stream.IntStream.range(0, blocks * LANES).boxed()
+                    .sorted(java.util.Comparator.comparingInt((Integer t) -> t < trees.size() ? depthOf[t] : Integer.MAX_VALUE)
+                            .thenComparingInt(t -> t))
+                    .mapToInt(t -> Math.min(t, trees.size())).toArray();
             long[][] arrays = new long[blocks][];
             int[] blockDepth = new int[blocks];
             for (int b = 0; b < blocks; b++) {
@@ -260,7 +300,7 @@ final class RankForest {
                 List<ArrayDeque<int[]>> queues = new ArrayList<>();
                 List<int[]> order = new ArrayList<>();  // {lane, ref}
                 for (int j = 0; j < LANES; j++) {
-                    int t = b * LANES + j;
+                    int t = treeOf[b * LANES + j];
                     Tree tree = t < trees.size() ? trees.get(t) : null;
                     position[j] = new int[tree == null ? 1 : tree.slot.length + tree.leaves.length];
                     int root = tree == null || tree.slot.length == 0 ? ~0 : 0;
@@ -282,7 +322,7 @@ final class RankForest {
                         }
                         more = true;
                         int[] item = q.poll();
-                        Tree tree = trees.get(b * LANES + j);
+                        Tree tree = trees.get(treeOf[b * LANES + j]);
                         int parent = item[0];
                         depth = Math.max(depth, item[1]);
                         for (int child : new int[] {tree.left[parent], tree.right[parent]}) {
@@ -302,7 +342,7 @@ final class RankForest {
                 for (int p = 0; p < slots; p++) {
                     int j = order.get(p)[0];
                     int ref = order.get(p)[1];
-                    int t = b * LANES + j;
+                    int t = treeOf[b * LANES + j];
                     Tree tree = t < trees.size() ? trees.get(t) : null;
                     if (ref < 0) {
                         // a leaf: reads the slot that always holds -1 (never right of q 0) and stays where it is
@@ -322,7 +362,8 @@ final class RankForest {
                 arrays[b] = a;
                 blockDepth[b] = depth;
             }
-            return new RankForest(nf, cutStart, size >> 1, cuts, zeroRank, variantUsed, arrays, blockDepth);
+            return new RankForest(nf, cutStart, size >> 1, cuts, zeroRank, variantUsed, arrays, blockDepth, treeOf,
+                    trees.size());
         }
     }
 }
