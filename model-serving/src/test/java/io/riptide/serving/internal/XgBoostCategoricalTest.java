@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,7 +132,7 @@ class XgBoostCategoricalTest {
                 assertEquals(java.margin(rows, i * COLS), branches.margin(rows, i * COLS), 0.0, "row " + i);
             }
             int categoricalNodes = text.split("\"split_type\":\\[", -1).length - 1 > 0
-                    ? (int) java.util.regex.Pattern.compile("\"categories_nodes\":\\[\\d").matcher(text).results().count() : 0;
+                    ? (int) Pattern.compile("\"categories_nodes\":\\[\\d").matcher(text).results().count() : 0;
             System.out.println("max_cat_to_onehot=" + onehotBelow + ": " + ROWS + " rows, max |java - native| probability "
                     + maxDiff + ", margin " + maxMarginDiff + "; trees with categorical splits: " + categoricalNodes);
             assertTrue(maxDiff <= 1e-6, "max |java - native| probability = " + maxDiff);
