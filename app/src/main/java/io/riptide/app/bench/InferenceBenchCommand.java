@@ -6,6 +6,7 @@ import io.riptide.serving.bench.InferenceFixture;
 import io.riptide.serving.internal.LightGbmJavaModel;
 import io.riptide.serving.internal.NativeLightGbmModel;
 import io.riptide.serving.internal.NativeXgBoostModel;
+import io.riptide.serving.internal.TreeEvaluator;
 import io.riptide.serving.internal.XgBoostJavaModel;
 import io.riptide.serving.training.Dataset;
 import picocli.CommandLine.Command;
@@ -113,9 +114,13 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("LightGBM model has " + cols + " features, XGBoost model "
                     + javaXgb.numFeatures() + "; they must match");
         }
-        out.printf(Locale.ROOT, "pure-Java footprint: LightGBM %d trees %d nodes %.1f KiB, XGBoost %d trees %.1f KiB%n",
-                javaLgbm.numTrees(), javaLgbm.numNodes(), javaLgbm.memoryBytes() / 1024.0, javaXgb.numTrees(),
-                javaXgb.memoryBytes() / 1024.0);
+        // the previous evaluator (eight trees in lockstep with explicit children), timed in the same run
+        LightGbmJavaModel lockstepLgbm = LightGbmJavaModel.parse(
+                new String(lgbm.bytes(), java.nio.charset.StandardCharsets.UTF_8), TreeEvaluator.LOCKSTEP);
+        XgBoostJavaModel lockstepXgb = XgBoostJavaModel.parse(xgb.bytes(), TreeEvaluator.LOCKSTEP);
+        out.printf(Locale.ROOT, "pure-Java footprint: LightGBM %d trees %d nodes %.1f KiB (%s), XGBoost %d trees "
+                        + "%.1f KiB (%s)%n", javaLgbm.numTrees(), javaLgbm.numNodes(), javaLgbm.memoryBytes() / 1024.0,
+                javaLgbm.evaluator(), javaXgb.numTrees(), javaXgb.memoryBytes() / 1024.0, javaXgb.evaluator());
 
         String lgbmText = new String(lgbm.bytes(), java.nio.charset.StandardCharsets.UTF_8);
         long heapLgbm = heapPerModel(() -> LightGbmJavaModel.parse(lgbmText));
@@ -149,6 +154,8 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             int mask = n - 1;
             double javaLgbmNs = perCall(i -> javaLgbm.predict(rowArrays[i & mask]), 1);
             double javaXgbNs = perCall(i -> javaXgb.predict(rowArrays[i & mask]), 1);
+            double lockstepLgbmNs = perCall(i -> lockstepLgbm.predict(rowArrays[i & mask]), 1);
+            double lockstepXgbNs = perCall(i -> lockstepXgb.predict(rowArrays[i & mask]), 1);
             double lgbmNs = perCall(i -> nativeLgbm.predict(rowArrays[i & mask]), 1);
             double xgbNs = perCall(i -> nativeXgb.predictFloats(floatRows[i & mask], 1)[0][0], 1);
             out.printf(Locale.ROOT, "single row, ns per prediction (1 thread):%n");
@@ -156,6 +163,8 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  lightgbmlib PredictForMatSingleRowFast %7.0f%n", lgbmNs);
             out.printf(Locale.ROOT, "  pure-Java XGBoost evaluator         %10.0f%n", javaXgbNs);
             out.printf(Locale.ROOT, "  xgboost4j inplace_predict (1 row)   %10.0f%n", xgbNs);
+            out.printf(Locale.ROOT, "  previous Java evaluators (%s): LightGBM %.0f, XGBoost %.0f%n",
+                    lockstepLgbm.evaluator(), lockstepLgbmNs, lockstepXgbNs);
 
             int batches = n / batch;
             if (batches == 0) {

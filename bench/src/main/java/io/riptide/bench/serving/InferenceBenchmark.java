@@ -5,6 +5,7 @@ import io.riptide.serving.bench.InferenceFixture;
 import io.riptide.serving.internal.LightGbmJavaModel;
 import io.riptide.serving.internal.NativeLightGbmModel;
 import io.riptide.serving.internal.NativeXgBoostModel;
+import io.riptide.serving.internal.TreeEvaluator;
 import io.riptide.serving.internal.XgBoostJavaModel;
 import io.riptide.serving.training.Dataset;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * The figures of {@code riptide bench inference} under JMH: nanoseconds per row for the pure-Java evaluators
  * and the native libraries, single row and 256-row batches, on the same models (300 trees, 31 leaves /
  * depth 6, 60 features). Models are trained once and cached under java.io.tmpdir, so forks do not retrain.
+ * The {@code *JavaLockstepSingle} benchmarks run the previous evaluator (eight trees in lockstep with explicit
+ * children, {@link TreeEvaluator#LOCKSTEP}) on the same models and rows, for an old-versus-new comparison
+ * within one run.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,6 +50,8 @@ public class InferenceBenchmark {
 
     private LightGbmJavaModel javaLgbm;
     private XgBoostJavaModel javaXgb;
+    private LightGbmJavaModel lockstepLgbm;
+    private XgBoostJavaModel lockstepXgb;
     private NativeLightGbmModel nativeLgbm;
     private NativeXgBoostModel nativeXgb;
     private double[][] rows;
@@ -68,6 +74,8 @@ public class InferenceBenchmark {
         });
         javaLgbm = LightGbmJavaModel.parse(lgbm);
         javaXgb = XgBoostJavaModel.parse(xgb.getBytes(StandardCharsets.UTF_8));
+        lockstepLgbm = LightGbmJavaModel.parse(lgbm, TreeEvaluator.LOCKSTEP);
+        lockstepXgb = XgBoostJavaModel.parse(xgb.getBytes(StandardCharsets.UTF_8), TreeEvaluator.LOCKSTEP);
         nativeLgbm = NativeLightGbmModel.fromString(lgbm);
         nativeXgb = NativeXgBoostModel.fromBytes(xgb.getBytes(StandardCharsets.UTF_8));
         double[] flat = InferenceFixture.typicalRows(ROWS, features, 44);
@@ -122,6 +130,11 @@ public class InferenceBenchmark {
     }
 
     @Benchmark
+    public double lightgbmJavaLockstepSingle() {
+        return lockstepLgbm.predict(rows[nextRow()]);
+    }
+
+    @Benchmark
     public double lightgbmNativeSingle() {
         return nativeLgbm.predict(rows[nextRow()]);
     }
@@ -129,6 +142,11 @@ public class InferenceBenchmark {
     @Benchmark
     public double xgboostJavaSingle() {
         return javaXgb.predict(rows[nextRow()]);
+    }
+
+    @Benchmark
+    public double xgboostJavaLockstepSingle() {
+        return lockstepXgb.predict(rows[nextRow()]);
     }
 
     @Benchmark

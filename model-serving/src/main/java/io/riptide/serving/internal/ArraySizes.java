@@ -18,6 +18,10 @@ final class ArraySizes {
         return align(16 + 4L * a.length);
     }
 
+    static long of(long[] a) {
+        return align(16 + 8L * a.length);
+    }
+
     static long of(double[] a) {
         return align(16 + 8L * a.length);
     }

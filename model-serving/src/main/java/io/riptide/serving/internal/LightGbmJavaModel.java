@@ -59,13 +59,18 @@ public final class LightGbmJavaModel implements Model {
     private final double sigmoid;
     private final boolean averageOutput;
     private final int iterations;
-    /** Branch-free layout, or null when the model has categorical splits or non-finite thresholds. */
+    private final TreeEvaluator evaluator;
+    /** Rank lockstep layout, or null when another evaluator runs. */
+    private final RankForest rankForest;
+    /** QuickScorer layout, or null when another evaluator runs. */
+    private final QuickScorer quickScorer;
+    /** Lockstep layout, or null when another evaluator runs. */
     private final ForestLayout layout;
     private final boolean[] variantUsed;
     private final ThreadLocal<double[]> scratch;
     private final ThreadLocal<int[]> leafScratch;
 
-    private LightGbmJavaModel(Builder b) {
+    private LightGbmJavaModel(Builder b, TreeEvaluator preferred) {
         this.numFeatures = b.numFeatures;
         this.numTrees = b.roots.size();
         this.roots = b.roots.stream().mapToInt(Integer::intValue).toArray();
@@ -89,9 +94,22 @@ public final class LightGbmJavaModel implements Model {
         this.sigmoid = b.sigmoid;
         this.averageOutput = b.averageOutput;
         this.iterations = b.roots.size();
-        this.layout = b.branchFree ? b.layout.build() : null;
+        RankForest ranks = null;
+        if (preferred == TreeEvaluator.FASTEST || preferred == TreeEvaluator.RANK_LOCKSTEP) {
+            ranks = b.rankForest.build();
+        }
+        this.rankForest = ranks;
+        QuickScorer qs = null;
+        if (ranks == null && (preferred == TreeEvaluator.FASTEST || preferred == TreeEvaluator.QUICKSCORER)) {
+            qs = b.quickScorer.build();
+        }
+        this.quickScorer = qs;
+        boolean lockstep = ranks == null && qs == null && preferred != TreeEvaluator.BRANCHES && b.branchFree;
+        this.layout = lockstep ? b.layout.build() : null;
+        this.evaluator = ranks != null ? TreeEvaluator.RANK_LOCKSTEP : qs != null ? TreeEvaluator.QUICKSCORER
+                : lockstep ? TreeEvaluator.LOCKSTEP : TreeEvaluator.BRANCHES;
         this.variantUsed = b.variantUsed;
-        int scratchLength = VARIANTS * numFeatures;
+        int scratchLength = layout == null ? 0 : VARIANTS * numFeatures;
         int trees = layout == null ? 0 : layout.roots.length;
         this.leafScratch = ThreadLocal.withInitial(() -> new int[trees]);
         this.scratch = ThreadLocal.withInitial(() -> new double[scratchLength]);
@@ -99,7 +117,21 @@ public final class LightGbmJavaModel implements Model {
 
     /** Parses and compiles a LightGBM text model; throws IllegalArgumentException naming what is wrong. */
     public static LightGbmJavaModel parse(String text) {
-        return new Builder().parse(text);
+        return parse(text, TreeEvaluator.FASTEST);
+    }
+
+    /**
+     * Parses a LightGBM text model for the given evaluator: {@link TreeEvaluator#FASTEST} (QuickScorer when
+     * every tree has at most 64 leaves, else the lockstep walk, else the branchy walk), or a named one, used
+     * when the model allows it (else the branchy walk). Every evaluator returns the same scores.
+     */
+    public static LightGbmJavaModel parse(String text, TreeEvaluator evaluator) {
+        return new Builder().parse(text, evaluator);
+    }
+
+    /** The evaluator this model runs on. */
+    public TreeEvaluator evaluator() {
+        return evaluator;
     }
 
     @Override
@@ -112,12 +144,20 @@ public final class LightGbmJavaModel implements Model {
 
     /** The raw score (log-odds) of the row starting at {@code offset} of {@code x}. */
     public double rawScore(double[] x, int offset) {
+        if (rankForest != null) {
+            double sum = rankForest.sum(x, offset);
+            return averageOutput ? sum / iterations : sum;
+        }
+        if (quickScorer != null) {
+            double sum = quickScorer.sum(x, offset);
+            return averageOutput ? sum / iterations : sum;
+        }
         return layout != null ? rawScoreBranchFree(x, offset) : rawScoreByBranches(x, offset);
     }
 
-    /** Whether this model runs on the branch-free lockstep layout. */
+    /** Whether this model runs branch-free (QuickScorer or the lockstep layout), not on the branchy walk. */
     public boolean branchFree() {
-        return layout != null;
+        return evaluator != TreeEvaluator.BRANCHES;
     }
 
     private double rawScoreBranchFree(double[] x, int offset) {
@@ -303,7 +343,8 @@ public final class LightGbmJavaModel implements Model {
         return ArraySizes.of(roots) + ArraySizes.of(feature) + ArraySizes.of(threshold) + ArraySizes.of(left)
                 + ArraySizes.of(right) + ArraySizes.of(nanChild) + ArraySizes.of(slow) + ArraySizes.of(decisionType)
                 + ArraySizes.of(catStart) + ArraySizes.of(catWords) + ArraySizes.of(catBits) + ArraySizes.of(leafValue)
-                + (layout == null ? 0 : layout.memoryBytes());
+                + (layout == null ? 0 : layout.memoryBytes()) + (quickScorer == null ? 0 : quickScorer.memoryBytes())
+                + (rankForest == null ? 0 : rankForest.memoryBytes());
     }
 
     @Override
@@ -382,10 +423,12 @@ public final class LightGbmJavaModel implements Model {
         final IntList catBits = new IntList();
         final DoubleList leafValue = new DoubleList();
         final ForestLayout.Builder layout = new ForestLayout.Builder();
+        QuickScorer.Builder quickScorer;
+        RankForest.Builder rankForest;
         final boolean[] variantUsed = new boolean[VARIANTS];
         boolean branchFree = true;
 
-        LightGbmJavaModel parse(String text) {
+        LightGbmJavaModel parse(String text, TreeEvaluator evaluator) {
             String[] lines = text.split("\n");
             int i = 0;
             Map<String, String> header = new HashMap<>();
@@ -409,6 +452,8 @@ public final class LightGbmJavaModel implements Model {
                         + "; only binary models with one tree per iteration are served");
             }
             sigmoid = objectiveSigmoid(header.get("objective"));
+            quickScorer = new QuickScorer.Builder(numFeatures);
+            rankForest = new RankForest.Builder(numFeatures);
             while (i < lines.length) {
                 String line = lines[i].strip();
                 if (line.startsWith("end of trees")) {
@@ -432,7 +477,7 @@ public final class LightGbmJavaModel implements Model {
             if (roots.isEmpty()) {
                 throw new IllegalArgumentException("LightGBM model text has no trees");
             }
-            return new LightGbmJavaModel(this);
+            return new LightGbmJavaModel(this, evaluator);
         }
 
         private static double objectiveSigmoid(String objective) {
@@ -471,6 +516,8 @@ public final class LightGbmJavaModel implements Model {
             if (numLeaves == 1) {
                 roots.add(~leafOffset);
                 layout.addTree(new int[0], new double[0], new int[0], new int[0], leaves);
+                quickScorer.addTree(1, new int[0], new double[0], new int[0], new int[0], new int[0], leaves, null, null);
+                rankForest.addTree(new int[0], new int[0], new double[0], new int[0], new int[0], leaves, false);
                 return;
             }
             int inner = numLeaves - 1;
@@ -481,10 +528,11 @@ public final class LightGbmJavaModel implements Model {
             int[] rightChild = ints(require(tree, "right_child", index), inner, "right_child", index);
             int numCat = Integer.parseInt(tree.getOrDefault("num_cat", "0").strip());
             int[] catBoundaries = null;
+            int[] bits = null;
             int catOffset = catBits.size();
             if (numCat > 0) {
                 catBoundaries = ints(require(tree, "cat_boundaries", index), numCat + 1, "cat_boundaries", index);
-                int[] bits = ints(require(tree, "cat_threshold", index), catBoundaries[numCat], "cat_threshold", index);
+                bits = ints(require(tree, "cat_threshold", index), catBoundaries[numCat], "cat_threshold", index);
                 for (int b : bits) {
                     catBits.add(b);
                 }
@@ -545,6 +593,13 @@ public final class LightGbmJavaModel implements Model {
                     catWords.add(0);
                 }
             }
+            quickScorer.addTree(numLeaves, splitFeature, thresholds, decision, leftChild, rightChild, leaves,
+                    catBoundaries, bits);
+            boolean anyCategorical = false;
+            for (int dt : decision) {
+                anyCategorical |= (dt & CATEGORICAL_MASK) != 0;
+            }
+            rankForest.addTree(expandedFeature, splitFeature, thresholds, leftChild, rightChild, leaves, anyCategorical);
         }
 
         private static int child(int c, int nodeOffset, int leafOffset, int inner, int numLeaves, int tree) {

@@ -12,7 +12,9 @@ import java.io.IOException;
  * pure Java, equal to xgboost4j.
  *
  * <p>Mirrors XGBoost's CPU predictor: the row is read in float; a NaN goes to the node's default child,
- * otherwise {@code x < split_condition} goes left; the margin is the float sum, in tree order, of the base
+ * otherwise {@code x < split_condition} goes left, or at a categorical split ({@code split_type} 1, XGBoost's
+ * {@code common::Decision}) the value goes right exactly when it is a valid category (0 <= x < 2^24, read as
+ * {@code (int) x}) in the node's category set, and left otherwise; the margin is the float sum, in tree order, of the base
  * margin (logit of base_score) and the leaf values; the probability is XGBoost's float sigmoid.
  */
 public final class XgBoostJavaModel implements Model {
@@ -27,16 +29,30 @@ public final class XgBoostJavaModel implements Model {
     private final int[] right;
     private final int[] defaultChild;
     private final float[] leafValue;
+    /** Per node: index of its category set in {@link #catStart} (categorical split) or -1. */
+    private final int[] catIndex;
+    private final int[] catStart;
+    private final int[] catWords;
+    private final int[] catBits;
+    /** Categorical nodes in {@link CompleteForest} order: feature and NaN direction; their row keys follow the features. */
+    private final int[] catFeature;
+    private final boolean[] catDefaultLeft;
     private final float baseMargin;
-    /** Branch-free layout (see {@link ForestLayout}), or null when a threshold is not finite. */
+    private final TreeEvaluator evaluator;
+    /** Complete-tree layout (see {@link CompleteForest}), or null when another evaluator runs. */
+    private final CompleteForest complete;
+    /** Lockstep layout (see {@link ForestLayout}), or null when another evaluator runs. */
     private final ForestLayout layout;
     private final float[] layoutThreshold;
     private final float[] layoutLeaf;
     private final ThreadLocal<float[]> scratch;
+    private final ThreadLocal<long[]> keyScratch;
     private final ThreadLocal<int[]> leafScratch;
 
     private XgBoostJavaModel(int numFeatures, int[] roots, int[] feature, float[] threshold, int[] left, int[] right,
-                             int[] defaultChild, float[] leafValue, float baseMargin, ForestLayout layout) {
+                             int[] defaultChild, float[] leafValue, int[] catIndex, int[] catStart, int[] catWords,
+                             int[] catBits, int[] catFeature, boolean[] catDefaultLeft, float baseMargin,
+                             CompleteForest complete, ForestLayout layout) {
         this.numFeatures = numFeatures;
         this.roots = roots;
         this.feature = feature;
@@ -45,8 +61,17 @@ public final class XgBoostJavaModel implements Model {
         this.right = right;
         this.defaultChild = defaultChild;
         this.leafValue = leafValue;
+        this.catIndex = catIndex;
+        this.catStart = catStart;
+        this.catWords = catWords;
+        this.catBits = catBits;
+        this.catFeature = catFeature;
+        this.catDefaultLeft = catDefaultLeft;
         this.baseMargin = baseMargin;
+        this.complete = complete;
         this.layout = layout;
+        this.evaluator = complete != null ? TreeEvaluator.COMPLETE_TREES
+                : layout != null ? TreeEvaluator.LOCKSTEP : TreeEvaluator.BRANCHES;
         if (layout != null) {
             layoutThreshold = new float[layout.threshold.length];
             layoutLeaf = new float[layout.leaf.length];
@@ -58,14 +83,26 @@ public final class XgBoostJavaModel implements Model {
             layoutThreshold = null;
             layoutLeaf = null;
         }
-        int scratchLength = 2 * numFeatures;
+        int scratchLength = layout == null ? 0 : 2 * numFeatures;
         int trees = layout == null ? 0 : layout.roots.length;
         this.leafScratch = ThreadLocal.withInitial(() -> new int[trees]);
         this.scratch = ThreadLocal.withInitial(() -> new float[scratchLength]);
+        int keyLength = complete == null ? 0 : 2 * numFeatures + catFeature.length;
+        this.keyScratch = ThreadLocal.withInitial(() -> new long[keyLength]);
     }
 
     /** Parses and compiles XGBoost JSON model bytes; throws IllegalArgumentException naming what is wrong. */
     public static XgBoostJavaModel parse(byte[] json) {
+        return parse(json, TreeEvaluator.FASTEST);
+    }
+
+    /**
+     * Parses XGBoost JSON for the given evaluator: {@link TreeEvaluator#FASTEST} (complete trees when the
+     * padded layout stays small, else the lockstep walk; the branchy walk when a threshold is not finite),
+     * or a named one, used when the model allows it (else the branchy walk). Every evaluator returns the
+     * same margins.
+     */
+    public static XgBoostJavaModel parse(byte[] json, TreeEvaluator evaluator) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -113,10 +150,19 @@ public final class XgBoostJavaModel implements Model {
         int[] right = new int[totalNodes];
         int[] defaultChild = new int[totalNodes];
         float[] leafValue = new float[totalNodes];
+        int[] catIndex = new int[totalNodes];
+        java.util.Arrays.fill(catIndex, -1);
+        LightGbmJavaModel.IntList catStart = new LightGbmJavaModel.IntList();
+        LightGbmJavaModel.IntList catWords = new LightGbmJavaModel.IntList();
+        LightGbmJavaModel.IntList catBits = new LightGbmJavaModel.IntList();
+        LightGbmJavaModel.IntList catFeature = new LightGbmJavaModel.IntList();
+        LightGbmJavaModel.IntList catDefaultLeft = new LightGbmJavaModel.IntList();
         int offset = 0;
         int t = 0;
         ForestLayout.Builder layout = new ForestLayout.Builder();
+        CompleteForest.Tree[] completeTrees = new CompleteForest.Tree[trees.size()];
         boolean branchFree = true;
+        boolean completeOk = true;
         for (JsonNode tree : trees) {
             JsonNode lc = tree.path("left_children");
             JsonNode rc = tree.path("right_children");
@@ -128,10 +174,9 @@ public final class XgBoostJavaModel implements Model {
             if (rc.size() != n || si.size() != n || sc.size() != n || dl.size() != n) {
                 throw new IllegalArgumentException("XGBoost tree " + t + " has node arrays of different lengths");
             }
+            int[][] categories = categorySets(tree, n, t);
             for (int k = 0; k < n; k++) {
-                if (st.size() == n && st.get(k).asInt() != 0) {
-                    throw new IllegalArgumentException("XGBoost tree " + t + " has a categorical split; not supported");
-                }
+                boolean categorical = st.size() == n && st.get(k).asInt() != 0;
                 int g = offset + k;
                 int l = lc.get(k).asInt();
                 if (l == -1) {
@@ -149,13 +194,141 @@ public final class XgBoostJavaModel implements Model {
                 left[g] = ref(lc, l, offset);
                 right[g] = ref(lc, r, offset);
                 defaultChild[g] = dl.get(k).asInt() != 0 ? left[g] : right[g];
+                if (categorical) {
+                    if (categories[k] == null) {
+                        throw new IllegalArgumentException("XGBoost tree " + t + " node " + k
+                                + " is a categorical split without categories");
+                    }
+                    catIndex[g] = catStart.size();
+                    int[] words = bitset(categories[k]);
+                    catStart.add(catBits.size());
+                    catWords.add(words.length);
+                    for (int w : words) {
+                        catBits.add(w);
+                    }
+                    catFeature.add(f);
+                    catDefaultLeft.add(dl.get(k).asInt() != 0 ? 1 : 0);
+                    branchFree = false;  // the earlier lockstep layout has no categorical splits
+                }
             }
+            completeTrees[t] = completeTree(lc, rc, si, sc, dl, numFeatures, catIndex, offset);
+            completeOk &= completeTrees[t] != null;
             roots[t++] = ref(lc, 0, offset);
             branchFree &= addToLayout(layout, lc, rc, si, sc, dl, numFeatures);
             offset += n;
         }
+        CompleteForest complete = null;
+        if (completeOk && (evaluator == TreeEvaluator.FASTEST || evaluator == TreeEvaluator.COMPLETE_TREES)) {
+            complete = CompleteForest.build(completeTrees);
+        }
+        boolean lockstep = branchFree && complete == null && evaluator != TreeEvaluator.BRANCHES;
+        boolean[] catLeft = new boolean[catDefaultLeft.size()];
+        for (int c = 0; c < catLeft.length; c++) {
+            catLeft[c] = catDefaultLeft.get(c) != 0;
+        }
         return new XgBoostJavaModel(numFeatures, roots, feature, threshold, left, right, defaultChild, leafValue,
-                baseMargin, branchFree ? layout.build() : null);
+                catIndex, catStart.toArray(), catWords.toArray(), catBits.toArray(), catFeature.toArray(), catLeft,
+                baseMargin, complete, lockstep ? layout.build() : null);
+    }
+
+    /**
+     * The category set of each categorical node of a tree, from XGBoost's JSON: {@code categories_nodes} lists
+     * the nodes, {@code categories_segments} and {@code categories_sizes} their slices of {@code categories}
+     * (the categories in the set, which go right).
+     */
+    private static int[][] categorySets(JsonNode tree, int n, int t) {
+        int[][] sets = new int[n][];
+        JsonNode nodes = tree.path("categories_nodes");
+        JsonNode segments = tree.path("categories_segments");
+        JsonNode sizes = tree.path("categories_sizes");
+        JsonNode categories = tree.path("categories");
+        if (nodes.size() != segments.size() || nodes.size() != sizes.size()) {
+            throw new IllegalArgumentException("XGBoost tree " + t + " has category arrays of different lengths");
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            int node = nodes.get(i).asInt();
+            long begin = segments.get(i).asLong();
+            long size = sizes.get(i).asLong();
+            if (node < 0 || node >= n || begin < 0 || size < 0 || begin + size > categories.size()) {
+                throw new IllegalArgumentException("XGBoost tree " + t + " has an invalid category segment");
+            }
+            int[] set = new int[(int) size];
+            for (int j = 0; j < size; j++) {
+                long c = categories.get((int) (begin + j)).asLong();
+                if (c < 0 || c >= MAX_CATEGORY) {
+                    throw new IllegalArgumentException("XGBoost tree " + t + " has category " + c + " out of range");
+                }
+                set[j] = (int) c;
+            }
+            sets[node] = set;
+        }
+        return sets;
+    }
+
+    /** XGBoost's {@code OutOfRangeCat()}: 2^24, the first float at which integers stop being exact. */
+    private static final int MAX_CATEGORY = 16_777_216;
+
+    private static int[] bitset(int[] categories) {
+        int max = -1;
+        for (int c : categories) {
+            max = Math.max(max, c);
+        }
+        int[] words = new int[(max >>> 5) + 1];
+        for (int c : categories) {
+            words[c >>> 5] |= 1 << (c & 31);
+        }
+        return words;
+    }
+
+    /**
+     * XGBoost's {@code common::Decision} for a non-NaN value at categorical set {@code c}: left unless the value
+     * is a valid category (not negative, below 2^24; read as {@code (int) x}, truncating) in the set.
+     */
+    private boolean categoryGoesLeft(float x, int c) {
+        if (x < 0 || x >= MAX_CATEGORY) {
+            return true;
+        }
+        int category = (int) x;
+        int word = category >>> 5;
+        if (word >= catWords[c]) {
+            return true;
+        }
+        return ((catBits[catStart[c] + word] >>> (category & 31)) & 1) == 0;
+    }
+
+    /**
+     * A tree for {@link CompleteForest}: a node reads row slot f (NaN below everything: default left) or
+     * nf + f (NaN above everything: default right); categorical set c reads slot 2 nf + c. Null when a
+     * threshold is NaN.
+     */
+    private static CompleteForest.Tree completeTree(JsonNode lc, JsonNode rc, JsonNode si, JsonNode sc, JsonNode dl,
+                                                    int numFeatures, int[] catIndex, int offset) {
+        int n = lc.size();
+        int[] feat = new int[n];
+        float[] thr = new float[n];
+        int[] left = new int[n];
+        int[] right = new int[n];
+        float[] value = new float[n];
+        for (int k = 0; k < n; k++) {
+            left[k] = lc.get(k).asInt();
+            if (left[k] == -1) {
+                value[k] = (float) sc.get(k).asDouble();
+                continue;
+            }
+            right[k] = rc.get(k).asInt();
+            if (catIndex[offset + k] >= 0) {
+                // a categorical split reads its own row slot: -1 (left) or 1 (right), NaN as the default side
+                thr[k] = 0.0f;
+                feat[k] = 2 * numFeatures + catIndex[offset + k];
+                continue;
+            }
+            thr[k] = (float) sc.get(k).asDouble();
+            if (Float.isNaN(thr[k])) {
+                return null;
+            }
+            feat[k] = (dl.get(k).asInt() != 0 ? 0 : numFeatures) + si.get(k).asInt();
+        }
+        return new CompleteForest.Tree(feat, thr, left, right, value);
     }
 
     /**
@@ -227,26 +400,65 @@ public final class XgBoostJavaModel implements Model {
 
     /** The margin of the row starting at {@code offset}, summed in float as XGBoost does. */
     public float margin(double[] x, int offset) {
+        if (complete != null) {
+            return complete.sum(rowKeys(x, offset), baseMargin);
+        }
         return layout != null ? marginBranchFree(x, offset) : marginByBranches(x, offset);
     }
 
-    /** Whether this model runs on the branch-free lockstep layout. */
+    /** Whether this model runs branch-free (complete trees or the lockstep layout), not on the branchy walk. */
     public boolean branchFree() {
-        return layout != null;
+        return evaluator != TreeEvaluator.BRANCHES;
     }
 
-    private float marginBranchFree(double[] x, int offset) {
+    /** The evaluator this model runs on. */
+    public TreeEvaluator evaluator() {
+        return evaluator;
+    }
+
+    /**
+     * The row in float, twice: variant 0 reads NaN as -inf (default left), variant 1 as +inf (default right).
+     * -0 becomes +0, which keeps the sign-bit comparison exact, and real infinities become +/-MAX_VALUE so
+     * that only substituted NaN values are infinite; no threshold is +/-MAX_VALUE, so no comparison changes.
+     */
+    /**
+     * The row as {@link CompleteForest} keys, twice: slot f holds NaN as a key below every float (default
+     * left), slot nf + f as a key above every float (default right).
+     */
+    private long[] rowKeys(double[] x, int offset) {
+        final int nf = numFeatures;
+        final long[] s = keyScratch.get();
+        for (int f = 0; f < nf; f++) {
+            float v = (float) x[offset + f];
+            boolean nan = v != v;
+            long k = CompleteForest.key(v);
+            s[f] = nan ? CompleteForest.NAN_LEFT : k;
+            s[nf + f] = nan ? CompleteForest.NAN_RIGHT : k;
+        }
+        final int[] catFeature = this.catFeature;
+        for (int c = 0; c < catFeature.length; c++) {
+            float v = (float) x[offset + catFeature[c]];
+            s[2 * nf + c] = v != v ? (catDefaultLeft[c] ? CompleteForest.NAN_LEFT : CompleteForest.NAN_RIGHT)
+                    : categoryGoesLeft(v, c) ? -1 : 1;
+        }
+        return s;
+    }
+
+    private float[] rowScratch(double[] x, int offset) {
         final int nf = numFeatures;
         final float[] s = scratch.get();
         for (int f = 0; f < nf; f++) {
-            float v = (float) x[offset + f] + 0.0f;  // -0 -> +0 keeps the sign-bit comparison exact
-            // real infinities become +/-MAX_VALUE so that only substituted NaN values are infinite;
-            // no threshold is +/-MAX_VALUE, so no comparison changes
+            float v = (float) x[offset + f] + 0.0f;
             v = Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, v));
             boolean nan = v != v;
             s[f] = nan ? Float.NEGATIVE_INFINITY : v;
             s[nf + f] = nan ? Float.POSITIVE_INFINITY : v;
         }
+        return s;
+    }
+
+    private float marginBranchFree(double[] x, int offset) {
+        final float[] s = rowScratch(x, offset);
         final ForestLayout l = layout;
         final int[] roots = l.orderedRoots;
         final int[] order = l.order;
@@ -310,12 +522,17 @@ public final class XgBoostJavaModel implements Model {
         final int[] right = this.right;
         final int[] defaultChild = this.defaultChild;
         final float[] leafValue = this.leafValue;
+        final int[] catIndex = this.catIndex;
         float sum = baseMargin;
         for (int t = 0; t < roots.length; t++) {
             int n = roots[t];
             while (n >= 0) {
                 float f = (float) x[offset + feature[n]];
-                n = f < threshold[n] ? left[n] : f >= threshold[n] ? right[n] : defaultChild[n];
+                if (catIndex[n] >= 0) {
+                    n = f != f ? defaultChild[n] : categoryGoesLeft(f, catIndex[n]) ? left[n] : right[n];
+                } else {
+                    n = f < threshold[n] ? left[n] : f >= threshold[n] ? right[n] : defaultChild[n];
+                }
             }
             sum += leafValue[~n];
         }
@@ -356,7 +573,10 @@ public final class XgBoostJavaModel implements Model {
     public long memoryBytes() {
         return ArraySizes.of(roots) + ArraySizes.of(feature) + ArraySizes.of(threshold) + ArraySizes.of(left)
                 + ArraySizes.of(right) + ArraySizes.of(defaultChild) + ArraySizes.of(leafValue)
-                + (layout == null ? 0 : layout.memoryBytes() + ArraySizes.of(layoutThreshold) + ArraySizes.of(layoutLeaf));
+                + ArraySizes.of(catIndex) + ArraySizes.of(catStart) + ArraySizes.of(catWords) + ArraySizes.of(catBits)
+                + ArraySizes.of(catFeature) + ArraySizes.of(catDefaultLeft)
+                + (layout == null ? 0 : layout.memoryBytes() + ArraySizes.of(layoutThreshold) + ArraySizes.of(layoutLeaf))
+                + (complete == null ? 0 : complete.memoryBytes());
     }
 
     @Override

@@ -83,7 +83,20 @@ class LightGbmJavaModelTest {
                 }
             }
             assertTrue(maxDiff <= 1e-12, name + ": max |java - native| raw = " + maxDiff + " at row " + worst);
-            assertEquals(!extra.contains("categorical"), java.branchFree(), "branch-free layout unless categorical");
+            assertEquals(extra.contains("categorical") ? TreeEvaluator.QUICKSCORER : TreeEvaluator.RANK_LOCKSTEP,
+                    java.evaluator(), "rank lockstep for numerical models, QuickScorer for categorical ones");
+            assertTrue(java.branchFree());
+            // every evaluator gives the same raw score, bit for bit, on every row
+            for (TreeEvaluator evaluator : new TreeEvaluator[] {TreeEvaluator.RANK_LOCKSTEP, TreeEvaluator.QUICKSCORER,
+                    TreeEvaluator.LOCKSTEP, TreeEvaluator.BRANCHES}) {
+                LightGbmJavaModel other = LightGbmJavaModel.parse(text, evaluator);
+                TreeEvaluator expectedKind = extra.contains("categorical") && evaluator != TreeEvaluator.QUICKSCORER
+                        ? TreeEvaluator.BRANCHES : evaluator;
+                assertEquals(expectedKind, other.evaluator(), name + ": " + evaluator);
+                for (int i = 0; i < ROWS; i++) {
+                    assertEquals(actual[i], other.rawScore(rows, i * COLS), 0.0, name + ": " + evaluator + ", row " + i);
+                }
+            }
             if (name.startsWith("shallow") || name.startsWith("deep")) {
                 assertTrue(text.contains(" inf") || text.contains("=inf"), "model has an infinite threshold");
             }

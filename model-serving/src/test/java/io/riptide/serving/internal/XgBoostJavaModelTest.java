@@ -65,8 +65,12 @@ class XgBoostJavaModelTest {
             }
             assertTrue(maxDiff <= 1e-6, name + ": max |java - native| probability = " + maxDiff);
             assertTrue(java.branchFree());
+            assertEquals(TreeEvaluator.COMPLETE_TREES, java.evaluator());
+            XgBoostJavaModel lockstep = XgBoostJavaModel.parse(json, TreeEvaluator.LOCKSTEP);
+            assertEquals(TreeEvaluator.LOCKSTEP, lockstep.evaluator());
             for (int i = 0; i < ROWS; i++) {
                 assertEquals(java.margin(rows, i * COLS), java.marginByBranches(rows, i * COLS), 0.0, "row " + i);
+                assertEquals(java.margin(rows, i * COLS), lockstep.margin(rows, i * COLS), 0.0, "lockstep, row " + i);
             }
             assertTrue(maxMarginDiff <= 1e-5, name + ": max |java - native| margin = " + maxMarginDiff);
             double[] row = new double[COLS];
@@ -74,6 +78,26 @@ class XgBoostJavaModelTest {
                 System.arraycopy(rows, i * COLS, row, 0, COLS);
                 assertEquals(nat.predict(row), java.predict(row), 1e-6, "single row " + i);
             }
+        }
+    }
+
+    @Test
+    void floatKeysOrderLikeFloats() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] special = {0.0f, -0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+            Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1.0f, -1.0f};
+        for (int i = 0; i < 200_000; i++) {
+            float a = i < special.length * special.length ? special[i % special.length]
+                    : Float.intBitsToFloat(r.nextInt());
+            float b = i < special.length * special.length ? special[i / special.length]
+                    : r.nextBoolean() ? Float.intBitsToFloat(r.nextInt()) : Math.nextUp(a);
+            if (Float.isNaN(a) || Float.isNaN(b)) {
+                continue;
+            }
+            long ka = CompleteForest.key(a);
+            long kb = CompleteForest.key(b);
+            assertEquals(a < b, ka - kb < 0, a + " vs " + b);
+            assertTrue(CompleteForest.NAN_LEFT < ka && ka < CompleteForest.NAN_RIGHT);
         }
     }
 
