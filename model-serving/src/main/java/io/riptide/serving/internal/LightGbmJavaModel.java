@@ -121,9 +121,10 @@ public final class LightGbmJavaModel implements Model {
     }
 
     /**
-     * Parses a LightGBM text model for the given evaluator: {@link TreeEvaluator#FASTEST} (QuickScorer when
-     * every tree has at most 64 leaves, else the lockstep walk, else the branchy walk), or a named one, used
-     * when the model allows it (else the branchy walk). Every evaluator returns the same scores.
+     * Parses a LightGBM text model for the given evaluator: {@link TreeEvaluator#FASTEST} (the rank lockstep
+     * for numerical models, else QuickScorer when every tree has at most 64 leaves, else the lockstep walk, else
+     * the branchy walk), or a named one, used when the model allows it (else the branchy walk). Every evaluator
+     * returns the same scores.
      */
     public static LightGbmJavaModel parse(String text, TreeEvaluator evaluator) {
         return new Builder().parse(text, evaluator);
