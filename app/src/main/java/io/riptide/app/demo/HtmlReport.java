@@ -35,6 +35,7 @@ final class HtmlReport {
                 .append("th{background:#f5f5f5}.legend span{display:inline-block;margin-right:12px;font-size:12px}")
                 .append("</style></head><body><h1>Riptide demo report</h1>");
         runTable(html, summary);
+        servingTable(html, summary);
         predictionsByVersion(html, watcher);
         modelAuc(html, summary);
         series(html, "Score drift (PSI of the model score vs its training reference)", "PSI",
@@ -60,6 +61,18 @@ final class HtmlReport {
             map.forEach((reason, count) -> html.append("<tr><td style=\"text-align:left\">")
                     .append(escape(String.valueOf(reason))).append("</td><td>").append(count).append("</td></tr>"));
         }
+        html.append("</table>");
+    }
+
+    private static void servingTable(StringBuilder html, DemoSummary summary) {
+        if (!(summary.run().get("serving") instanceof Map<?, ?> serving)) {
+            return;
+        }
+        html.append("<h2>Serving: micro-batches and the online learners</h2><table>");
+        serving.forEach((key, value) -> html.append("<tr><th style=\"text-align:left\">")
+                .append(escape(String.valueOf(key))).append("</th><td>")
+                .append(value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : value)
+                .append("</td></tr>"));
         html.append("</table>");
     }
 
@@ -110,7 +123,7 @@ final class HtmlReport {
     private static void modelAuc(StringBuilder html, DemoSummary summary) {
         html.append("<h2>Models: hold-out AUC per version (candidate vs the time-ordered hold-out)</h2><table>")
                 .append("<tr><th>key</th><th>version</th><th>status</th><th>examples</th><th>hold-out AUC</th>")
-                .append("<th></th></tr>");
+                .append("<th></th><th>calibration</th><th>hold-out ECE</th><th>ECE uncalibrated</th></tr>");
         for (Map<String, Object> m : summary.models()) {
             double auc = (Double) m.get("auc");
             html.append("<tr><td>").append(escape(String.valueOf(m.get("key")))).append("</td><td>")
@@ -119,7 +132,10 @@ final class HtmlReport {
                     .append(String.format(Locale.ROOT, "%.3f", auc)).append("</td><td style=\"text-align:left\">")
                     .append("<svg width=\"200\" height=\"12\">")
                     .append(rect(0, 0, Double.isFinite(auc) ? 200 * auc : 0, 12, "#2f80ed")).append(
-                            "<line x1=\"100\" y1=\"0\" x2=\"100\" y2=\"12\" stroke=\"#222\"/></svg></td></tr>");
+                            "<line x1=\"100\" y1=\"0\" x2=\"100\" y2=\"12\" stroke=\"#222\"/></svg></td><td>")
+                    .append(escape(String.valueOf(m.get("calibration")))).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.3f", (Double) m.get("ece"))).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.3f", (Double) m.get("eceUncalibrated"))).append("</td></tr>");
         }
         html.append("</table>");
     }

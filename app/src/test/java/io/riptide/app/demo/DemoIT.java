@@ -44,7 +44,8 @@ class DemoIT {
         assertTrue(json.at("/jobs/succeeded").asInt() >= 1, printed);
         // every bar was scored through the micro-batcher; published models carry their calibrator
         assertEquals(json.at("/outputs/features").asLong(), json.at("/run/serving/batchedBars").asLong(), printed);
-        assertEquals(json.at("/outputs/predictions.liquidation").asLong(), json.at("/run/serving/predictions").asLong());
+        assertEquals(json.at("/outputs/predictions.liquidation").asLong(),
+                json.at("/run/serving/predictions").asLong());
         boolean calibrated = false;
         for (JsonNode model : json.get("models")) {
             calibrated |= model.get("status").asText().equals("PRODUCTION")
