@@ -105,6 +105,46 @@ public interface Calibrator {
         };
     }
 
+    /**
+     * Fits the named method only where it holds up out of time: on scores in time order, a calibrator fitted on the
+     * older half must give the newer half a lower expected calibration error (10 bins) than the raw scores, else
+     * the identity is returned. When it passes, the calibrator is refitted on all the scores. Markets drift, and a
+     * calibrator fitted just before a change can mis-state probabilities worse than the model alone; this is the
+     * check that can be made without touching a hold-out.
+     */
+    static Calibrator fitIfItHoldsUp(String method, double[] scoresInTimeOrder, double[] labels) {
+        Calibrator candidate = fit(method, scoresInTimeOrder, labels);
+        if (candidate.method().equals("none")) {
+            return candidate;
+        }
+        int half = scoresInTimeOrder.length / 2;
+        double[] olderScores = Arrays.copyOfRange(scoresInTimeOrder, 0, half);
+        double[] olderLabels = Arrays.copyOfRange(labels, 0, half);
+        double[] newerScores = Arrays.copyOfRange(scoresInTimeOrder, half, scoresInTimeOrder.length);
+        double[] newerLabels = Arrays.copyOfRange(labels, half, labels.length);
+        if (half < 20 || !bothClasses(olderLabels)) {
+            return identity();
+        }
+        Calibrator older = fit(method, olderScores, olderLabels);
+        double[] calibrated = new double[newerScores.length];
+        for (int i = 0; i < calibrated.length; i++) {
+            calibrated[i] = older.apply(newerScores[i]);
+        }
+        double before = io.riptide.serving.metrics.BinaryMetrics.ece(newerScores, newerLabels, 10);
+        double after = io.riptide.serving.metrics.BinaryMetrics.ece(calibrated, newerLabels, 10);
+        return after < before ? candidate : identity();
+    }
+
+    private static boolean bothClasses(double[] labels) {
+        boolean positive = false;
+        boolean negative = false;
+        for (double l : labels) {
+            positive |= l == 1.0;
+            negative |= l != 1.0;
+        }
+        return positive && negative;
+    }
+
     static Calibrator fromBytes(byte[] bytes) {
         String[] p = new String(bytes, StandardCharsets.UTF_8).strip().split("\\s+");
         try {

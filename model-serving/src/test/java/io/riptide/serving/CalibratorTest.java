@@ -92,4 +92,33 @@ class CalibratorTest {
             assertEquals(r.calibrator().apply(raw.predict(row)), served.predict(row), 0.0);
         }
     }
+
+    @Test
+    void aCalibratorIsKeptOnlyWhenOneFittedOnTheOlderHalfAlsoCalibratesTheNewerHalf() {
+        double[][] stable = overconfident(4_000, 5);
+        Calibrator kept = Calibrator.fitIfItHoldsUp("platt", stable[0], stable[1]);
+        assertEquals("platt", kept.method(), "the same distortion throughout: calibration holds up");
+
+        // the market changes half-way: the same scores turn from overconfident to underconfident (outcomes follow
+        // them more sharply than they say), so shrinking them as the older half asks makes the newer half worse
+        double[][] shifted = overconfident(4_000, 6);
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 2_000; i < 4_000; i++) {
+            double z = Math.log(shifted[0][i] / (1 - shifted[0][i]));
+            shifted[1][i] = r.nextDouble() < 1 / (1 + Math.exp(-3 * z)) ? 1 : 0;
+        }
+        double[] older = java.util.Arrays.copyOfRange(shifted[0], 0, 2_000);
+        double[] olderLabels = java.util.Arrays.copyOfRange(shifted[1], 0, 2_000);
+        Calibrator fittedOnOlder = Calibrator.platt(older, olderLabels);
+        double[] newer = java.util.Arrays.copyOfRange(shifted[0], 2_000, 4_000);
+        double[] newerLabels = java.util.Arrays.copyOfRange(shifted[1], 2_000, 4_000);
+        double[] newerCalibrated = java.util.Arrays.stream(newer).map(fittedOnOlder::apply).toArray();
+        assertTrue(BinaryMetrics.ece(newerCalibrated, newerLabels, 10) > BinaryMetrics.ece(newer, newerLabels, 10),
+                "the premise: calibrating on the older half hurts the newer half");
+        assertEquals("none", Calibrator.fitIfItHoldsUp("platt", shifted[0], shifted[1]).method());
+
+        assertEquals("none", Calibrator.fitIfItHoldsUp("none", stable[0], stable[1]).method());
+        assertEquals("none", Calibrator.fitIfItHoldsUp("platt", new double[] {0.2, 0.8}, new double[] {0, 1}).method(),
+                "too few scores to check");
+    }
 }

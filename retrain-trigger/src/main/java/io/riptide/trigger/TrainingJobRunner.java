@@ -101,19 +101,22 @@ public final class TrainingJobRunner {
         // Few, correlated rows (labels overlap in time): small trees, feature bagging and L2 keep it honest.
         TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
                 .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
-                .withLambdaL2(5).withCalibration(config.calibration());
+                .withLambdaL2(5);
         TrainingResult result = trainer().train(train, validation, params);
 
         progress(job, 0.7, "scoring candidate and champion on " + holdout.rows() + " hold-out rows");
         ModelArtifact artifact = result.artifact();
         Map<String, Double> candidateMetrics;
-        // Calibrated as it will serve: the calibrator was fitted on the validation scores, never on the hold-out.
-        try (Model candidate = calibrated(ModelLoader.load(artifact, artifact.sha256(), rows.featureSetHash(),
-                rows.featureSetHash(), all.cols()), result.calibrator())) {
-            candidateMetrics = new LinkedHashMap<>(evaluate(candidate, holdout));
-            if (candidate instanceof CalibratedModel c) {
-                candidateMetrics.put("ece_uncalibrated", evaluate(c.uncalibrated(), holdout).get("ece"));
-            }
+        // Calibrated as it will serve: the calibrator is fitted on the validation scores, never on the hold-out, and
+        // kept only if one fitted on the older half of them also calibrates the newer half better than no calibrator.
+        Calibrator calibrator;
+        try (Model raw = ModelLoader.load(artifact, artifact.sha256(), rows.featureSetHash(), rows.featureSetHash(),
+                all.cols())) {
+            double[] validationScores = new double[validation.rows()];
+            raw.predictBatch(validation.matrix(), validation.rows(), validationScores);
+            calibrator = Calibrator.fitIfItHoldsUp(config.calibration(), validationScores, validation.labels());
+            candidateMetrics = new LinkedHashMap<>(evaluate(calibrated(raw, calibrator), holdout));
+            candidateMetrics.put("ece_uncalibrated", evaluate(raw, holdout).get("ece"));
         }
         Optional<StoredModel> champion = registry.production(job.modelKey());
         int championVersion = 0;
@@ -145,7 +148,7 @@ public final class TrainingJobRunner {
                 "liquidation", rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
                 referencesAsJson(result.referenceDistributions()), rows.size(), rows.timesMs()[0],
                 rows.timesMs()[rows.size() - 1], promote ? "CANDIDATE" : "REJECTED", System.currentTimeMillis(),
-                new String(result.calibrator().toBytes(), StandardCharsets.UTF_8));
+                new String(calibrator.toBytes(), StandardCharsets.UTF_8));
         long id = registry.insert(stored, job.id());
         registry.recordEvaluation(new ModelRegistryStore.Evaluation(job.id(), job.modelKey(), version,
                 championVersion, holdout.timesMs()[0], holdout.timesMs()[holdout.rows() - 1], holdout.rows(),
