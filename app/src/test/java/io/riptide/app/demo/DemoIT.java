@@ -46,12 +46,14 @@ class DemoIT {
         assertEquals(json.at("/outputs/features").asLong(), json.at("/run/serving/batchedBars").asLong(), printed);
         assertEquals(json.at("/outputs/predictions.liquidation").asLong(),
                 json.at("/run/serving/predictions").asLong());
-        boolean calibrated = false;
+        // each trained model records its calibrator: Platt where it held up out of time, else none
+        long platt = 0;
         for (JsonNode model : json.get("models")) {
-            calibrated |= model.get("status").asText().equals("PRODUCTION")
-                    && model.get("calibration").asText().equals("platt");
+            String calibration = model.get("calibration").asText();
+            assertTrue(calibration.equals("platt") || calibration.equals("none"), calibration);
+            platt += calibration.equals("platt") ? 1 : 0;
         }
-        assertTrue(calibrated, "a production model with its Platt calibrator:\n" + printed);
+        assertTrue(platt > 0, "some model kept its Platt calibrator:\n" + printed);
 
         assertTrue(summary.swaps().size() >= 1, "at least one hot swap:\n" + printed);
         JsonNode swap = json.at("/swaps/0");
