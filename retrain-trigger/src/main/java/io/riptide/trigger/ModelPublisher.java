@@ -87,11 +87,32 @@ public final class ModelPublisher implements AutoCloseable {
             if (r.get("name") == null) {
                 continue;
             }
+            List<Double> fractions = doubles((List<Number>) r.get("binFractions"));
             references.add(ReferenceDistribution.newBuilder().setName((String) r.get("name"))
-                    .setBinEdges(doubles((List<Number>) r.get("binEdges")))
-                    .setBinFractions(doubles((List<Number>) r.get("binFractions"))).build());
+                    .setBinEdges(innerEdges(doubles((List<Number>) r.get("binEdges")), fractions.size()))
+                    .setBinFractions(fractions).build());
         }
         return references;
+    }
+
+    /**
+     * The inner edges the ReferenceDistribution schema promises (k - 1 edges for k bins). Training records
+     * {@code FeatureDistribution}'s full edges, minimum and maximum included (k + 1 for k bins); published as they
+     * were, every live value would be counted one bin above its reference bin and PSI would report drift where
+     * there is none.
+     */
+    static List<Double> innerEdges(List<Double> edges, int bins) {
+        if (bins <= 1) {
+            return List.of(); // a constant (or absent) feature: one bin, no edge
+        }
+        if (edges.size() == bins + 1) {
+            return new ArrayList<>(edges.subList(1, edges.size() - 1));
+        }
+        if (edges.size() == bins - 1) {
+            return edges;
+        }
+        throw new IllegalArgumentException("reference distribution has " + edges.size() + " edges for " + bins
+                + " bins");
     }
 
     private static List<Double> doubles(List<Number> numbers) {

@@ -269,7 +269,24 @@ final class DemoRun {
         scoring.put("onlineBlended", serving.onlineBlended());
         scoring.put("modelFailures", serving.modelFailures());
         run.put("serving", scoring);
+        run.put("driftEventsBySubject", driftBySubject(watcher));
         return new DemoSummary(runtime, inputs, outputs, jobs, models, swaps, watcher.predictionsByServedBy(), run);
+    }
+
+    /** Drift events per subject and severity, most frequent first (the top 12), so ops see what moves. */
+    private static Map<String, Long> driftBySubject(OutputWatcher watcher) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        synchronized (watcher.driftPoints) {
+            for (OutputWatcher.DriftPoint p : watcher.driftPoints) {
+                if (!p.severity().equals("INFO")) {
+                    counts.merge(p.subject() + " " + p.severity(), 1L, Long::sum);
+                }
+            }
+        }
+        Map<String, Long> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
     }
 
     private void printSummary(DemoSummary s) {

@@ -35,13 +35,14 @@ final class HtmlReport {
                 .append("th{background:#f5f5f5}.legend span{display:inline-block;margin-right:12px;font-size:12px}")
                 .append("</style></head><body><h1>Riptide demo report</h1>");
         runTable(html, summary);
-        servingTable(html, summary);
+        mapTable(html, summary, "serving", "Serving: micro-batches and the online learners");
         predictionsByVersion(html, watcher);
         modelAuc(html, summary);
         series(html, "Score drift (PSI of the model score vs its training reference)", "PSI",
                 driftSeries(watcher), List.of(0.1, 0.25));
         series(html, "Live AUC on resolved outcomes (window of recent outcomes)", "AUC",
                 performanceSeries(watcher), List.of(0.5));
+        mapTable(html, summary, "driftEventsBySubject", "Drift events (WARNING and CRITICAL) by subject, most frequent");
         swaps(html, summary);
         html.append("</body></html>");
         Files.writeString(file, html, StandardCharsets.UTF_8);
@@ -64,13 +65,14 @@ final class HtmlReport {
         html.append("</table>");
     }
 
-    private static void servingTable(StringBuilder html, DemoSummary summary) {
-        if (!(summary.run().get("serving") instanceof Map<?, ?> serving)) {
+    /** A table of one of the run's maps (serving counters, drift events by subject), when the summary has it. */
+    private static void mapTable(StringBuilder html, DemoSummary summary, String key, String title) {
+        if (!(summary.run().get(key) instanceof Map<?, ?> map)) {
             return;
         }
-        html.append("<h2>Serving: micro-batches and the online learners</h2><table>");
-        serving.forEach((key, value) -> html.append("<tr><th style=\"text-align:left\">")
-                .append(escape(String.valueOf(key))).append("</th><td>")
+        html.append("<h2>").append(escape(title)).append("</h2><table>");
+        map.forEach((name, value) -> html.append("<tr><th style=\"text-align:left\">")
+                .append(escape(String.valueOf(name))).append("</th><td>")
                 .append(value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : value)
                 .append("</td></tr>"));
         html.append("</table>");

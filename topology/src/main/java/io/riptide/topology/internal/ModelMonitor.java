@@ -28,6 +28,9 @@ import java.util.Optional;
 public final class ModelMonitor implements Processor<String, MonitoringSample, String, Object> {
     static final double PSI_WARNING = 0.1;
     static final double PSI_CRITICAL = 0.25;
+    /** Standard-normal quantiles of the chance a stable feature is flagged anyway: 1e-3 (warning), 1e-5 (critical). */
+    private static final double Z_WARNING = 3.090;
+    private static final double Z_CRITICAL = 4.265;
     static final String SCORE = "score";
 
     private final StreamConfig config;
@@ -129,21 +132,49 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
                            long timestamp) {
         for (int r = 0; r < references.size(); r++) {
             ReferenceDistribution reference = references.get(r);
-            double psi = psi(reference.getBinFractions(), state.driftCounts[r]);
+            long[] counts = state.driftCounts[r];
+            double psi = psi(reference.getBinFractions(), counts);
+            long n = java.util.Arrays.stream(counts).sum();
+            int bins = reference.getBinFractions().size();
+            double warning = warningThreshold(bins, n);
+            double critical = criticalThreshold(bins, n);
             boolean isScore = SCORE.equals(reference.getName());
-            if (!isScore && psi < PSI_WARNING) {
+            if (!isScore && psi < warning) {
                 continue; // stable features are summarised by the score's event; only movers are reported
             }
-            Severity severity = psi >= PSI_CRITICAL ? Severity.CRITICAL
-                    : psi >= PSI_WARNING ? Severity.WARNING : Severity.INFO;
+            Severity severity = psi >= critical ? Severity.CRITICAL : psi >= warning ? Severity.WARNING : Severity.INFO;
             context.forward(new Record<>(sample.getModelKey(), DriftEvent.newBuilder()
                     .setEventId(sample.getModelKey() + "@" + sample.getModelVersion() + "|" + reference.getName()
                             + "|" + timestamp)
                     .setTimeMs(timestamp).setModelKey(sample.getModelKey()).setModelVersion(sample.getModelVersion())
                     .setDetector("PSI").setSubject(reference.getName()).setStatistic(psi)
-                    .setThreshold(psi >= PSI_CRITICAL ? PSI_CRITICAL : PSI_WARNING).setSeverity(severity)
+                    .setThreshold(psi >= critical ? critical : warning).setSeverity(severity)
                     .setWindowSize((int) state.driftSamples).build(), timestamp), NodeNames.DRIFT_SINK);
         }
+    }
+
+    /**
+     * The PSI a window of {@code n} values must reach to be a warning: the usual 0.1, or more where sampling alone
+     * makes a stable distribution reach 0.1 often. n * PSI of a sample from the reference itself is about
+     * chi-square with bins - 1 degrees of freedom (PSI is the symmetric Kullback-Leibler divergence, whose
+     * second-order term is Pearson's statistic / n); with 10 bins and 120 values a stable feature passes 0.1 in
+     * about one window in five, so the threshold is raised to the chi-square quantile a stable feature passes once
+     * in a thousand windows.
+     */
+    static double warningThreshold(int bins, long n) {
+        return Math.max(PSI_WARNING, chiSquareQuantile(bins - 1, Z_WARNING) / Math.max(1, n));
+    }
+
+    /** As {@link #warningThreshold}, at 0.25 or the quantile a stable feature passes once in 100,000 windows. */
+    static double criticalThreshold(int bins, long n) {
+        return Math.max(PSI_CRITICAL, chiSquareQuantile(bins - 1, Z_CRITICAL) / Math.max(1, n));
+    }
+
+    /** Wilson-Hilferty: the chi-square quantile with {@code dof} degrees of freedom at standard-normal quantile z. */
+    static double chiSquareQuantile(int dof, double z) {
+        int k = Math.max(1, dof);
+        double a = 2.0 / (9.0 * k);
+        return k * Math.pow(1 - a + z * Math.sqrt(a), 3);
     }
 
     private void onOutcome(MonitoringSample sample, MonitorState state, long timestamp) {
