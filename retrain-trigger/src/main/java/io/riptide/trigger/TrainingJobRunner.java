@@ -110,13 +110,21 @@ public final class TrainingJobRunner {
         // Calibrated as it will serve: the calibrator is fitted on the validation scores, never on the hold-out, and
         // kept only if one fitted on the older half of them also calibrates the newer half better than no calibrator.
         Calibrator calibrator;
+        List<FeatureDistribution> references;
         try (Model raw = ModelLoader.load(artifact, artifact.sha256(), rows.featureSetHash(), rows.featureSetHash(),
                 all.cols())) {
             double[] validationScores = new double[validation.rows()];
             raw.predictBatch(validation.matrix(), validation.rows(), validationScores);
             calibrator = Calibrator.fitIfItHoldsUp(config.calibration(), validationScores, validation.labels());
-            candidateMetrics = new LinkedHashMap<>(evaluate(calibrated(raw, calibrator), holdout));
+            Model serving = calibrated(raw, calibrator);
+            candidateMetrics = new LinkedHashMap<>(evaluate(serving, holdout));
             candidateMetrics.put("ece_uncalibrated", evaluate(raw, holdout).get("ece"));
+            // drift monitoring compares live scores, which are calibrated, with this reference
+            double[] trainScores = new double[train.rows()];
+            serving.predictBatch(train.matrix(), train.rows(), trainScores);
+            references = new ArrayList<>(result.referenceDistributions());
+            references.removeIf(d -> d.name().equals("score"));
+            references.add(FeatureDistribution.of("score", trainScores, FeatureDistribution.REFERENCE_BINS));
         }
         Optional<StoredModel> champion = registry.production(job.modelKey());
         int championVersion = 0;
@@ -146,7 +154,7 @@ public final class TrainingJobRunner {
         metrics.put("best_iteration", (double) result.bestIteration());
         StoredModel stored = new StoredModel(0, job.modelKey(), version, artifact.format(), artifact.sha256(),
                 "liquidation", rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
-                referencesAsJson(result.referenceDistributions()), rows.size(), rows.timesMs()[0],
+                referencesAsJson(references), rows.size(), rows.timesMs()[0],
                 rows.timesMs()[rows.size() - 1], promote ? "CANDIDATE" : "REJECTED", System.currentTimeMillis(),
                 new String(calibrator.toBytes(), StandardCharsets.UTF_8));
         long id = registry.insert(stored, job.id());

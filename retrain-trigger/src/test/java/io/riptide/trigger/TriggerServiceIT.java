@@ -138,6 +138,8 @@ class TriggerServiceIT {
                     "the published artifact is the one whose sha256 is announced");
             assertTrue(v1.getMetrics().get("auc") > 0.75, "hold-out AUC " + v1.getMetrics().get("auc"));
             assertTrue(v1.getReferenceDistributions().stream().anyMatch(r -> r.getName().equals("score")));
+            assertTrue(v1.getReferenceDistributions().stream().allMatch(r -> r.getBinEdges().size()
+                    == Math.max(0, r.getBinFractions().size() - 1)), "inner edges, as the schema says");
             // the calibrator chosen at training time (Platt, or none where Platt did not hold up out of time)
             // travels with the version and is kept in the registry
             String stored = new ModelRegistryStore(runtime.dataSource()).production(KEY).orElseThrow().calibration();

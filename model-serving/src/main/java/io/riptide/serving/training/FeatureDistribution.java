@@ -9,6 +9,9 @@ import java.util.Arrays;
  */
 public record FeatureDistribution(String name, double[] binEdges, double[] binFractions, double missingFraction) {
 
+    /** Quantile bins of the reference distributions training records. */
+    public static final int REFERENCE_BINS = 10;
+
     public FeatureDistribution(String name, double[] binEdges, double[] binFractions) {
         this(name, binEdges, binFractions, 0.0);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 /** Metrics and reference distributions of a freshly trained model; shared by the trainers. */
 final class TrainingOutcome {
 
-    static final int REFERENCE_BINS = 10;
+    static final int REFERENCE_BINS = FeatureDistribution.REFERENCE_BINS;
 
     private TrainingOutcome() {
     }
