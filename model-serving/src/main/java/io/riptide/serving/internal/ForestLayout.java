@@ -59,11 +59,11 @@ final class ForestLayout {
     /** Accumulates trees: internal node k of a tree has children given as ints, >= 0 internal, < 0 as ~leaf. */
     static final class Builder {
         private final List<int[]> roots = new ArrayList<>();
-        private final LightGbmJavaModel.IntList feature = new LightGbmJavaModel.IntList();
-        private final LightGbmJavaModel.IntList children = new LightGbmJavaModel.IntList();
-        private final LightGbmJavaModel.DoubleList threshold = new LightGbmJavaModel.DoubleList();
-        private final LightGbmJavaModel.DoubleList leaf = new LightGbmJavaModel.DoubleList();
-        private final LightGbmJavaModel.IntList depth = new LightGbmJavaModel.IntList();
+        private final IntList feature = new IntList();
+        private final IntList children = new IntList();
+        private final DoubleList threshold = new DoubleList();
+        private final DoubleList leaf = new DoubleList();
+        private final IntList depth = new IntList();
 
         /**
          * Adds one tree. {@code first[k]} is the child taken when the step bit is 0, {@code second[k]} when it

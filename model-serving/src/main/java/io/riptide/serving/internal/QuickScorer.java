@@ -297,9 +297,9 @@ final class QuickScorer {
         private final List<List<Node>> nan = new ArrayList<>();
         private final List<List<Node>> zero = new ArrayList<>();
         private final List<Node> cat = new ArrayList<>();
-        private final LightGbmJavaModel.IntList catBits = new LightGbmJavaModel.IntList();
+        private final IntList catBits = new IntList();
         private final List<Integer> leafOffsets = new ArrayList<>();
-        private final LightGbmJavaModel.DoubleList leafValues = new LightGbmJavaModel.DoubleList();
+        private final DoubleList leafValues = new DoubleList();
         private boolean wide;
         private boolean unsupported;
 

@@ -103,9 +103,9 @@ class XgBoostJavaModelTest {
 
     @Test
     void readsBothBaseScoreSpellings() {
-        assertEquals(0.5f, XgBoostJavaModel.parseBaseScore("5E-1"));
-        assertEquals(0.25f, XgBoostJavaModel.parseBaseScore("[2.5E-1]"));
-        assertThrows(IllegalArgumentException.class, () -> XgBoostJavaModel.parseBaseScore("[1E-1,2E-1]"));
+        assertEquals(0.5f, XgBoostJsonParser.parseBaseScore("5E-1"));
+        assertEquals(0.25f, XgBoostJsonParser.parseBaseScore("[2.5E-1]"));
+        assertThrows(IllegalArgumentException.class, () -> XgBoostJsonParser.parseBaseScore("[1E-1,2E-1]"));
     }
 
     @Test
