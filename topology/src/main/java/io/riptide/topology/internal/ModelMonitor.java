@@ -158,8 +158,8 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
      * makes a stable distribution reach 0.1 often. n * PSI of a sample from the reference itself is about
      * chi-square with bins - 1 degrees of freedom (PSI is the symmetric Kullback-Leibler divergence, whose
      * second-order term is Pearson's statistic / n); with 10 bins and 120 values a stable feature passes 0.1 in
-     * about one window in five, so the threshold is raised to the chi-square quantile a stable feature passes once
-     * in a thousand windows.
+     * about one window in four, so the threshold is raised to the chi-square quantile a stable feature would pass
+     * once in a thousand windows (PSI's heavier tail makes it a few in a thousand; ModelMonitorTest bounds it).
      */
     static double warningThreshold(int bins, long n) {
         return Math.max(PSI_WARNING, chiSquareQuantile(bins - 1, Z_WARNING) / Math.max(1, n));
