@@ -58,6 +58,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
     private final double[] features;
     private final BufferedEvent.BookScratch scratch = new BufferedEvent.BookScratch();
     private final long maxHorizonMs;
+    private final long minHorizonMs;
     private final MicroBatcher<ClosedBar> batcher;
     private final HorizonScorer scorer;
     private final OnlineLearners onlineLearners;
@@ -75,6 +76,7 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
         this.liveModels = liveModels;
         this.features = new double[featureSet.size()];
         this.maxHorizonMs = config.horizonsMinutes().stream().mapToLong(h -> h * 60_000L).max().orElse(0);
+        this.minHorizonMs = config.horizonsMinutes().stream().mapToLong(h -> h * 60_000L).min().orElse(0);
         int maxBatch = config.serving().batchMaxRows();
         this.batcher = new MicroBatcher<>(featureSet.size(), maxBatch,
                 config.serving().batchMaxAgeMs() * 1_000_000L, this::scoreBatch);
@@ -221,8 +223,15 @@ public final class InstrumentProcessor implements Processor<String, Object, Stri
             emitShadowPredictions(batch, horizons.get(h));
         }
         // a bar that waited while stream time ran past its horizon (a fast replay) is labelled now, not whenever
-        // the next record advances stream time
-        resolveDueOutcomes(context.currentStreamTimeMs());
+        // the next record advances stream time; otherwise the stream-time punctuator does it
+        long oldestEnd = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            oldestEnd = Math.min(oldestEnd, batch.key(i).endMs());
+        }
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime >= oldestEnd + minHorizonMs + config.outcomeGraceMs()) {
+            resolveDueOutcomes(streamTime);
+        }
     }
 
     private void emitPrediction(ClosedBar bar, List<Double> values, InstrumentState state, int horizon,
