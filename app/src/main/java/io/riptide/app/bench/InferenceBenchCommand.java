@@ -49,7 +49,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "Rows per batch for throughput (default: ${DEFAULT-VALUE}).")
     int batch = 256;
 
-    @Option(names = "--seconds", description = "Measured seconds per figure, after as long again of warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", description = "Measured seconds per figure (in 5 rounds, the figures taking turns; the median round counts), after as long again of warm-up (default: ${DEFAULT-VALUE}).")
     double seconds = 2.0;
 
     @Option(names = "--lightgbm-model", description = "Load this LightGBM text model instead of training one.")
@@ -114,7 +114,10 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("LightGBM model has " + cols + " features, XGBoost model "
                     + javaXgb.numFeatures() + "; they must match");
         }
-        // the previous evaluator (eight trees in lockstep with explicit children), timed in the same run
+        // the same walk adding the leaves in LightGBM's tree order (bit for bit its raw score), and the previous
+        // evaluator (eight trees in lockstep with explicit children), timed in the same run
+        LightGbmJavaModel treeOrderLgbm = LightGbmJavaModel.parse(
+                new String(lgbm.bytes(), java.nio.charset.StandardCharsets.UTF_8), TreeEvaluator.RANK_LOCKSTEP);
         LightGbmJavaModel lockstepLgbm = LightGbmJavaModel.parse(
                 new String(lgbm.bytes(), java.nio.charset.StandardCharsets.UTF_8), TreeEvaluator.LOCKSTEP);
         XgBoostJavaModel lockstepXgb = XgBoostJavaModel.parse(xgb.bytes(), TreeEvaluator.LOCKSTEP);
@@ -135,10 +138,12 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             double diffLgbm = maxAbsDiff(hostile, checkRows, cols, javaLgbm::predictBatch, nativeLgbm::predictBatch);
             double diffLgbmRaw = maxAbsDiff(hostile, checkRows, cols, javaLgbm::predictBatchRaw,
                     nativeLgbm::predictBatchRaw);
+            double diffTreeOrderRaw = maxAbsDiff(hostile, checkRows, cols, treeOrderLgbm::predictBatchRaw,
+                    nativeLgbm::predictBatchRaw);
             double diffXgb = maxAbsDiff(hostile, checkRows, cols, javaXgb::predictBatch, nativeXgb::predictBatch);
             out.printf(Locale.ROOT, "equality on %d hostile rows (NaN, zeros, +/-1e30, out of range): "
-                    + "LightGBM max |diff| probability %s raw %s, XGBoost max |diff| probability %s%n",
-                    checkRows, diffLgbm, diffLgbmRaw, diffXgb);
+                    + "LightGBM max |diff| probability %s raw %s (%s: raw %s), XGBoost max |diff| probability %s%n",
+                    checkRows, diffLgbm, diffLgbmRaw, treeOrderLgbm.evaluator(), diffTreeOrderRaw, diffXgb);
 
             int n = 4096;
             double[] rows = InferenceFixture.typicalRows(n, cols, seed + 2);
@@ -152,14 +157,25 @@ public final class InferenceBenchCommand implements Callable<Integer> {
                 }
             }
             int mask = n - 1;
-            double javaLgbmNs = perCall(i -> javaLgbm.predict(rowArrays[i & mask]), 1);
-            double javaXgbNs = perCall(i -> javaXgb.predict(rowArrays[i & mask]), 1);
-            double lockstepLgbmNs = perCall(i -> lockstepLgbm.predict(rowArrays[i & mask]), 1);
-            double lockstepXgbNs = perCall(i -> lockstepXgb.predict(rowArrays[i & mask]), 1);
-            double lgbmNs = perCall(i -> nativeLgbm.predict(rowArrays[i & mask]), 1);
-            double xgbNs = perCall(i -> nativeXgb.predictFloats(floatRows[i & mask], 1)[0][0], 1);
+            double[] single = perCall(1,
+                    i -> javaLgbm.predict(rowArrays[i & mask]),
+                    i -> javaXgb.predict(rowArrays[i & mask]),
+                    i -> treeOrderLgbm.predict(rowArrays[i & mask]),
+                    i -> lockstepLgbm.predict(rowArrays[i & mask]),
+                    i -> lockstepXgb.predict(rowArrays[i & mask]),
+                    i -> nativeLgbm.predict(rowArrays[i & mask]),
+                    i -> nativeXgb.predictFloats(floatRows[i & mask], 1)[0][0]);
+            double javaLgbmNs = single[0];
+            double javaXgbNs = single[1];
+            double treeOrderLgbmNs = single[2];
+            double lockstepLgbmNs = single[3];
+            double lockstepXgbNs = single[4];
+            double lgbmNs = single[5];
+            double xgbNs = single[6];
             out.printf(Locale.ROOT, "single row, ns per prediction (1 thread):%n");
-            out.printf(Locale.ROOT, "  pure-Java LightGBM evaluator        %10.0f%n", javaLgbmNs);
+            out.printf(Locale.ROOT, "  pure-Java LightGBM evaluator        %10.0f  (%s)%n", javaLgbmNs, javaLgbm.evaluator());
+            out.printf(Locale.ROOT, "  ... leaves added in tree order      %10.0f  (%s)%n", treeOrderLgbmNs,
+                    treeOrderLgbm.evaluator());
             out.printf(Locale.ROOT, "  lightgbmlib PredictForMatSingleRowFast %7.0f%n", lgbmNs);
             out.printf(Locale.ROOT, "  pure-Java XGBoost evaluator         %10.0f%n", javaXgbNs);
             out.printf(Locale.ROOT, "  xgboost4j inplace_predict (1 row)   %10.0f%n", xgbNs);
@@ -182,20 +198,25 @@ public final class InferenceBenchCommand implements Callable<Integer> {
                 nativeBatches[b] = new NativeLightGbmModel.NativeMatrix(javaBatches[b], batch, cols);
             }
             try {
-                double javaLgbmBatch = perCall(i -> {
-                    javaLgbm.predictBatch(javaBatches[i % batches], batch, result);
-                    return result[0];
-                }, batch);
-                double javaXgbBatch = perCall(i -> {
-                    javaXgb.predictBatch(javaBatches[i % batches], batch, result);
-                    return result[0];
-                }, batch);
-                double lgbmBatch = perCall(i -> {
-                    NativeLightGbmModel.NativeMatrix m = nativeBatches[i % batches];
-                    nativeLgbm.predictBatch(m);
-                    return m.result(0);
-                }, batch);
-                double xgbBatch = perCall(i -> nativeXgb.predictFloats(floatBatches[i % batches], batch)[0][0], batch);
+                double[] batched = perCall(batch,
+                        i -> {
+                            javaLgbm.predictBatch(javaBatches[i % batches], batch, result);
+                            return result[0];
+                        },
+                        i -> {
+                            javaXgb.predictBatch(javaBatches[i % batches], batch, result);
+                            return result[0];
+                        },
+                        i -> {
+                            NativeLightGbmModel.NativeMatrix m = nativeBatches[i % batches];
+                            nativeLgbm.predictBatch(m);
+                            return m.result(0);
+                        },
+                        i -> nativeXgb.predictFloats(floatBatches[i % batches], batch)[0][0]);
+                double javaLgbmBatch = batched[0];
+                double javaXgbBatch = batched[1];
+                double lgbmBatch = batched[2];
+                double xgbBatch = batched[3];
                 out.printf(Locale.ROOT, "batch of %d rows, rows per second (1 thread):%n", batch);
                 out.printf(Locale.ROOT, "  pure-Java LightGBM evaluator   %,14.0f%n", 1e9 / javaLgbmBatch);
                 out.printf(Locale.ROOT, "  lightgbmlib PredictForMat      %,14.0f%n", 1e9 / lgbmBatch);
@@ -257,29 +278,47 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     }
 
     static volatile double sink;
+    private static final int ROUNDS = 5;
 
-    /** Nanoseconds per row: warm up for {@code seconds}, then time calls for {@code seconds}. */
-    private double perCall(RowOp op, int rowsPerCall) {
-        long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
+    /**
+     * Nanoseconds per row for each op: each is warmed up for {@code seconds}, then timed in {@link #ROUNDS} rounds
+     * of {@code seconds / ROUNDS}, the ops taking turns, and its median round is returned. Taking turns spreads
+     * a passing load on the machine over all ops instead of one, and the median drops a disturbed round.
+     */
+    private double[] perCall(int rowsPerCall, RowOp... ops) {
         double acc = 0;
         int i = 0;
-        while (System.nanoTime() < warmEnd) {
-            for (int k = 0; k < 64; k++) {
-                acc += op.run(i++);
+        for (RowOp op : ops) {
+            long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
+            while (System.nanoTime() < warmEnd) {
+                for (int k = 0; k < 64; k++) {
+                    acc += op.run(i++);
+                }
             }
         }
-        long budget = (long) (seconds * 1e9);
-        long calls = 0;
-        long start = System.nanoTime();
-        long now;
-        do {
-            for (int k = 0; k < 64; k++) {
-                acc += op.run(i++);
+        double[][] rounds = new double[ops.length][ROUNDS];
+        long budget = (long) (seconds * 1e9 / ROUNDS);
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int o = 0; o < ops.length; o++) {
+                long calls = 0;
+                long start = System.nanoTime();
+                long now;
+                do {
+                    for (int k = 0; k < 64; k++) {
+                        acc += ops[o].run(i++);
+                    }
+                    calls += 64;
+                    now = System.nanoTime();
+                } while (now - start < budget);
+                rounds[o][round] = (now - start) / (double) (calls * rowsPerCall);
             }
-            calls += 64;
-            now = System.nanoTime();
-        } while (now - start < budget);
+        }
         sink = acc;
-        return (now - start) / (double) (calls * rowsPerCall);
+        double[] medians = new double[ops.length];
+        for (int o = 0; o < ops.length; o++) {
+            java.util.Arrays.sort(rounds[o]);
+            medians[o] = rounds[o][ROUNDS / 2];
+        }
+        return medians;
     }
 }

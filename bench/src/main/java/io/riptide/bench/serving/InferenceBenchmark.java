@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * The figures of {@code riptide bench inference} under JMH: nanoseconds per row for the pure-Java evaluators
  * and the native libraries, single row and 256-row batches, on the same models (300 trees, 31 leaves /
  * depth 6, 60 features). Models are trained once and cached under java.io.tmpdir, so forks do not retrain.
+ * {@code lightgbmJavaTreeOrderSingle} runs the default LightGBM walk adding the leaves in tree order
+ * ({@link TreeEvaluator#RANK_LOCKSTEP}, bit for bit LightGBM's raw score).
  * The {@code *JavaLockstepSingle} benchmarks run the previous evaluator (eight trees in lockstep with explicit
  * children, {@link TreeEvaluator#LOCKSTEP}) on the same models and rows, for an old-versus-new comparison
  * within one run.
@@ -50,6 +52,7 @@ public class InferenceBenchmark {
 
     private LightGbmJavaModel javaLgbm;
     private XgBoostJavaModel javaXgb;
+    private LightGbmJavaModel treeOrderLgbm;
     private LightGbmJavaModel lockstepLgbm;
     private XgBoostJavaModel lockstepXgb;
     private NativeLightGbmModel nativeLgbm;
@@ -74,6 +77,7 @@ public class InferenceBenchmark {
         });
         javaLgbm = LightGbmJavaModel.parse(lgbm);
         javaXgb = XgBoostJavaModel.parse(xgb.getBytes(StandardCharsets.UTF_8));
+        treeOrderLgbm = LightGbmJavaModel.parse(lgbm, TreeEvaluator.RANK_LOCKSTEP);
         lockstepLgbm = LightGbmJavaModel.parse(lgbm, TreeEvaluator.LOCKSTEP);
         lockstepXgb = XgBoostJavaModel.parse(xgb.getBytes(StandardCharsets.UTF_8), TreeEvaluator.LOCKSTEP);
         nativeLgbm = NativeLightGbmModel.fromString(lgbm);
@@ -127,6 +131,11 @@ public class InferenceBenchmark {
     @Benchmark
     public double lightgbmJavaSingle() {
         return javaLgbm.predict(rows[nextRow()]);
+    }
+
+    @Benchmark
+    public double lightgbmJavaTreeOrderSingle() {
+        return treeOrderLgbm.predict(rows[nextRow()]);
     }
 
     @Benchmark

@@ -57,6 +57,8 @@ public final class LightGbmJavaModel implements Model {
     private final TreeEvaluator evaluator;
     /** Rank lockstep layout, or null when another evaluator runs. */
     private final RankForest rankForest;
+    /** Whether the rank forest adds its leaves in tree order ({@link TreeEvaluator#RANK_LOCKSTEP}). */
+    private final boolean sumInTreeOrder;
     /** QuickScorer layout, or null when another evaluator runs. */
     private final QuickScorer quickScorer;
     /** Lockstep layout, or null when another evaluator runs. */
@@ -90,9 +92,11 @@ public final class LightGbmJavaModel implements Model {
         this.averageOutput = b.averageOutput;
         this.iterations = b.roots.size();
         RankForest ranks = null;
-        if (preferred == TreeEvaluator.FASTEST || preferred == TreeEvaluator.RANK_LOCKSTEP) {
+        if (preferred == TreeEvaluator.FASTEST || preferred == TreeEvaluator.RANK_LANES
+                || preferred == TreeEvaluator.RANK_LOCKSTEP) {
             ranks = b.rankForest.build();
         }
+        this.sumInTreeOrder = preferred == TreeEvaluator.RANK_LOCKSTEP;
         this.rankForest = ranks;
         QuickScorer qs = null;
         if (ranks == null && (preferred == TreeEvaluator.FASTEST || preferred == TreeEvaluator.QUICKSCORER)) {
@@ -101,7 +105,8 @@ public final class LightGbmJavaModel implements Model {
         this.quickScorer = qs;
         boolean lockstep = ranks == null && qs == null && preferred != TreeEvaluator.BRANCHES && b.branchFree;
         this.layout = lockstep ? b.layout.build() : null;
-        this.evaluator = ranks != null ? TreeEvaluator.RANK_LOCKSTEP : qs != null ? TreeEvaluator.QUICKSCORER
+        this.evaluator = ranks != null ? (sumInTreeOrder ? TreeEvaluator.RANK_LOCKSTEP : TreeEvaluator.RANK_LANES)
+                : qs != null ? TreeEvaluator.QUICKSCORER
                 : lockstep ? TreeEvaluator.LOCKSTEP : TreeEvaluator.BRANCHES;
         this.variantUsed = b.variantUsed;
         int scratchLength = layout == null ? 0 : VARIANTS * numFeatures;
@@ -117,9 +122,10 @@ public final class LightGbmJavaModel implements Model {
 
     /**
      * Parses a LightGBM text model for the given evaluator: {@link TreeEvaluator#FASTEST} (the rank lockstep
-     * for numerical models, else QuickScorer when every tree has at most 64 leaves, else the lockstep walk, else
-     * the branchy walk), or a named one, used when the model allows it (else the branchy walk). Every evaluator
-     * returns the same scores.
+     * with lane sums for numerical models, else QuickScorer when every tree has at most 64 leaves, else the
+     * lockstep walk, else the branchy walk), or a named one, used when the model allows it (else the branchy
+     * walk). Every evaluator but {@link TreeEvaluator#RANK_LANES} returns LightGBM's raw score bit for bit; that
+     * one adds the same leaves in another order.
      */
     public static LightGbmJavaModel parse(String text, TreeEvaluator evaluator) {
         return new LightGbmTextParser().parse(text, evaluator);
@@ -141,7 +147,7 @@ public final class LightGbmJavaModel implements Model {
     /** The raw score (log-odds) of the row starting at {@code offset} of {@code x}. */
     public double rawScore(double[] x, int offset) {
         if (rankForest != null) {
-            double sum = rankForest.sum(x, offset);
+            double sum = sumInTreeOrder ? rankForest.sumInTreeOrder(x, offset) : rankForest.sumByLanes(x, offset);
             return averageOutput ? sum / iterations : sum;
         }
         if (quickScorer != null) {

@@ -83,19 +83,26 @@ class LightGbmJavaModelTest {
                 }
             }
             assertTrue(maxDiff <= 1e-12, name + ": max |java - native| raw = " + maxDiff + " at row " + worst);
-            assertEquals(extra.contains("categorical") ? TreeEvaluator.QUICKSCORER : TreeEvaluator.RANK_LOCKSTEP,
-                    java.evaluator(), "rank lockstep for numerical models, QuickScorer for categorical ones");
+            boolean categorical = extra.contains("categorical");
+            assertEquals(categorical ? TreeEvaluator.QUICKSCORER : TreeEvaluator.RANK_LANES,
+                    java.evaluator(), "rank lockstep with lane sums for numerical models, QuickScorer for categorical ones");
             assertTrue(java.branchFree());
-            // every evaluator gives the same raw score, bit for bit, on every row
+            // every evaluator that adds the leaves in tree order gives LightGBM's raw score, bit for bit, on every row
             for (TreeEvaluator evaluator : new TreeEvaluator[] {TreeEvaluator.RANK_LOCKSTEP, TreeEvaluator.QUICKSCORER,
                     TreeEvaluator.LOCKSTEP, TreeEvaluator.BRANCHES}) {
                 LightGbmJavaModel other = LightGbmJavaModel.parse(text, evaluator);
-                TreeEvaluator expectedKind = extra.contains("categorical") && evaluator != TreeEvaluator.QUICKSCORER
+                TreeEvaluator expectedKind = categorical && evaluator != TreeEvaluator.QUICKSCORER
                         ? TreeEvaluator.BRANCHES : evaluator;
                 assertEquals(expectedKind, other.evaluator(), name + ": " + evaluator);
                 for (int i = 0; i < ROWS; i++) {
-                    assertEquals(actual[i], other.rawScore(rows, i * COLS), 0.0, name + ": " + evaluator + ", row " + i);
+                    assertEquals(expected[i], other.rawScore(rows, i * COLS), 0.0, name + ": " + evaluator + ", row " + i);
                 }
+            }
+            // lane sums: the same leaves in another order, so within the rounding of 300 additions
+            LightGbmJavaModel lanes = LightGbmJavaModel.parse(text, TreeEvaluator.RANK_LANES);
+            assertEquals(categorical ? TreeEvaluator.BRANCHES : TreeEvaluator.RANK_LANES, lanes.evaluator());
+            for (int i = 0; i < ROWS; i++) {
+                assertEquals(expected[i], lanes.rawScore(rows, i * COLS), 1e-12, name + ": lane sums, row " + i);
             }
             if (name.startsWith("shallow") || name.startsWith("deep")) {
                 assertTrue(text.contains(" inf") || text.contains("=inf"), "model has an infinite threshold");
