@@ -173,7 +173,8 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             double lgbmNs = single[5];
             double xgbNs = single[6];
             out.printf(Locale.ROOT, "single row, ns per prediction (1 thread):%n");
-            out.printf(Locale.ROOT, "  pure-Java LightGBM evaluator        %10.0f  (%s)%n", javaLgbmNs, javaLgbm.evaluator());
+            out.printf(Locale.ROOT, "  pure-Java LightGBM evaluator        %10.0f  (%s)%n", javaLgbmNs,
+                    javaLgbm.evaluator());
             out.printf(Locale.ROOT, "  ... leaves added in tree order      %10.0f  (%s)%n", treeOrderLgbmNs,
                     treeOrderLgbm.evaluator());
             out.printf(Locale.ROOT, "  lightgbmlib PredictForMatSingleRowFast %7.0f%n", lgbmNs);

@@ -85,7 +85,7 @@ class LightGbmJavaModelTest {
             assertTrue(maxDiff <= 1e-12, name + ": max |java - native| raw = " + maxDiff + " at row " + worst);
             boolean categorical = extra.contains("categorical");
             assertEquals(categorical ? TreeEvaluator.QUICKSCORER : TreeEvaluator.RANK_LANES,
-                    java.evaluator(), "rank lockstep with lane sums for numerical models, QuickScorer for categorical ones");
+                    java.evaluator(), "rank lanes for numerical models, QuickScorer for categorical ones");
             assertTrue(java.branchFree());
             // every evaluator that adds the leaves in tree order gives LightGBM's raw score, bit for bit, on every row
             for (TreeEvaluator evaluator : new TreeEvaluator[] {TreeEvaluator.RANK_LOCKSTEP, TreeEvaluator.QUICKSCORER,

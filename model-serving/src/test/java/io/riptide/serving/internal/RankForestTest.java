@@ -3,6 +3,7 @@ package io.riptide.serving.internal;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -64,8 +65,8 @@ class RankForestTest {
                 row[f] = pool.get(random.nextInt(pool.size()));
             }
             double expected = branches.rawScore(row, 0);
-            assertEquals(expected, exact.rawScore(row, 0), 0.0, () -> "tree order, row " + java.util.Arrays.toString(row));
-            assertEquals(expected, lanes.rawScore(row, 0), 1e-12, () -> "lane sums, row " + java.util.Arrays.toString(row));
+            assertEquals(expected, exact.rawScore(row, 0), 0.0, () -> "tree order, row " + Arrays.toString(row));
+            assertEquals(expected, lanes.rawScore(row, 0), 1e-12, () -> "lane sums, row " + Arrays.toString(row));
             if (expected != branches.rawScore(new double[] {0.0, 0.0, 0.0}, 0)) {
                 differentFromFirstTree++;
             }
