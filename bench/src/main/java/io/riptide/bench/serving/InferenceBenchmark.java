@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * The figures of {@code riptide bench inference} under JMH: nanoseconds per row for the pure-Java evaluators
  * and the native libraries, single row and 256-row batches, on the same models (300 trees, 31 leaves /
  * depth 6, 60 features). Models are trained once and cached under java.io.tmpdir, so forks do not retrain.
- * {@code lightgbmJavaTreeOrderSingle} runs the default LightGBM walk adding the leaves in tree order
+ * {@code lightgbmJavaTreeOrderSingle} runs the default LightGBM walk, but adding the leaves in tree order
  * ({@link TreeEvaluator#RANK_LOCKSTEP}, bit for bit LightGBM's raw score).
  * The {@code *JavaLockstepSingle} benchmarks run the previous evaluator (eight trees in lockstep with explicit
  * children, {@link TreeEvaluator#LOCKSTEP}) on the same models and rows, for an old-versus-new comparison
