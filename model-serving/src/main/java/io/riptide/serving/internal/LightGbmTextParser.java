@@ -27,7 +27,7 @@ final class LightGbmTextParser {
     final DoubleList leafValue = new DoubleList();
     final ForestLayout.Builder layout = new ForestLayout.Builder();
     QuickScorer.Builder quickScorer;
-    RankForest.Builder rankForest;
+    RankForestBuilder rankForest;
     final boolean[] variantUsed = new boolean[LightGbmJavaModel.VARIANTS];
     boolean branchFree = true;
 
@@ -56,7 +56,7 @@ final class LightGbmTextParser {
         }
         sigmoid = objectiveSigmoid(header.get("objective"));
         quickScorer = new QuickScorer.Builder(numFeatures);
-        rankForest = new RankForest.Builder(numFeatures);
+        rankForest = new RankForestBuilder(numFeatures);
         while (i < lines.length) {
             String line = lines[i].strip();
             if (line.startsWith("end of trees")) {

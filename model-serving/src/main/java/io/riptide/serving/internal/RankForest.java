@@ -1,11 +1,5 @@
 package io.riptide.serving.internal;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.TreeSet;
-
 /**
  * LightGBM numerical trees walked {@link #LANES} at a time on threshold ranks, each node one {@code long}.
  *
@@ -28,16 +22,17 @@ import java.util.TreeSet;
  * one {@code long[]}: slot p (< {@code slots}) is a node, {@code slots + p} holds the value of a leaf at p. The
  * trees of a block are walked for as many steps as its deepest tree. The leaf values are then added up either
  * in the model's tree order ({@link #sumInTreeOrder}: bit for bit LightGBM's sum) or lane by lane as each block
- * ends ({@link #sumByLanes}: about 10% faster, the same terms in another order, so the last bits may differ).
+ * ends ({@link #sumByLanes}: 9% faster on the bench model, the same terms in another order, so the last bits may differ).
  */
 final class RankForest {
 
     static final int LANES = 8;
-    private static final int MAX_SLOTS = 1 << 16;
+    /** Node slots per block: a child position c fits the node's low word with room to spare. */
+    static final int MAX_SLOTS = 1 << 16;
     /** A rank above every q. */
-    private static final int ALWAYS_RIGHT = 1 << 16;
+    static final int ALWAYS_RIGHT = 1 << 16;
     /** Room for the row slots, the two leaf slots, and a slot field that stays positive with a rank added. */
-    private static final int MAX_ROW_SLOTS = (1 << 15) - 1;
+    static final int MAX_ROW_SLOTS = (1 << 15) - 1;
 
     final int numFeatures;
     /** Per feature: start of its sorted distinct thresholds in {@link #cutKeys}, padded to one power of two. */
@@ -73,7 +68,8 @@ final class RankForest {
         }
     }
 
-    private RankForest(int numFeatures, int[] cutStart, int half, long[] cutKeys, boolean[] variantUsed,
+    /** Built by {@link RankForestBuilder}; the node encoding is described above. */
+    RankForest(int numFeatures, int[] cutStart, int half, long[] cutKeys, boolean[] variantUsed,
                        long[][] blocks, int[] blockDepth, int[] treeOf, int numTrees) {
         this.numFeatures = numFeatures;
         this.cutStart = cutStart;
@@ -88,7 +84,7 @@ final class RankForest {
                 laneOfTree[treeOf[lane]] = lane;
             }
         }
-        this.neverRight = LightGbmJavaModel.VARIANTS * numFeatures;
+        this.neverRight = neverRightSlot(numFeatures);
         this.alwaysRight = neverRight + 1;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(numFeatures, neverRight, alwaysRight,
                 blocks.length * LANES));
@@ -101,6 +97,14 @@ final class RankForest {
     static long key(double v) {
         long bits = Double.doubleToRawLongBits(v);
         return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+    }
+
+    /**
+     * The row slot, after the five variants of every feature, that leaves at even positions read (rank -1); the
+     * next one is for leaves at odd positions (a rank above every q).
+     */
+    static int neverRightSlot(int numFeatures) {
+        return LightGbmJavaModel.VARIANTS * numFeatures;
     }
 
     private static long rowEntry(int slot, int rank) {
@@ -120,7 +124,7 @@ final class RankForest {
     }
 
     // The steps below are separate methods on purpose: one method holding all of them compiles to code that
-    // spills more lane registers (measured about 10% slower).
+    // spills more lane registers, and runs slower.
 
     /** Fills the scratch row with the row's ranks in each variant, pre-shifted as the nodes read them. */
     private long[] rank(double[] x, int offset, Scratch s) {
@@ -275,8 +279,7 @@ final class RankForest {
     /**
      * Walks every block and adds each lane's leaf to that lane's sum as the block ends. The walk repeats
      * {@link #walkRecordingLeaves}'s on purpose: recording the leaves and adding them by lanes afterwards made
-     * the default 5 to 8% slower on the bench model (about 3,620 ns a row against 3,340 to 3,450, in runs
-     * minutes apart).
+     * the default slower, most of its lead over the tree-order sum gone.
      */
     private double walkSummingLanes(long[] s) {
         final long[][] blocks = this.blocks;
@@ -337,181 +340,5 @@ final class RankForest {
             bytes += ArraySizes.of(b);
         }
         return bytes;
-    }
-
-    /** One LightGBM tree, numerical splits only: variant-expanded row slot, threshold, children (~leaf). */
-    private record Tree(int[] slot, int[] feature, double[] threshold, int[] left, int[] right, double[] leaves) {
-    }
-
-    /** Collects trees; {@link #build()} returns null when a tree or the model does not fit the encoding. */
-    static final class Builder {
-        private final int numFeatures;
-        private final List<Tree> trees = new ArrayList<>();
-        private final List<TreeSet<Double>> thresholds = new ArrayList<>();
-        private final boolean[] variantUsed = new boolean[LightGbmJavaModel.VARIANTS];
-        private boolean unsupported;
-
-        Builder(int numFeatures) {
-            this.numFeatures = numFeatures;
-            for (int f = 0; f < numFeatures; f++) {
-                thresholds.add(new TreeSet<>());
-            }
-            variantUsed[0] = true;
-            if (LightGbmJavaModel.VARIANTS * numFeatures + 2 > MAX_ROW_SLOTS) {
-                unsupported = true;
-            }
-        }
-
-        /**
-         * Adds a tree: {@code slot[k]} is the variant-expanded row slot of node k (variant * numFeatures +
-         * feature), {@code categorical} whether any node is categorical (then the model is not supported).
-         */
-        void addTree(int[] slot, int[] feature, double[] threshold, int[] left, int[] right, double[] leaves,
-                     boolean categorical) {
-            if (categorical) {
-                unsupported = true;
-                return;
-            }
-            for (int k = 0; k < slot.length; k++) {
-                double th = threshold[k] + 0.0;
-                if (Double.isNaN(th) || th == Double.NEGATIVE_INFINITY || Math.abs(th) == Double.MAX_VALUE) {
-                    unsupported = true;
-                    return;
-                }
-                variantUsed[slot[k] / numFeatures] = true;
-                thresholds.get(feature[k]).add(th);
-            }
-            trees.add(new Tree(slot, feature, threshold, left, right, leaves));
-        }
-
-        private static int depth(Tree tree, int ref, int level) {
-            if (ref < 0 || tree.slot.length == 0) {
-                return 0;
-            }
-            if (level > 64) {
-                throw new IllegalArgumentException("LightGBM tree deeper than 64 or cyclic");
-            }
-            return 1 + Math.max(depth(tree, tree.left[ref], level + 1), depth(tree, tree.right[ref], level + 1));
-        }
-
-        /** Index of a tree's node (ref >= 0) or leaf (~index) in one numbering, nodes first. */
-        private static int index(Tree tree, int ref) {
-            return ref >= 0 ? ref : (tree == null ? 0 : tree.slot.length + ~ref);
-        }
-
-        RankForest build() {
-            if (unsupported || trees.isEmpty()) {
-                return null;
-            }
-            int nf = numFeatures;
-            int[] cutStart = new int[nf];
-            int most = 0;
-            for (int f = 0; f < nf; f++) {
-                most = Math.max(most, thresholds.get(f).size());
-            }
-            // every feature padded with +inf to one power of two > its cut count: the search then counts exactly
-            // the cuts below v, in the same number of steps for every feature (a loop the CPU predicts)
-            int size = Integer.highestOneBit(most) << 1;
-            if (most >= ALWAYS_RIGHT - 1 || (long) size * nf > (1 << 22)) {
-                return null;
-            }
-            long[] cutKeys = new long[size * nf];
-            Arrays.fill(cutKeys, key(Double.POSITIVE_INFINITY));
-            for (int f = 0; f < nf; f++) {
-                cutStart[f] = f * size;
-                int k = f * size;
-                for (double cut : thresholds.get(f)) {
-                    cutKeys[k++] = key(cut);
-                }
-            }
-            int neverRight = LightGbmJavaModel.VARIANTS * nf;
-            int alwaysRight = neverRight + 1;
-            int blocks = (trees.size() + LANES - 1) / LANES;
-            // blocks of trees of similar depth: a block takes as many steps as its deepest tree
-            int[] depthOf = new int[trees.size()];
-            for (int t = 0; t < trees.size(); t++) {
-                depthOf[t] = depth(trees.get(t), 0, 0);
-            }
-            int[] treeOf = java.util.stream.IntStream.range(0, blocks * LANES).boxed()
-                    .sorted(java.util.Comparator.comparingInt((Integer t) -> t < trees.size() ? depthOf[t] : Integer.MAX_VALUE)
-                            .thenComparingInt(t -> t))
-                    .mapToInt(t -> Math.min(t, trees.size())).toArray();
-            long[][] arrays = new long[blocks][];
-            int[] blockDepth = new int[blocks];
-            for (int b = 0; b < blocks; b++) {
-                List<long[]> nodes = new ArrayList<>();
-                List<Double> leafValues = new ArrayList<>();
-                int depth = 0;
-                // breadth-first positions, lanes interleaved level by level: the roots take slots 0..7 and the
-                // two children of a node take the next two slots, so every left child lands on an even slot
-                int[][] position = new int[LANES][];
-                List<ArrayDeque<int[]>> queues = new ArrayList<>();
-                List<int[]> order = new ArrayList<>();  // {lane, ref}
-                for (int j = 0; j < LANES; j++) {
-                    int t = treeOf[b * LANES + j];
-                    Tree tree = t < trees.size() ? trees.get(t) : null;
-                    position[j] = new int[tree == null ? 1 : tree.slot.length + tree.leaves.length];
-                    int root = tree == null || tree.slot.length == 0 ? ~0 : 0;
-                    position[j][index(tree, root)] = order.size();
-                    order.add(new int[] {j, root});
-                    ArrayDeque<int[]> q = new ArrayDeque<>();
-                    if (root >= 0) {
-                        q.add(new int[] {root, 1});
-                    }
-                    queues.add(q);
-                }
-                boolean more = true;
-                while (more) {
-                    more = false;
-                    for (int j = 0; j < LANES; j++) {
-                        ArrayDeque<int[]> q = queues.get(j);
-                        if (q.isEmpty()) {
-                            continue;
-                        }
-                        more = true;
-                        int[] item = q.poll();
-                        Tree tree = trees.get(treeOf[b * LANES + j]);
-                        int parent = item[0];
-                        depth = Math.max(depth, item[1]);
-                        for (int child : new int[] {tree.left[parent], tree.right[parent]}) {
-                            position[j][index(tree, child)] = order.size();
-                            order.add(new int[] {j, child});
-                            if (child >= 0) {
-                                q.add(new int[] {child, item[1] + 1});
-                            }
-                        }
-                    }
-                }
-                int slots = order.size();
-                if (slots >= MAX_SLOTS || depth > 64) {
-                    return null;
-                }
-                long[] a = new long[2 * slots];
-                for (int p = 0; p < slots; p++) {
-                    int j = order.get(p)[0];
-                    int ref = order.get(p)[1];
-                    int t = treeOf[b * LANES + j];
-                    Tree tree = t < trees.size() ? trees.get(t) : null;
-                    if (ref < 0) {
-                        // a leaf steps to itself: at 2c it never goes right, at 2c + 1 always
-                        a[p] = (long) ((p & 1) == 0 ? neverRight : alwaysRight) << 48 | (p >> 1);
-                        a[slots + p] = Double.doubleToRawLongBits(tree == null ? -0.0 : tree.leaves[~ref]);
-                        continue;
-                    }
-                    int f = tree.feature[ref];
-                    double th = tree.threshold[ref] + 0.0;
-                    int q = thresholds.get(f).headSet(th, false).size();  // index of th among the feature's cuts
-                    int l = position[j][index(tree, tree.left[ref])];
-                    if ((l & 1) != 0 || position[j][index(tree, tree.right[ref])] != l + 1) {
-                        throw new IllegalStateException("children not side by side at 2c, 2c + 1");
-                    }
-                    a[p] = (long) (tree.slot[ref] << 16 | q) << 32 | (l >> 1);
-                }
-                arrays[b] = a;
-                blockDepth[b] = depth;
-            }
-            return new RankForest(nf, cutStart, size >> 1, cutKeys, variantUsed, arrays, blockDepth, treeOf,
-                    trees.size());
-        }
     }
 }
