@@ -68,6 +68,10 @@ public final class BinanceConnector implements AutoCloseable {
 
         record Failed(Throwable error) implements Frame {
         }
+
+        /** A ping from the server: the connection is alive even when the markets are quiet. */
+        record Ping() implements Frame {
+        }
     }
 
     private final BinanceConnectorConfig config;
@@ -126,12 +130,16 @@ public final class BinanceConnector implements AutoCloseable {
             }
             connections++;
             long connectedAtMs = System.currentTimeMillis();
+            long lastHeardMs = connectedAtMs;
             processor.resetBooks();
             nextSnapshotAttemptMs.clear();
             String endReason = null;
             try {
                 while (!stopped && endReason == null) {
                     Frame frame = frames.poll(100, TimeUnit.MILLISECONDS);
+                    if (frame != null) {
+                        lastHeardMs = System.currentTimeMillis();
+                    }
                     if (frame instanceof Frame.Text t) {
                         failures = 0;
                         handle(t.json());
@@ -144,6 +152,9 @@ public final class BinanceConnector implements AutoCloseable {
                     long now = System.currentTimeMillis();
                     if (now - connectedAtMs >= config.maxConnectionAge().toMillis()) {
                         endReason = "connection reached its maximum age of " + config.maxConnectionAge();
+                    } else if (endReason == null && frames.isEmpty()
+                            && now - lastHeardMs >= config.maxSilence().toMillis()) {
+                        endReason = "nothing heard for " + config.maxSilence() + ", the connection is taken for dead";
                     }
                     if (progress != null && now >= nextProgressMs) {
                         progress.accept(status());
@@ -400,6 +411,7 @@ public final class BinanceConnector implements AutoCloseable {
         @Override
         public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
             // the JDK implementation has already queued the pong reply; just keep reading
+            frames.add(new Frame.Ping());
             webSocket.request(1);
             return null;
         }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param bookDepth              levels per side in emitted BookSnapshots (1..20)
  * @param bookIntervalMs         event-time cadence of BookSnapshots per symbol (0: every applied diff)
  * @param maxConnectionAge       reconnect proactively after this long (Binance cuts connections at 24 h)
+ * @param maxSilence             reconnect when nothing (no message, no ping) has arrived for this long: a connection
+ *                               the network dropped without a close or a reset looks open forever otherwise
  * @param initialBackoff         first reconnect delay; doubles per consecutive failure
  * @param maxBackoff             cap of the reconnect delay
  * @param maxConsecutiveFailures give up (run() throws) after this many failed connects in a row; 0 = never
@@ -28,6 +30,7 @@ public record BinanceConnectorConfig(
         int bookDepth,
         long bookIntervalMs,
         Duration maxConnectionAge,
+        Duration maxSilence,
         Duration initialBackoff,
         Duration maxBackoff,
         int maxConsecutiveFailures) {
@@ -55,6 +58,9 @@ public record BinanceConnectorConfig(
         if (maxConnectionAge.isNegative() || maxConnectionAge.isZero() || maxConnectionAge.compareTo(Duration.ofHours(24)) >= 0) {
             throw new IllegalArgumentException("maxConnectionAge must be positive and under 24 h, was " + maxConnectionAge);
         }
+        if (maxSilence.isNegative() || maxSilence.isZero()) {
+            throw new IllegalArgumentException("maxSilence must be positive, was " + maxSilence);
+        }
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max, was " + initialBackoff + " / " + maxBackoff);
         }
@@ -63,31 +69,39 @@ public record BinanceConnectorConfig(
         }
     }
 
-    /** Binance's public endpoints, top-20 books every second, reconnect at 23 h, backoff 1 s to 60 s, never give up. */
+    /**
+     * Binance's public endpoints, top-20 books every second, reconnect at 23 h or after 5 minutes without a message
+     * or a ping (Binance pings every 20 s on spot and every 3 minutes on USD-M), backoff 1 s to 60 s, never give up.
+     */
     public static BinanceConnectorConfig defaults(BinanceMarket market, List<String> symbols) {
         return new BinanceConnectorConfig(market, symbols, URI.create(market.defaultWebSocketBase()),
-                URI.create(market.defaultRestBase()), 20, 1_000, Duration.ofHours(23), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), 0);
+                URI.create(market.defaultRestBase()), 20, 1_000, Duration.ofHours(23), Duration.ofMinutes(5),
+                Duration.ofSeconds(1), Duration.ofSeconds(60), 0);
     }
 
     public BinanceConnectorConfig withEndpoints(URI webSocket, URI rest) {
         return new BinanceConnectorConfig(market, symbols, webSocket, rest, bookDepth, bookIntervalMs,
-                maxConnectionAge, initialBackoff, maxBackoff, maxConsecutiveFailures);
+                maxConnectionAge, maxSilence, initialBackoff, maxBackoff, maxConsecutiveFailures);
     }
 
     public BinanceConnectorConfig withBook(int depth, long intervalMs) {
         return new BinanceConnectorConfig(market, symbols, webSocketBase, restBase, depth, intervalMs,
-                maxConnectionAge, initialBackoff, maxBackoff, maxConsecutiveFailures);
+                maxConnectionAge, maxSilence, initialBackoff, maxBackoff, maxConsecutiveFailures);
     }
 
     public BinanceConnectorConfig withMaxConnectionAge(Duration age) {
         return new BinanceConnectorConfig(market, symbols, webSocketBase, restBase, bookDepth, bookIntervalMs,
-                age, initialBackoff, maxBackoff, maxConsecutiveFailures);
+                age, maxSilence, initialBackoff, maxBackoff, maxConsecutiveFailures);
     }
 
     public BinanceConnectorConfig withBackoff(Duration initial, Duration max, int maxFailures) {
         return new BinanceConnectorConfig(market, symbols, webSocketBase, restBase, bookDepth, bookIntervalMs,
-                maxConnectionAge, initial, max, maxFailures);
+                maxConnectionAge, maxSilence, initial, max, maxFailures);
+    }
+
+    public BinanceConnectorConfig withMaxSilence(Duration silence) {
+        return new BinanceConnectorConfig(market, symbols, webSocketBase, restBase, bookDepth, bookIntervalMs,
+                maxConnectionAge, silence, initialBackoff, maxBackoff, maxConsecutiveFailures);
     }
 
     /** The combined-stream URL for all symbols. */

@@ -76,13 +76,40 @@ class BinanceConnectorTest {
     @Test
     void aDroppedConnectionIsReestablishedAndTheBookRebuilt() throws Exception {
         try (FakeBinance binance = new FakeBinance(spotSlice(), "BTCUSDT", 0).hangingUpAfterStream()) {
-            Run run = start(binance, config(binance));
+            // the JDK client reports the closed socket within milliseconds, but once in a CI run it did not within
+            // 30 s: the silence limit, the production guard for such a connection, catches that case too
+            Run run = start(binance, config(binance).withMaxSilence(Duration.ofSeconds(2)));
             waitFor(() -> binance.connections() >= 2 && run.connector.trades() >= 2L * SLICE_TRADES, run);
             run.stop();
             assertTrue(run.connector.reconnects() >= 1);
             assertTrue(binance.snapshotRequests() >= 2, "each connection rebuilds the book from a snapshot");
             assertEquals(0, single(run.connector).tickerMismatches(), single(run.connector).firstMismatch());
             assertEquals(0, single(run.connector).synchronizer().gaps());
+        }
+    }
+
+    @Test
+    void aConnectionThatFallsSilentIsTakenForDeadAndReplaced() throws Exception {
+        try (FakeBinance binance = new FakeBinance(spotSlice(), "BTCUSDT", 0).silentAfterStream()) {
+            Run run = start(binance, config(binance).withMaxSilence(Duration.ofMillis(500)));
+            waitFor(() -> binance.connections() >= 2 && run.connector.trades() >= 2L * SLICE_TRADES, run);
+            run.stop();
+            assertTrue(run.connector.reconnects() >= 1);
+            assertTrue(binance.snapshotRequests() >= 2, "each connection rebuilds the book from a snapshot");
+            assertEquals(0, single(run.connector).synchronizer().gaps());
+        }
+    }
+
+    @Test
+    void pingsKeepAQuietConnectionAlive() throws Exception {
+        // after the recording only pings arrive, every 100 ms: 3 s of them, twice the silence limit, and no reconnect
+        try (FakeBinance binance = new FakeBinance(spotSlice(), "BTCUSDT", 0).pingingAfterStream(100)) {
+            Run run = start(binance, config(binance).withMaxSilence(Duration.ofMillis(1_500)));
+            waitFor(() -> run.connector.trades() == SLICE_TRADES, run);
+            Thread.sleep(3_000);
+            run.stop();
+            assertEquals(0, run.connector.reconnects(), run.connector.status());
+            assertEquals(1, binance.connections());
         }
     }
 

@@ -31,6 +31,8 @@ final class FakeBinance implements AutoCloseable {
     private final int dropDepthFrameAfterSnapshot;
     private volatile long pauseNanosPerFrame;
     private volatile boolean hangUpAfterStream;
+    private volatile boolean silentAfterStream;
+    private volatile long pingEveryMsAfterStream;
     private final TestWebSocketServer ws;
     private final HttpServer http;
     private final Object lock = new Object();
@@ -69,6 +71,18 @@ final class FakeBinance implements AutoCloseable {
     /** Closes the TCP connection without a close frame once everything is sent, like a dropped network link. */
     FakeBinance hangingUpAfterStream() {
         this.hangUpAfterStream = true;
+        return this;
+    }
+
+    /** After the recording, sends only pings, one every {@code everyMs}: a live connection on a quiet market. */
+    FakeBinance pingingAfterStream(long everyMs) {
+        this.pingEveryMsAfterStream = everyMs;
+        return this;
+    }
+
+    /** After the recording, sends nothing more (no ping either) and keeps the socket open: a dead connection. */
+    FakeBinance silentAfterStream() {
+        this.silentAfterStream = true;
         return this;
     }
 
@@ -150,6 +164,13 @@ final class FakeBinance implements AutoCloseable {
             if (hangUpAfterStream) {
                 session.close();
                 return;
+            }
+            if (silentAfterStream) {
+                return;
+            }
+            while (pingEveryMsAfterStream > 0 && generation.get() == myGeneration && session.isOpen()) {
+                session.sendPing("still-here".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(pingEveryMsAfterStream);
             }
             session.sendPing("are-you-there".getBytes(StandardCharsets.US_ASCII));
             pongReceived = session.awaitPong(5_000);
