@@ -227,24 +227,46 @@ public final class EmbeddedRuntime implements AutoCloseable {
     }
 
     private void createDatabase() {
+        createDatabase(DATABASE);
+    }
+
+    private void createDatabase(String name) {
         PGSimpleDataSource admin = new PGSimpleDataSource();
         admin.setUrl(postgres.jdbcUrl("postgres"));
         admin.setUser(USER);
         admin.setPassword(USER);
         try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + DATABASE);
+            statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database " + DATABASE + " at " + admin.getUrl() + ": "
+            throw new IllegalStateException("cannot create database " + name + " at " + admin.getUrl() + ": "
                     + e.getMessage(), e);
         }
     }
 
     private PGSimpleDataSource newDataSource() {
+        return newDataSource(DATABASE);
+    }
+
+    private PGSimpleDataSource newDataSource(String database) {
         PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setUrl(jdbcUrl());
+        source.setUrl(postgres.jdbcUrl(database));
         source.setUser(USER);
         source.setPassword(USER);
         return source;
+    }
+
+    /**
+     * Creates another database on the same PostgreSQL server (several copies of the services side by side, as the
+     * backtest's arms run) and returns a data source for it.
+     *
+     * @param name lower-case letters, digits and underscores
+     */
+    public DataSource createDatabaseNamed(String name) {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("database name must be lower-case letters, digits and _, got " + name);
+        }
+        createDatabase(name);
+        return newDataSource(name);
     }
 
     public String bootstrapServers() {

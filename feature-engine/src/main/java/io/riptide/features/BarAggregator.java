@@ -7,10 +7,11 @@ import io.riptide.features.internal.StateWriter;
 import io.riptide.features.internal.Stateful;
 
 /**
- * Time bars from trades for one instrument (bar k covers [k*barMillis, (k+1)*barMillis)). A bar closes when the
- * first trade of a later bar arrives; minutes without trades produce no bar. A trade older than the open bar is
- * counted in {@link #lateTrades()} and otherwise ignored, never folded into the wrong bar. Not thread-safe;
- * allocation-free on {@link #onTrade}.
+ * Time bars from trades for one instrument (bar k covers [k*barMillis, (k+1)*barMillis)). A bar closes once event
+ * time reaches its end: when the first trade of a later bar arrives, or earlier through {@link #closeIfEnded} when
+ * the caller knows every input has passed the bar's end (see {@link InstrumentTimeline}, the point-in-time rule).
+ * Minutes without trades produce no bar. A trade older than the open bar is counted in {@link #lateTrades()} and
+ * otherwise ignored, never folded into the wrong bar. Not thread-safe; allocation-free on {@link #onTrade}.
  */
 public final class BarAggregator {
     private static final String SNAPSHOT_KEY = "time-bars";
@@ -33,6 +34,10 @@ public final class BarAggregator {
         State st = s;
         long start = Math.floorDiv(timeMs, st.barMillis) * st.barMillis;
         if (!st.open) {
+            if (start < st.closedEndMs()) {
+                st.lateTrades++; // its bar was closed already
+                return false;
+            }
             st.startBar(start, price, qty, aggressorBuy);
             return false;
         }
@@ -49,10 +54,33 @@ public final class BarAggregator {
         return true;
     }
 
+    /**
+     * Closes the open bar when event time {@code timeMs} has reached its end (every trade before the end has been
+     * seen). The closed bar is then readable through the {@code closed*} getters and the next trade opens a new bar.
+     *
+     * @return true when a bar was closed
+     */
+    public boolean closeIfEnded(long timeMs) {
+        State st = s;
+        if (!st.open || timeMs < st.openTimeMs + st.barMillis) {
+            return false;
+        }
+        st.closeBar();
+        st.open = false;
+        return true;
+    }
+
+    /** True while a bar is open (a trade arrived since the last close). */
+    public boolean hasOpenBar() { return s.open; }
+
+    /** End (exclusive) of the open bar; only meaningful while {@link #hasOpenBar()}. */
+    public long openBarEndMs() { return s.openTimeMs + s.barMillis; }
+
     /** False for a trade older than the open bar: {@link #onTrade} would count it late instead of using it. */
     public boolean accepts(long timeMs) {
         State st = s;
-        return !st.open || Math.floorDiv(timeMs, st.barMillis) * st.barMillis >= st.openTimeMs;
+        long start = Math.floorDiv(timeMs, st.barMillis) * st.barMillis;
+        return st.open ? start >= st.openTimeMs : start >= st.closedEndMs();
     }
 
     /** Trades that arrived after their bar had already closed. */
@@ -122,6 +150,9 @@ public final class BarAggregator {
         int cCount = -1;
 
         State(long barMillis) { this.barMillis = barMillis; }
+
+        /** End of the last closed bar; no trade before it may open a bar. */
+        long closedEndMs() { return cOpenTime == Long.MIN_VALUE ? Long.MIN_VALUE : cOpenTime + barMillis; }
 
         void startBar(long start, double price, double qty, boolean buy) {
             open = true;

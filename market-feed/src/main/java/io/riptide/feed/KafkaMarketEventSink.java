@@ -4,7 +4,9 @@ import io.riptide.schemas.avro.Bar;
 import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.Trade;
+import io.riptide.schemas.topics.MarketHeartbeat;
 import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -15,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Sends market records to their topics, keyed by instrument id, with the Kafka record timestamp set to the exchange
- * (event) time so that downstream windows see market time, not wall-clock time.
+ * Sends market records to their topics, keyed by instrument id, and heartbeats ({@link MarketHeartbeat}) to the
+ * inputs a {@link Heartbeats} decorator says are quiet. Records carry their exchange (event) time in the payload;
+ * the record timestamp is the broker's append time (the topics are created with {@code LogAppendTime}), so a replay
+ * of an old day is retained like live data.
  *
  * <p>Sends are asynchronous. The first send failure is kept (later ones are attached as suppressed) and thrown from
  * the next {@link #flush()} or {@link #close()}, so a broken pipeline never looks like a quiet market.
@@ -24,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseable {
 
     private final Producer<String, SpecificRecord> producer;
+    private final TopicNamespace topics;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private boolean failureThrown;
     private final AtomicLong failedSends = new AtomicLong();
@@ -32,10 +37,16 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
     private volatile long books;
     private volatile long liquidations;
     private volatile long bars;
+    private volatile long heartbeats;
     private boolean closed;
 
     public KafkaMarketEventSink(Producer<String, SpecificRecord> producer) {
+        this(producer, TopicNamespace.NONE);
+    }
+
+    public KafkaMarketEventSink(Producer<String, SpecificRecord> producer, TopicNamespace topics) {
         this.producer = Objects.requireNonNull(producer, "producer");
+        this.topics = Objects.requireNonNull(topics, "topics");
     }
 
     @Override
@@ -57,10 +68,24 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
     }
 
     @Override
-    public void onBar(Bar bar) {
-        // a bar is stamped at its (exclusive) close, the moment it became known
-        send(Topics.BARS_1M, bar.getInstrument(), bar.getCloseTimeMs(), bar);
+    public void onKline(Bar kline) {
+        send(Topics.KLINES, kline.getInstrument(), kline.getCloseTimeMs(), kline);
         bars++;
+    }
+
+    @Override
+    public void onHeartbeat(String instrument, Topic<?> input, long timeMs) {
+        throwIfFailed();
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topics.name(input), null,
+                (Long) Math.max(0, timeMs), instrument, (SpecificRecord) null);
+        record.headers().add(MarketHeartbeat.HEADER, MarketHeartbeat.encode(timeMs));
+        producer.send(record, (metadata, exception) -> onSent(record.topic(), instrument, exception));
+        heartbeats++;
+    }
+
+    /** Heartbeats sent. */
+    public long heartbeats() {
+        return heartbeats;
     }
 
     /** Records handed to the producer, per type (sent or still in flight). */
@@ -76,6 +101,7 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
         return liquidations;
     }
 
+    /** Klines sent. */
     public long bars() {
         return bars;
     }
@@ -108,17 +134,21 @@ public final class KafkaMarketEventSink implements MarketEventSink, AutoCloseabl
     private <V extends SpecificRecord> void send(Topic<V> topic, CharSequence instrument, long eventTimeMs, V value) {
         throwIfFailed();
         String key = instrument.toString();
-        producer.send(new ProducerRecord<>(topic.name(), null, eventTimeMs, key, value), (metadata, exception) -> {
-            if (exception != null) {
-                failedSends.incrementAndGet();
-                RuntimeException wrapped = new IllegalStateException(
-                        "send to " + topic.name() + " failed for key " + key + ": " + exception.getMessage(), exception);
-                // one exception is shared by every record of a failed batch: attach it once
-                if (!failure.compareAndSet(null, wrapped) && failure.get().getCause() != exception) {
-                    failure.get().addSuppressed(exception);
-                }
+        String name = topics.name(topic);
+        producer.send(new ProducerRecord<>(name, null, eventTimeMs, key, value),
+                (metadata, exception) -> onSent(name, key, exception));
+    }
+
+    private void onSent(String topic, String key, Exception exception) {
+        if (exception != null) {
+            failedSends.incrementAndGet();
+            RuntimeException wrapped = new IllegalStateException(
+                    "send to " + topic + " failed for key " + key + ": " + exception.getMessage(), exception);
+            // one exception is shared by every record of a failed batch: attach it once
+            if (!failure.compareAndSet(null, wrapped) && failure.get().getCause() != exception) {
+                failure.get().addSuppressed(exception);
             }
-        });
+        }
     }
 
     /**

@@ -31,7 +31,7 @@ public final class CollectingSink implements MarketEventSink {
     }
 
     @Override
-    public void onBar(Bar bar) {
+    public void onKline(Bar bar) {
         bars.add(bar);
     }
 }

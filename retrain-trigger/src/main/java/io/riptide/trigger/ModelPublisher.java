@@ -5,6 +5,7 @@ import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.ReferenceDistribution;
 import io.riptide.schemas.avro.TrainingJobEvent;
+import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.trigger.store.StoredModel;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,17 +29,24 @@ import java.util.zip.GZIPOutputStream;
 public final class ModelPublisher implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final int inlineMaxBytes;
+    private final TopicNamespace topics;
 
     public ModelPublisher(Producer<String, SpecificRecord> transactionalProducer, int inlineMaxBytes) {
+        this(transactionalProducer, inlineMaxBytes, TopicNamespace.NONE);
+    }
+
+    public ModelPublisher(Producer<String, SpecificRecord> transactionalProducer, int inlineMaxBytes,
+                          TopicNamespace topics) {
         this.producer = transactionalProducer;
         this.inlineMaxBytes = inlineMaxBytes;
+        this.topics = topics;
         producer.initTransactions();
     }
 
     /** Makes {@code model} the production version of its key on every stream instance. */
     public synchronized ModelVersion publishProduction(StoredModel model, String reason) {
         ModelVersion version = toModelVersion(model, ModelRole.PRODUCTION, reason, System.currentTimeMillis());
-        send(new ProducerRecord<>(Topics.MODEL_VERSIONS.name(), null, version.getPublishedAtMs(),
+        send(new ProducerRecord<>(topics.name(Topics.MODEL_VERSIONS), null, version.getPublishedAtMs(),
                 Topics.modelVersionKey(model.modelKey(), ModelRole.PRODUCTION), version));
         return version;
     }
@@ -50,7 +58,7 @@ public final class ModelPublisher implements AutoCloseable {
                 .setStatus(status).setTrigger(trigger).setProgress(progress).setMessage(message)
                 .setTimeMs(System.currentTimeMillis()).setCandidateVersion(candidateVersion)
                 .setMetrics(new HashMap<>(metrics)).build();
-        send(new ProducerRecord<>(Topics.TRAINING_JOBS.name(), modelKey, event));
+        send(new ProducerRecord<>(topics.name(Topics.TRAINING_JOBS), modelKey, event));
     }
 
     private void send(ProducerRecord<String, SpecificRecord> record) {

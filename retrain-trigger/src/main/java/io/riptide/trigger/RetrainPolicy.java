@@ -16,7 +16,10 @@ import java.util.Optional;
 /**
  * Turns signals into jobs: critical drift, live AUC under the floor, the schedule (and the first model of a key
  * once enough data exists), and ops' manual requests. Automatic triggers respect a per-key cooldown; the database
- * dedupes to one queued-or-running job per key; manual requests skip the cooldown and jump the queue.
+ * dedupes to one queued-or-running job per key; manual requests skip the cooldown and jump the queue. Schedules and
+ * cooldowns run on the given clock, market time in the service ({@link MarketClock}). With
+ * {@code trigger.automatic.retrain=false} only the first model of each key is trained automatically (a frozen
+ * champion, as the backtest's {@code frozen} arm runs it).
  */
 public final class RetrainPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainPolicy.class);
@@ -64,11 +67,11 @@ public final class RetrainPolicy {
         for (String key : config.modelKeys()) {
             if (registry.production(key).isEmpty()) {
                 automatic(key, "bootstrap", "no model yet");
-            } else if (config.scheduleIntervalMs() > 0) {
-                Instant last = jobs.lastFinishedAt(key).orElse(Instant.EPOCH);
-                if (clock.instant().isAfter(last.plusMillis(config.scheduleIntervalMs()))) {
-                    automatic(key, "schedule", "last job finished at " + last + "; schedule every "
-                            + config.scheduleIntervalMs() + " ms");
+            } else if (config.automaticRetraining() && config.scheduleIntervalMs() > 0) {
+                long last = jobs.lastFinishedMarketMs(key).orElse(Long.MIN_VALUE / 2);
+                if (clock.millis() > last + config.scheduleIntervalMs()) {
+                    automatic(key, "schedule", "last job finished at market time " + Instant.ofEpochMilli(last)
+                            + "; schedule every " + config.scheduleIntervalMs() + " ms");
                 }
             }
         }
@@ -77,13 +80,17 @@ public final class RetrainPolicy {
     /** An ops request: no cooldown, highest priority. */
     public Optional<Long> manual(String modelKey, String requestedBy, String reason, boolean force) {
         ModelKey.parse(modelKey);
-        Optional<Long> id = jobs.enqueue(modelKey, "manual", reason, requestedBy, force, MANUAL_PRIORITY);
+        Optional<Long> id = jobs.enqueue(modelKey, "manual", reason, requestedBy, force, MANUAL_PRIORITY,
+                clock.millis());
         LOG.info("manual retrain of {} by {} ({}): {}", modelKey, requestedBy, reason,
                 id.map(i -> "queued as job " + i).orElse("a job is already queued or running"));
         return id;
     }
 
     private Optional<Long> automatic(String modelKey, String trigger, String reason) {
+        if (!trigger.equals("bootstrap") && !config.automaticRetraining()) {
+            return Optional.empty(); // a frozen champion: only the first model of a key is trained automatically
+        }
         ModelKey parsed = ModelKey.parse(modelKey);
         long[] counts = examples.countAndPositives(parsed.task(), parsed.horizonMinutes());
         if (counts[0] < config.minExamples() || counts[1] < config.minPositives()) {
@@ -92,12 +99,13 @@ public final class RetrainPolicy {
             return Optional.empty(); // a job now could only be rejected for lack of data
         }
         String why = reason + "; " + counts[0] + " examples with " + counts[1] + " positives stored";
-        Optional<Instant> last = jobs.lastFinishedAt(modelKey);
-        if (last.isPresent() && clock.instant().isBefore(last.get().plusMillis(config.cooldownMs()))) {
-            LOG.debug("{} trigger for {} ignored: in cooldown since {}", trigger, modelKey, last.get());
+        Optional<Long> last = jobs.lastFinishedMarketMs(modelKey);
+        if (last.isPresent() && clock.millis() < last.get() + config.cooldownMs()) {
+            LOG.debug("{} trigger for {} ignored: in cooldown since market time {}", trigger, modelKey, last.get());
             return Optional.empty();
         }
-        Optional<Long> id = jobs.enqueue(modelKey, trigger, why, "retrain-trigger", false, SIGNAL_PRIORITY);
+        Optional<Long> id = jobs.enqueue(modelKey, trigger, why, "retrain-trigger", false, SIGNAL_PRIORITY,
+                clock.millis());
         id.ifPresent(i -> LOG.info("{} job {} queued for {}: {}", trigger, i, modelKey, why));
         return id;
     }

@@ -47,10 +47,13 @@ public final class TrainingJobRunner {
     private final JobStore jobs;
     private final ModelRegistryStore registry;
     private final ModelPublisher publisher;
+    private final java.time.Clock clock;
 
+    /** @param clock market time, for when jobs finish (cooldowns run on it) */
     public TrainingJobRunner(TriggerConfig config, ExampleStore examples, JobStore jobs, ModelRegistryStore registry,
-                             ModelPublisher publisher) {
+                             ModelPublisher publisher, java.time.Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.examples = examples;
         this.jobs = jobs;
         this.registry = registry;
@@ -64,7 +67,7 @@ public final class TrainingJobRunner {
         } catch (RuntimeException | ModelRejectedException e) {
             LOG.error("job {} for {} failed", job.id(), job.modelKey(), e);
             String message = "failed: " + e.getMessage();
-            jobs.finish(job.id(), JobStatus.FAILED.name(), message, null);
+            jobs.finish(job.id(), JobStatus.FAILED.name(), message, null, clock.millis());
             publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.FAILED, job.trigger(), 1, message, null,
                     Map.of());
             return JobStatus.FAILED;
@@ -230,7 +233,7 @@ public final class TrainingJobRunner {
 
     private JobStatus finish(TrainingJob job, JobStatus status, String message, Integer version,
                              Map<String, Double> metrics) {
-        jobs.finish(job.id(), status.name(), message, version);
+        jobs.finish(job.id(), status.name(), message, version, clock.millis());
         publisher.publishJobEvent(job.id(), job.modelKey(), status, job.trigger(), 1, message, version, metrics);
         LOG.info("job {} ({}, {}) {}: {}", job.id(), job.modelKey(), job.trigger(), status, message);
         return status;

@@ -23,12 +23,15 @@ import java.util.List;
  * @param trainer             lightgbm or xgboost
  * @param inlineArtifactMaxBytes artifacts (gzip) up to this size travel inside the ModelVersion record
  * @param calibration         none, platt or isotonic: fitted on the validation scores and published with the model
+ * @param automaticRetraining false: only the first model of each key is trained automatically (drift, performance
+ *                            and the schedule no longer retrain it; ops still can): a frozen champion
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
                             long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
                             double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
-                            int numRounds, long seed, int inlineArtifactMaxBytes, String calibration) {
+                            int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
+                            boolean automaticRetraining) {
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -79,12 +82,13 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.intValue("trigger.num.rounds", 200, 1, 100_000),
                 s.longValue("trigger.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
                 s.intValue("trigger.artifact.inline.max.bytes", 8 * 1024 * 1024, 0, 15 * 1024 * 1024),
-                s.string("trigger.calibration", "platt"));
+                s.string("trigger.calibration", "platt"),
+                s.booleanValue("trigger.automatic.retrain", true));
     }
 
     public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
-                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration);
+                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining);
     }
 }

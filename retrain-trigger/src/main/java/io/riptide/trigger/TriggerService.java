@@ -6,6 +6,7 @@ import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.service.Service;
+import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.trigger.internal.ConsumerLoop;
 import io.riptide.trigger.store.ExampleStore;
@@ -19,21 +20,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The retrain-trigger service: sinks training examples and monitoring events into PostgreSQL, turns signals and
- * ops requests into jobs (see {@link RetrainPolicy}), and runs jobs one at a time on its own thread.
+ * ops requests into jobs (see {@link RetrainPolicy}), and runs jobs. Time is market time ({@link MarketClock}).
+ *
+ * <p>Two ways to run jobs. {@link JobMode#CONTINUOUS} (a deployment): signals are judged as they arrive and jobs
+ * run one at a time on the service's own thread. {@link JobMode#STEPPED} (the backtest): signals wait, and each
+ * {@link #step} judges them in event-time order at a given market time, then the schedule, then runs every queued
+ * job to its end; so what is trained, and when in market time, depends on the data only.
  */
 public final class TriggerService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
 
+    /** How jobs are run: see the class comment. */
+    public enum JobMode { CONTINUOUS, STEPPED }
+
+    /** A drift or performance event waiting for the next step, in event-time order. */
+    private record Signal(long timeMs, int kind, String modelKey, String id, Runnable judge) {
+    }
+
+    /** What one step did. */
+    public record StepResult(int signalsJudged, List<Long> jobsRun) {
+    }
+
     private final TriggerConfig config;
     private final KafkaClientFactory clients;
+    private final JobMode mode;
+    private final MarketClock clock = new MarketClock();
     private final ExampleStore examples;
     private final JobStore jobs;
     private final ModelRegistryStore registry;
@@ -43,13 +62,19 @@ public final class TriggerService implements Service {
     private final OpsRequestHandler ops;
     private final TrainingJobRunner runner;
     private final List<ConsumerLoop<?>> loops = new ArrayList<>();
+    private final List<Signal> inbox = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
     private final Thread worker;
     private volatile boolean running;
 
     public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource) {
+        this(config, clients, dataSource, JobMode.CONTINUOUS);
+    }
+
+    public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource, JobMode mode) {
         this.config = config;
         this.clients = clients;
+        this.mode = mode;
         int migrations = Migrations.migrate(dataSource);
         LOG.info("PostgreSQL schema up to date ({} migrations applied now)", migrations);
         this.examples = new ExampleStore(dataSource);
@@ -57,10 +82,10 @@ public final class TriggerService implements Service {
         this.registry = new ModelRegistryStore(dataSource);
         this.monitoring = new MonitoringStore(dataSource);
         this.publisher = new ModelPublisher(clients.producer("riptide-trigger-publisher",
-                config.groupId() + "-publisher"), config.inlineArtifactMaxBytes());
-        this.policy = new RetrainPolicy(config, jobs, examples, registry, Clock.systemUTC());
+                config.groupId() + "-publisher"), config.inlineArtifactMaxBytes(), config.kafka().topics());
+        this.policy = new RetrainPolicy(config, jobs, examples, registry, clock);
         this.ops = new OpsRequestHandler(policy, registry, publisher);
-        this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher);
+        this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, clock);
         this.worker = new Thread(this::work, "riptide-trigger-jobs");
         this.worker.setDaemon(true);
     }
@@ -77,34 +102,59 @@ public final class TriggerService implements Service {
         if (requeued > 0) {
             LOG.warn("{} jobs left running by a previous instance were requeued", requeued);
         }
-        loops.add(new ConsumerLoop<>("example-sink", clients.consumer(config.groupId(), Topics.TRAINING_EXAMPLES),
-                Topics.TRAINING_EXAMPLES.name(), this::storeExamples));
-        loops.add(new ConsumerLoop<>("performance-listener", clients.consumer(config.groupId(), Topics.PERFORMANCE),
-                Topics.PERFORMANCE.name(), batch -> batch.forEach(r -> onPerformance(r.value()))));
-        loops.add(new ConsumerLoop<>("drift-listener", clients.consumer(config.groupId(), Topics.DRIFT),
-                Topics.DRIFT.name(), batch -> batch.forEach(r -> onDrift(r.value()))));
-        loops.add(new ConsumerLoop<>("ops-listener", clients.consumer(config.groupId(), Topics.RETRAIN_REQUESTS),
-                Topics.RETRAIN_REQUESTS.name(), batch -> batch.forEach(r -> onOpsRequest(r.value()))));
+        TopicNamespace topics = config.kafka().topics();
+        loops.add(new ConsumerLoop<>("example-sink", clients.consumer(config.groupId(),
+                topics.topic(Topics.TRAINING_EXAMPLES)), topics.name(Topics.TRAINING_EXAMPLES), this::storeExamples));
+        loops.add(new ConsumerLoop<>("performance-listener", clients.consumer(config.groupId(),
+                topics.topic(Topics.PERFORMANCE)), topics.name(Topics.PERFORMANCE),
+                batch -> batch.forEach(r -> onPerformance(r.value()))));
+        loops.add(new ConsumerLoop<>("drift-listener", clients.consumer(config.groupId(), topics.topic(Topics.DRIFT)),
+                topics.name(Topics.DRIFT), batch -> batch.forEach(r -> onDrift(r.value()))));
+        loops.add(new ConsumerLoop<>("ops-listener", clients.consumer(config.groupId(),
+                topics.topic(Topics.RETRAIN_REQUESTS)), topics.name(Topics.RETRAIN_REQUESTS),
+                batch -> batch.forEach(r -> onOpsRequest(r.value()))));
         loops.forEach(ConsumerLoop::start);
-        worker.start();
-        LOG.info("retrain trigger started for {} (trainer {}, cooldown {} ms, schedule {} ms)", config.modelKeys(),
-                config.trainer(), config.cooldownMs(), config.scheduleIntervalMs());
+        if (mode == JobMode.CONTINUOUS) {
+            worker.start();
+        }
+        LOG.info("retrain trigger started for {} (trainer {}, cooldown {} ms, schedule {} ms of market time, jobs {})",
+                config.modelKeys(), config.trainer(), config.cooldownMs(), config.scheduleIntervalMs(), mode);
     }
 
     private void storeExamples(List<ConsumerRecord<String, LabeledExample>> batch) {
         List<LabeledExample> values = new ArrayList<>(batch.size());
-        batch.forEach(r -> values.add(r.value()));
+        long known = Long.MIN_VALUE;
+        for (ConsumerRecord<String, LabeledExample> r : batch) {
+            values.add(r.value());
+            // an example is known once its label window has ended
+            known = Math.max(known, r.value().getTimeMs() + r.value().getHorizonMinutes() * 60_000L);
+        }
         examplesStored.addAndGet(examples.insert(values));
+        if (mode == JobMode.CONTINUOUS) {
+            clock.observe(known);
+        }
     }
 
     private void onPerformance(PerformanceReport report) {
         monitoring.record(report);
-        policy.onPerformance(report);
+        judge(new Signal(report.getTimeMs(), 0, report.getModelKey(), report.getReportId(),
+                () -> policy.onPerformance(report)));
     }
 
     private void onDrift(DriftEvent event) {
         monitoring.record(event);
-        policy.onDrift(event);
+        judge(new Signal(event.getTimeMs(), 1, event.getModelKey(), event.getEventId(), () -> policy.onDrift(event)));
+    }
+
+    private void judge(Signal signal) {
+        if (mode == JobMode.CONTINUOUS) {
+            clock.observe(signal.timeMs());
+            signal.judge().run();
+        } else {
+            synchronized (inbox) {
+                inbox.add(signal);
+            }
+        }
     }
 
     private void onOpsRequest(RetrainRequest request) {
@@ -132,6 +182,35 @@ public final class TriggerService implements Service {
         }
     }
 
+    /**
+     * A backtest's step ({@link JobMode#STEPPED} only): market time becomes {@code marketTimeMs}; the drift and
+     * performance events received so far are judged in event-time order (ties: performance before drift, then key
+     * and id), then the schedule; then every queued job runs to its end on the caller's thread. The caller makes
+     * sure the service has consumed every output of the stream up to that time first.
+     */
+    public StepResult step(long marketTimeMs) {
+        if (mode != JobMode.STEPPED) {
+            throw new IllegalStateException("step() drives a STEPPED trigger; this one runs jobs continuously");
+        }
+        clock.set(marketTimeMs);
+        List<Signal> due;
+        synchronized (inbox) {
+            due = new ArrayList<>(inbox);
+            inbox.clear();
+        }
+        due.sort(Comparator.comparingLong(Signal::timeMs).thenComparingInt(Signal::kind)
+                .thenComparing(Signal::modelKey).thenComparing(Signal::id));
+        due.forEach(s -> s.judge().run());
+        policy.onSchedule();
+        List<Long> ran = new ArrayList<>();
+        Optional<TrainingJob> job;
+        while ((job = jobs.claimNext()).isPresent()) {
+            runner.run(job.get());
+            ran.add(job.get().id());
+        }
+        return new StepResult(due.size(), ran);
+    }
+
     private static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms);
@@ -143,6 +222,11 @@ public final class TriggerService implements Service {
     /** New examples stored by this instance (duplicates from replays not counted). */
     public long examplesStored() {
         return examplesStored.get();
+    }
+
+    /** Market time as this trigger sees it. */
+    public MarketClock clock() {
+        return clock;
     }
 
     public JobStore jobs() {

@@ -91,8 +91,8 @@ class TriggerServiceIT {
     @Test
     void theDatabaseAllowsOneActiveJobPerKeyAndTheServingHistoryIsAppendOnly() throws SQLException {
         JobStore jobs = new JobStore(runtime.dataSource());
-        assertTrue(jobs.enqueue("dedupe-5m", "drift", "first", "test", false, 0).isPresent());
-        assertTrue(jobs.enqueue("dedupe-5m", "schedule", "second", "test", false, 0).isEmpty());
+        assertTrue(jobs.enqueue("dedupe-5m", "drift", "first", "test", false, 0, 0L).isPresent());
+        assertTrue(jobs.enqueue("dedupe-5m", "schedule", "second", "test", false, 0, 0L).isEmpty());
         try (Connection c = runtime.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO ml_model_serving_history (model_key, role, version, action, actor, reason) "
                     + "VALUES ('audit-5m', 'PRODUCTION', 1, 'PROMOTE', 'test', 'test')");

@@ -7,27 +7,32 @@ import io.riptide.serving.RiskLevels;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Typed configuration of the stream service, validated at start-up.
+ * Typed configuration of the stream service, validated at start-up. Start from {@link #from(Settings)} (or
+ * {@link #defaults} in code) and adjust with the {@code with...} methods.
  *
- * @param applicationId              Kafka Streams application id (consumer group, internal topic prefix)
- * @param stateDir                   local state directory
- * @param numThreads                 stream threads per instance
- * @param horizonsMinutes            liquidation-risk horizons; one model key per horizon ({@code liquidation-15m})
- * @param liquidationThreshold       label: liquidation notional (quote currency) in (t, t+h] above this is a positive
- * @param outcomeGraceMs             how long after t+h (event time) late liquidations may still arrive before the label is final
- * @param driftWindow                predictions per drift check (per model version)
- * @param performanceWindow          resolved outcomes per performance report (per model version)
- * @param riskLevels                 probabilities at which risk becomes MEDIUM, HIGH, CRITICAL
- * @param commitIntervalMs           Kafka Streams commit interval (each commit ends a transaction)
- * @param maxTaskIdleMs              how long a task waits for data on all its input partitions before processing
- * @param serving                    micro-batching, the online learner and the evaluator switch
+ * @param applicationId        Kafka Streams application id (consumer group, internal topic prefix)
+ * @param stateDir             local state directory
+ * @param numThreads           stream threads per instance
+ * @param horizonsMinutes      liquidation-risk horizons; one model key per horizon ({@code liquidation-15m})
+ * @param liquidationThreshold label: liquidation notional (quote currency) in (t, t+h] above this is a positive
+ * @param riskLevels           probabilities at which risk becomes MEDIUM, HIGH, CRITICAL
+ * @param commitIntervalMs     Kafka Streams commit interval (each commit ends a transaction)
+ * @param maxTaskIdleMs        how long a task waits for data on all its input partitions before processing
+ * @param serving              micro-batching, the online learner and the evaluator switch
+ * @param input                when event time stops waiting for a silent market source
+ * @param monitoring           drift and performance monitoring
  */
 public record StreamConfig(KafkaSettings kafka, String applicationId, Path stateDir, int numThreads,
-                           List<Integer> horizonsMinutes, double liquidationThreshold, long outcomeGraceMs,
-                           int driftWindow, int performanceWindow, RiskLevels riskLevels,
-                           long commitIntervalMs, long maxTaskIdleMs, Serving serving) {
+                           List<Integer> horizonsMinutes, double liquidationThreshold, RiskLevels riskLevels,
+                           long commitIntervalMs, long maxTaskIdleMs, Serving serving, Input input,
+                           Monitoring monitoring) {
+
+    public StreamConfig {
+        horizonsMinutes = List.copyOf(horizonsMinutes);
+    }
 
     /**
      * How predictions are made.
@@ -53,7 +58,7 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
         /** The defaults of {@link #from}. */
         public static Serving defaults() {
-            return from(Settings.load(null, java.util.Map.of(), java.util.Map.of()));
+            return from(Settings.load(null, Map.of(), Map.of()));
         }
 
         /** Scores every closed bar at once and turns the online learner off: the simplest, for tests. */
@@ -74,6 +79,39 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
         }
     }
 
+    /**
+     * When event time stops waiting for a silent input. An instrument's event time advances to the lowest
+     * watermark of its sources (their events and feed heartbeats); a source without heartbeats that falls
+     * silent would hold it back forever, so it is passed over once it has been silent for {@code idleWallMs} of
+     * wall-clock time AND is more than {@code idleEventMs} of event time behind the instrument's other sources. The
+     * same rule passes over a silent instrument in the monitors' event-time ordering.
+     */
+    public record Input(long idleWallMs, long idleEventMs) {
+        public static Input from(Settings settings) {
+            return new Input(settings.longValue("stream.input.idle.wall.ms", 30_000, 100, 86_400_000),
+                    settings.longValue("stream.input.idle.event.ms", 120_000, 0, 86_400_000L * 30));
+        }
+    }
+
+    /**
+     * Drift and performance monitoring.
+     *
+     * @param driftWindow       predictions per PSI drift check (per model version)
+     * @param performanceWindow resolved outcomes per performance report (per model version)
+     * @param partitions        partitions of the application's monitoring-samples topic (model keys spread over them)
+     */
+    public record Monitoring(int driftWindow, int performanceWindow, int partitions) {
+        public static Monitoring from(Settings settings) {
+            return new Monitoring(settings.intValue("stream.drift.window", 120, 20, 1_000_000),
+                    settings.intValue("stream.performance.window", 120, 20, 1_000_000),
+                    settings.intValue("stream.monitoring.partitions", 4, 1, 1024));
+        }
+
+        public Monitoring withWindows(int drift, int performance) {
+            return new Monitoring(drift, performance, partitions);
+        }
+    }
+
     public static StreamConfig from(Settings settings) {
         return new StreamConfig(
                 KafkaSettings.from(settings),
@@ -82,13 +120,19 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 settings.intValue("stream.num.threads", 1, 1, 64),
                 settings.intList("stream.horizons.minutes", List.of(5, 15, 30, 60), 1, 24 * 60),
                 settings.doubleValue("stream.label.liquidation.threshold", 250_000, 0, Double.MAX_VALUE),
-                settings.longValue("stream.outcome.grace.ms", 30_000, 0, 3_600_000),
-                settings.intValue("stream.drift.window", 120, 20, 1_000_000),
-                settings.intValue("stream.performance.window", 120, 20, 1_000_000),
                 riskLevels(settings),
                 settings.longValue("stream.commit.interval.ms", 100, 10, 60_000),
                 settings.longValue("stream.max.task.idle.ms", 0, 0, 60_000),
-                Serving.from(settings));
+                Serving.from(settings),
+                Input.from(settings),
+                Monitoring.from(settings));
+    }
+
+    /** Every default, against the given Kafka, application id and state directory. */
+    public static StreamConfig defaults(KafkaSettings kafka, String applicationId, Path stateDir) {
+        return from(Settings.load(null, Map.of(), Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "schema.registry.url", kafka.schemaRegistryUrl()))).withKafka(kafka)
+                .withApplicationId(applicationId).withStateDir(stateDir);
     }
 
     private static RiskLevels riskLevels(Settings settings) {
@@ -105,21 +149,46 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
     public StreamConfig withKafka(KafkaSettings newKafka) {
         return new StreamConfig(newKafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, serving);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+    }
+
+    public StreamConfig withApplicationId(String id) {
+        return new StreamConfig(kafka, id, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
     }
 
     public StreamConfig withStateDir(Path dir) {
         return new StreamConfig(kafka, applicationId, dir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, serving);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
     }
 
     public StreamConfig withServing(Serving newServing) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, newServing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring);
     }
 
     public StreamConfig withHorizons(List<Integer> horizons) {
-        return new StreamConfig(kafka, applicationId, stateDir, numThreads, List.copyOf(horizons), liquidationThreshold,
-                outcomeGraceMs, driftWindow, performanceWindow, riskLevels, commitIntervalMs, maxTaskIdleMs, serving);
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizons, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+    }
+
+    public StreamConfig withLiquidationThreshold(double threshold) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, threshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+    }
+
+    public StreamConfig withInput(Input newInput) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring);
+    }
+
+    public StreamConfig withMonitoring(Monitoring newMonitoring) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring);
+    }
+
+    public StreamConfig withCommitIntervalMs(long ms) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring);
     }
 }

@@ -22,12 +22,14 @@ public final class StreamService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
 
     private final StreamConfig config;
+    private final KafkaClientFactory clients;
     private final LiveModels liveModels;
     private final Topology topology;
     private final KafkaStreams streams;
 
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
         this.config = config;
+        this.clients = clients;
         this.liveModels = new LiveModels(featureSet.hash(), featureSet.names(), config.serving().nativePath());
         this.topology = StreamTopology.build(config, featureSet, liveModels, clients.registry());
         this.streams = new KafkaStreams(topology, streamsProperties(config, clients));
@@ -55,6 +57,7 @@ public final class StreamService implements Service {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProcessingExceptionHandler.class.getName());
         props.put(DeadLetterProcessingExceptionHandler.REGISTRY_URL_CONFIG, config.kafka().schemaRegistryUrl());
+        props.put(DeadLetterProcessingExceptionHandler.TOPIC_CONFIG, config.kafka().topics().name(Topics.DEADLETTER));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Topics.MODEL_VERSIONS_MAX_MESSAGE_BYTES);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
@@ -72,7 +75,19 @@ public final class StreamService implements Service {
     public void start() {
         LOG.info("starting stream application {} (exactly_once_v2, horizons {} min)", config.applicationId(),
                 config.horizonsMinutes());
+        ensureInternalTopics();
         streams.start();
+    }
+
+    /**
+     * Creates the application's monitoring-samples topic if it is missing. Like Kafka Streams' own internal topics
+     * it belongs to the application id, so the application creates it (the same ACL covers both).
+     */
+    private void ensureInternalTopics() {
+        try (org.apache.kafka.clients.admin.Admin admin = clients.admin(config.applicationId() + "-topics")) {
+            io.riptide.schemas.topics.TopicBootstrap.ensureTopics(admin,
+                    java.util.List.of(StreamTopology.monitoringSamples(config)), config.kafka().replicationFactor());
+        }
     }
 
     /** Waits until the instance is RUNNING (all tasks assigned and restored). */

@@ -1,19 +1,26 @@
 package io.riptide.topology;
 
 import io.riptide.features.FeatureSet;
+import io.riptide.features.MarketSource;
+import io.riptide.schemas.avro.Bar;
 import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.MonitoringSample;
 import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.registry.SchemaRegistryClient;
 import io.riptide.schemas.serde.AvroWireDeserializer;
 import io.riptide.schemas.serde.SerdeFactory;
 import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.topology.internal.DecodingProcessor;
-import io.riptide.topology.internal.InstrumentProcessor;
+import io.riptide.topology.internal.LabelProcessor;
+import io.riptide.topology.internal.MarketEventProcessor;
 import io.riptide.topology.internal.ModelMonitor;
 import io.riptide.topology.internal.ModelVersionLoader;
+import io.riptide.topology.internal.OutcomeJoiner;
+import io.riptide.topology.internal.PredictionProcessor;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,72 +28,102 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.function.Function;
+
 import static io.riptide.topology.internal.NodeNames.*;
 
 /**
  * Wires the stream application. Market topics are read as raw bytes and decoded by our own processors, so a record
- * that cannot be decoded is dead-lettered with its original bytes instead of stopping the stream. See
+ * that cannot be decoded is dead-lettered with its original bytes instead of stopping the stream. Then, per
+ * instrument: the market processor merges the inputs by event time and builds bars and features; the labeller
+ * labels every bar at every horizon once its window has passed (training examples, online learners); the predictor
+ * scores bars in micro-batches (predictions, alerts, shadow predictions); the outcome joiner joins what was served
+ * with what happened (outcomes). Monitors see every prediction and outcome of a model, in event-time order. See
  * docs/TOPOLOGY.md for the {@code describe()} output.
  */
 public final class StreamTopology {
     private StreamTopology() {
     }
 
+    /** The application's own monitoring-samples topic (internal; named after the application id). */
+    public static Topic<MonitoringSample> monitoringSamples(StreamConfig config) {
+        return Topics.monitoringSamples(config.kafka().topics().prefix() + config.applicationId(),
+                config.monitoring().partitions());
+    }
+
     public static Topology build(StreamConfig config, FeatureSet featureSet, LiveModels liveModels,
                                  SchemaRegistryClient registry) {
         SerdeFactory serdes = new SerdeFactory(registry);
+        TopicNamespace topics = config.kafka().topics();
         Topology topology = new Topology();
-        ByteArrayDeserializer bytes = new ByteArrayDeserializer();
-        StringDeserializer strings = new StringDeserializer();
 
-        topology.addSource(TRADES_SOURCE, bytes, bytes, Topics.TRADES.name());
-        topology.addSource(BOOKS_SOURCE, bytes, bytes, Topics.BOOKS.name());
-        topology.addSource(LIQUIDATIONS_SOURCE, bytes, bytes, Topics.LIQUIDATIONS.name());
-        topology.addProcessor(TRADES_DECODER, () -> new DecodingProcessor<>(TRADES_DECODER,
-                new AvroWireDeserializer<>(registry, Trade.class), Trade::getInstrument, INSTRUMENT_PROCESSOR),
-                TRADES_SOURCE);
-        topology.addProcessor(BOOKS_DECODER, () -> new DecodingProcessor<>(BOOKS_DECODER,
-                new AvroWireDeserializer<>(registry, BookSnapshot.class), BookSnapshot::getInstrument,
-                INSTRUMENT_PROCESSOR), BOOKS_SOURCE);
-        topology.addProcessor(LIQUIDATIONS_DECODER, () -> new DecodingProcessor<>(LIQUIDATIONS_DECODER,
-                new AvroWireDeserializer<>(registry, Liquidation.class), Liquidation::getInstrument,
-                INSTRUMENT_PROCESSOR), LIQUIDATIONS_SOURCE);
+        decoder(topology, registry, topics, TRADES_SOURCE, TRADES_DECODER, Topics.TRADES, MarketSource.TRADES,
+                Trade.class, Trade::getInstrument);
+        decoder(topology, registry, topics, BOOKS_SOURCE, BOOKS_DECODER, Topics.BOOKS, MarketSource.BOOKS,
+                BookSnapshot.class, BookSnapshot::getInstrument);
+        decoder(topology, registry, topics, LIQUIDATIONS_SOURCE, LIQUIDATIONS_DECODER, Topics.LIQUIDATIONS,
+                MarketSource.LIQUIDATIONS, Liquidation.class, Liquidation::getInstrument);
+        decoder(topology, registry, topics, KLINES_SOURCE, KLINES_DECODER, Topics.KLINES, MarketSource.KLINES,
+                Bar.class, Bar::getInstrument);
 
-        topology.addProcessor(INSTRUMENT_PROCESSOR, () -> new InstrumentProcessor(config, featureSet, liveModels),
-                TRADES_DECODER, BOOKS_DECODER, LIQUIDATIONS_DECODER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INSTRUMENT_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), INSTRUMENT_PROCESSOR);
+        topology.addProcessor(MARKET_PROCESSOR, () -> new MarketEventProcessor(config, featureSet),
+                TRADES_DECODER, BOOKS_DECODER, LIQUIDATIONS_DECODER, KLINES_DECODER);
+        topology.addProcessor(LABELLER, () -> new LabelProcessor(config, featureSet), MARKET_PROCESSOR);
+        topology.addProcessor(PREDICTOR, () -> new PredictionProcessor(config, featureSet, liveModels), LABELLER);
+        topology.addProcessor(OUTCOME_JOINER, OutcomeJoiner::new, LABELLER, PREDICTOR);
+        store(topology, MARKET_STORE, MARKET_PROCESSOR);
+        store(topology, LABEL_STORE, LABELLER);
+        store(topology, PREDICTOR_STORE, PREDICTOR);
+        store(topology, OUTCOME_STORE, OUTCOME_JOINER);
 
-        sink(topology, serdes, BARS_SINK, Topics.BARS_1M, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, FEATURES_SINK, Topics.FEATURES, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, PREDICTIONS_SINK, Topics.PREDICTIONS_LIQUIDATION, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, SHADOW_PREDICTIONS_SINK, Topics.PREDICTIONS_SHADOW, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, ALERTS_SINK, Topics.ALERTS, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, OUTCOMES_SINK, Topics.OUTCOMES, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, TRAINING_EXAMPLES_SINK, Topics.TRAINING_EXAMPLES, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, MONITORING_SAMPLES_SINK, Topics.MONITORING_SAMPLES, INSTRUMENT_PROCESSOR);
-        sink(topology, serdes, DEADLETTER_SINK, Topics.DEADLETTER,
-                TRADES_DECODER, BOOKS_DECODER, LIQUIDATIONS_DECODER, INSTRUMENT_PROCESSOR);
+        sink(topology, serdes, topics, BARS_SINK, Topics.BARS_1M, MARKET_PROCESSOR);
+        sink(topology, serdes, topics, FEATURES_SINK, Topics.FEATURES, MARKET_PROCESSOR);
+        sink(topology, serdes, topics, TRAINING_EXAMPLES_SINK, Topics.TRAINING_EXAMPLES, LABELLER);
+        sink(topology, serdes, topics, PREDICTIONS_SINK, Topics.PREDICTIONS_LIQUIDATION, PREDICTOR);
+        sink(topology, serdes, topics, SHADOW_PREDICTIONS_SINK, Topics.PREDICTIONS_SHADOW, PREDICTOR);
+        sink(topology, serdes, topics, ALERTS_SINK, Topics.ALERTS, PREDICTOR);
+        sink(topology, serdes, topics, OUTCOMES_SINK, Topics.OUTCOMES, OUTCOME_JOINER);
+        Topic<MonitoringSample> samples = monitoringSamples(config);
+        topology.addSink(MONITORING_SAMPLES_SINK, samples.name(), Serdes.String().serializer(),
+                serdes.valueSerde(samples).serializer(), PREDICTOR, OUTCOME_JOINER);
+        sink(topology, serdes, topics, DEADLETTER_SINK, Topics.DEADLETTER,
+                TRADES_DECODER, BOOKS_DECODER, LIQUIDATIONS_DECODER, KLINES_DECODER, MARKET_PROCESSOR);
 
-        topology.addSource(MONITORING_SAMPLES_SOURCE, strings,
-                serdes.valueSerde(Topics.MONITORING_SAMPLES).deserializer(), Topics.MONITORING_SAMPLES.name());
+        topology.addSource(MONITORING_SAMPLES_SOURCE, new StringDeserializer(),
+                serdes.valueSerde(samples).deserializer(), samples.name());
         topology.addProcessor(MODEL_MONITOR, () -> new ModelMonitor(config, liveModels, featureSet.names()),
                 MONITORING_SAMPLES_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_MONITOR_STORE),
-                Serdes.String(), Serdes.ByteArray()), MODEL_MONITOR);
-        sink(topology, serdes, DRIFT_SINK, Topics.DRIFT, MODEL_MONITOR);
-        sink(topology, serdes, PERFORMANCE_SINK, Topics.PERFORMANCE, MODEL_MONITOR);
+        store(topology, MODEL_MONITOR_STORE, MODEL_MONITOR);
+        sink(topology, serdes, topics, DRIFT_SINK, Topics.DRIFT, MODEL_MONITOR);
+        sink(topology, serdes, topics, PERFORMANCE_SINK, Topics.PERFORMANCE, MODEL_MONITOR);
 
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_VERSIONS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                MODEL_VERSIONS_SOURCE, strings, bytes, Topics.MODEL_VERSIONS.name(), MODEL_VERSION_LOADER,
+                MODEL_VERSIONS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(),
+                topics.name(Topics.MODEL_VERSIONS), MODEL_VERSION_LOADER,
                 () -> new ModelVersionLoader(liveModels, new AvroWireDeserializer<>(registry, ModelVersion.class)));
         return topology;
     }
 
-    private static <V extends SpecificRecord> void sink(Topology topology, SerdeFactory serdes, String name,
-                                                        Topic<V> topic, String... parents) {
-        topology.addSink(name, topic.name(), Serdes.String().serializer(), serdes.valueSerde(topic).serializer(),
+    private static <T extends SpecificRecord> void decoder(Topology topology, SchemaRegistryClient registry,
+                                                            TopicNamespace topics, String sourceName,
+                                                            String decoderName, Topic<T> topic, MarketSource source,
+                                                            Class<T> type, Function<T, CharSequence> instrumentOf) {
+        ByteArrayDeserializer bytes = new ByteArrayDeserializer();
+        topology.addSource(sourceName, bytes, bytes, topics.name(topic));
+        topology.addProcessor(decoderName, () -> new DecodingProcessor<>(decoderName, source,
+                new AvroWireDeserializer<>(registry, type), t -> instrumentOf.apply(t).toString(), MARKET_PROCESSOR),
+                sourceName);
+    }
+
+    private static void store(Topology topology, String name, String processor) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), processor);
+    }
+
+    private static <V extends SpecificRecord> void sink(Topology topology, SerdeFactory serdes, TopicNamespace topics,
+                                                        String name, Topic<V> topic, String... parents) {
+        topology.addSink(name, topics.name(topic), Serdes.String().serializer(), serdes.valueSerde(topic).serializer(),
                 parents);
     }
 }

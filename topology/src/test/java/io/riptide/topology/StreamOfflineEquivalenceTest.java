@@ -3,6 +3,7 @@ package io.riptide.topology;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
 import io.riptide.features.offline.KlineFeatureWriter;
+import io.riptide.feed.Heartbeats;
 import io.riptide.schemas.avro.FeatureVector;
 import io.riptide.schemas.avro.Side;
 import io.riptide.schemas.avro.Trade;
@@ -94,23 +95,22 @@ class StreamOfflineEquivalenceTest {
     private List<FeatureVector> runThroughTopology(List<double[]> klines, FeatureSet set) {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
-        StreamConfig config = new StreamConfig(kafka, "equivalence", stateDir, 1, List.of(15), 1e12, 30_000, 100,
-                100, RiskLevels.defaults(), 100, 0, StreamConfig.Serving.unbatched());
+        StreamConfig config = StreamConfig.defaults(kafka, "equivalence", stateDir).withHorizons(List.of(15))
+                .withLiquidationThreshold(1e12).withServing(StreamConfig.Serving.unbatched());
         Properties props = StreamService.streamsProperties(config, new KafkaClientFactory(kafka, registry));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         try (LiveModels models = new LiveModels(set.hash(), set.names());
              TopologyTestDriver driver = new TopologyTestDriver(
                      StreamTopology.build(config, set, models, registry), props)) {
-            TestInputTopic<String, SpecificRecord> trades = driver.createInputTopic(Topics.TRADES.name(),
-                    new StringSerializer(), new AvroWireSerializer<>(registry, false));
+            Heartbeats feed = Heartbeats.exact(new DriverFeed(driver, registry), Heartbeats.TRADE_INPUTS);
             for (double[] k : klines) {
                 // open, high, low, close; a quarter of the volume each (volumes are multiples of 1/64: exact sums)
                 double[] prices = {k[1], k[2], k[3], k[4]};
                 for (int i = 0; i < 4; i++) {
                     long t = (long) k[0] + i * 15_000L;
-                    trades.pipeInput(INSTRUMENT, Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t)
+                    feed.onTrade(Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t)
                             .setPrice(prices[i]).setQty(k[5] / 4).setAggressorSide(i % 2 == 0 ? Side.BUY : Side.SELL)
-                            .setTradeId(t + "-" + i).build(), t);
+                            .setTradeId(t + "-" + i).build());
                 }
             }
             return driver.createOutputTopic(Topics.FEATURES.name(), new StringDeserializer(),

@@ -10,6 +10,7 @@ import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.feed.Heartbeats;
 import io.riptide.feed.KafkaMarketEventSink;
 import io.riptide.feed.sim.MarketSimulator;
 import io.riptide.feed.sim.SimulatorConfig;
@@ -46,10 +47,11 @@ class StreamRestartIT {
             MarketSimulator market = new MarketSimulator(SimulatorConfig.defaults(3, start)
                     .withInstruments(List.of("SIM:BTCUSDT")));
             FeatureSet set = FeatureSets.liquidation();
-            try (KafkaMarketEventSink sink = new KafkaMarketEventSink(clients.producer("restart-feed", null))) {
+            try (KafkaMarketEventSink kafkaSink = new KafkaMarketEventSink(clients.producer("restart-feed", null))) {
+                Heartbeats sink = Heartbeats.exact(kafkaSink, Heartbeats.TRADE_INPUTS);
                 // first 25 minutes (ending inside a bar), then the run that will be restarted stops
                 market.runUntil(start + 25 * 60_000L + 17_000L, sink);
-                sink.flush();
+                kafkaSink.flush();
                 try (StreamService beforeRestart = service("restart-b", kafka, clients, set)) {
                     beforeRestart.start();
                     awaitQuiet(clients, Topics.FEATURES, "b1", 0);

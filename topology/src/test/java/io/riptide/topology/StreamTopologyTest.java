@@ -16,6 +16,7 @@ import io.riptide.schemas.avro.PositionSide;
 import io.riptide.schemas.avro.PriceLevel;
 import io.riptide.schemas.avro.Side;
 import io.riptide.schemas.avro.Trade;
+import io.riptide.feed.Heartbeats;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.serving.RiskLevels;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
@@ -72,8 +73,9 @@ class StreamTopologyTest {
     private LiveModels liveModels;
     private TestInputTopic<String, SpecificRecord> trades;
     private TestInputTopic<String, SpecificRecord> books;
-    private TestInputTopic<String, SpecificRecord> liquidations;
     private TestInputTopic<String, byte[]> rawTrades;
+    /** The market as a Riptide feed sends it: records in event-time order, heartbeats for quiet inputs. */
+    private Heartbeats feed;
     private TestInputTopic<String, SpecificRecord> modelVersions;
     private double price = 100;
 
@@ -85,8 +87,9 @@ class StreamTopologyTest {
     private void start(StreamConfig.Serving serving) {
         price = 100;
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
-        StreamConfig config = new StreamConfig(kafka, "topology-test", stateDir, 1, List.of(5), THRESHOLD, 30_000,
-                20, 20, RiskLevels.defaults(), 100, 0, serving);
+        StreamConfig config = StreamConfig.defaults(kafka, "topology-test", stateDir).withHorizons(List.of(5))
+                .withLiquidationThreshold(THRESHOLD).withServing(serving)
+                .withMonitoring(new StreamConfig.Monitoring(20, 20, 1));
         liveModels = new LiveModels(featureSet.hash(), featureSet.names(), serving.nativePath());
         Properties props = StreamService.streamsProperties(config,
                 new io.riptide.schemas.kafka.KafkaClientFactory(kafka, registry));
@@ -96,7 +99,7 @@ class StreamTopologyTest {
         AvroWireSerializer<SpecificRecord> avro = new AvroWireSerializer<>(registry, false);
         trades = driver.createInputTopic(Topics.TRADES.name(), new StringSerializer(), avro);
         books = driver.createInputTopic(Topics.BOOKS.name(), new StringSerializer(), avro);
-        liquidations = driver.createInputTopic(Topics.LIQUIDATIONS.name(), new StringSerializer(), avro);
+        feed = Heartbeats.exact(new DriverFeed(driver, registry), Heartbeats.TRADE_INPUTS);
         rawTrades = driver.createInputTopic(Topics.TRADES.name(), new StringSerializer(), new ByteArraySerializer());
         modelVersions = driver.createInputTopic(Topics.MODEL_VERSIONS.name(), new StringSerializer(), avro);
     }
@@ -121,17 +124,17 @@ class StreamTopologyTest {
         for (int s = 0; s < 60; s += 5) {
             long t = start + s * 1000L;
             price *= 1 + 0.0005 * Math.sin(m * 7 + s);
-            trades.pipeInput(instrument, Trade.newBuilder().setInstrument(instrument).setExchangeTimeMs(t)
-                    .setPrice(price).setQty(1 + s % 3).setAggressorSide(s % 10 == 0 ? Side.BUY : Side.SELL)
-                    .setTradeId(m + "-" + s).build(), t);
             if (s % 15 == 0) {
-                books.pipeInput(instrument, book(instrument, t, price - 0.05, price + 0.05), t);
+                feed.onBook(book(instrument, t, price - 0.05, price + 0.05));
             }
             if (liquidationBurst && s == 30) {
-                liquidations.pipeInput(instrument, Liquidation.newBuilder().setInstrument(instrument)
+                feed.onLiquidation(Liquidation.newBuilder().setInstrument(instrument)
                         .setExchangeTimeMs(t).setPositionSide(PositionSide.LONG).setPrice(price).setQty(1000)
-                        .setNotional(price * 1000).build(), t);
+                        .setNotional(price * 1000).build());
             }
+            feed.onTrade(Trade.newBuilder().setInstrument(instrument).setExchangeTimeMs(t)
+                    .setPrice(price).setQty(1 + s % 3).setAggressorSide(s % 10 == 0 ? Side.BUY : Side.SELL)
+                    .setTradeId(m + "-" + s).build());
         }
     }
 
@@ -170,8 +173,8 @@ class StreamTopologyTest {
 
         List<Outcome> outcomes = output(Topics.OUTCOMES).readValuesToList();
         List<LabeledExample> examples = output(Topics.TRAINING_EXAMPLES).readValuesToList();
-        // resolved: t + 5 min + 30 s grace <= stream time (39:55), checked every 10 s of stream time
-        assertTrue(outcomes.size() >= 30 && outcomes.size() <= 34, "outcomes " + outcomes.size());
+        // final once every input has passed t + 5 min (event time reached 39:55): the bars ending 01:00 to 34:00
+        assertEquals(34, outcomes.size(), "outcomes");
         assertEquals(outcomes.size(), examples.size());
         long burst = T0 + 20 * MINUTE + 30_000;
         for (Outcome o : outcomes) {
@@ -231,7 +234,8 @@ class StreamTopologyTest {
         trades.pipeInput(INSTRUMENT, late, T0 + 30_000);
         List<DeadLetter> letters = output(Topics.DEADLETTER).readValuesToList();
         assertEquals(1, letters.size());
-        assertEquals("late trade late at " + (T0 + 30_000) + " arrived after its bar closed", letters.get(0).getError());
+        assertTrue(letters.get(0).getError().startsWith("late trades event at " + (T0 + 30_000)
+                + ": every input of SIM:TEST had already passed "), letters.get(0).getError());
         assertEquals(late, new io.riptide.schemas.serde.AvroWireDeserializer<>(registry, Trade.class)
                 .deserialize(Topics.TRADES.name(), bytes(letters.get(0).getValue())), "the original record is kept");
         assertTrue(output(Topics.FEATURES).readRecordsToList().stream()
@@ -377,8 +381,8 @@ class StreamTopologyTest {
             LiquidationRisk p = predictions.get(i);
             double[] x = features.get(i).getValues().stream().mapToDouble(Double::doubleValue).toArray();
             assertEquals(p.getTimeMs(), features.get(i).getTimeMs());
-            // replay the learner: the outcome of a prediction at t resolves at t + 5 min + 30 s grace (within the
-            // 10 s punctuation), before the bar that ends at t + 6 min closes
+            // replay the learner: the label of a bar ending at t is final once event time passes t + 5 min, so the
+            // learner knows it when the bar ending at t + 6 min closes
             io.riptide.serving.OnlineLogisticRegression learner =
                     io.riptide.serving.OnlineLogisticRegression.withDefaults(featureSet.size());
             for (LabeledExample e : examples) {

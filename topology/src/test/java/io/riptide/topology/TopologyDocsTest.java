@@ -18,9 +18,8 @@ class TopologyDocsTest {
 
     @Test
     void theDocumentedDescriptionIsTheTopologysOwn() throws Exception {
-        StreamConfig config = new StreamConfig(new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of()),
-                "docs", Path.of("unused"), 1, List.of(15), 1, 0, 20, 20, RiskLevels.defaults(), 100, 0,
-                StreamConfig.Serving.defaults());
+        StreamConfig config = StreamConfig.defaults(new KafkaSettings("unused:9092", "http://unused", (short) 1,
+                Map.of()), "docs", Path.of("unused")).withHorizons(List.of(15));
         try (LiveModels models = new LiveModels(FeatureSets.liquidation().hash(), FeatureSets.liquidation().names())) {
             String description = StreamTopology.build(config, FeatureSets.liquidation(), models,
                     new InMemorySchemaRegistry()).describe().toString().strip();

@@ -3,6 +3,7 @@ package io.riptide.app.demo;
 import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
+import io.riptide.feed.Heartbeats;
 import io.riptide.feed.KafkaMarketEventSink;
 import io.riptide.feed.sim.MarketSimulator;
 import io.riptide.feed.sim.SimulatorConfig;
@@ -105,11 +106,12 @@ final class DemoRun {
                 .collect(Collectors.joining(",")));
         s.put("stream.label.liquidation.threshold",
                 Double.toString(SimulatorConfig.SUGGESTED_LIQUIDATION_THRESHOLD_USD));
-        // The demo compresses hours of market into minutes, so the trigger's clocks shrink with it.
+        // The trigger's schedule and cooldown run on market time: a sixth and a third of the simulated span.
+        long simSpanMs = options.duration().toMillis() * options.speed();
         s.put("trigger.min.examples", "600");
         s.put("trigger.min.positives", "15");
-        s.put("trigger.cooldown.ms", Long.toString(Math.max(10_000, options.duration().toMillis() / 6)));
-        s.put("trigger.schedule.interval.ms", Long.toString(Math.max(20_000, options.duration().toMillis() / 3)));
+        s.put("trigger.cooldown.ms", Long.toString(Math.max(10 * MINUTE, simSpanMs / 6)));
+        s.put("trigger.schedule.interval.ms", Long.toString(Math.max(20 * MINUTE, simSpanMs / 3)));
         s.put("trigger.poll.interval.ms", "300");
         s.put("trigger.num.rounds", "150");
         s.put("trigger.trainer", options.trainer());
@@ -135,10 +137,11 @@ final class DemoRun {
         long nextProgress = 0;
         long wallStart = System.currentTimeMillis();
         try (KafkaMarketEventSink sink = new KafkaMarketEventSink(clients.producer("riptide-demo-feed", null))) {
+            Heartbeats feed = Heartbeats.exact(sink, Heartbeats.TRADE_INPUTS);
             while (true) {
                 long elapsed = System.currentTimeMillis() - wallStart;
                 long simNow = simStart + Math.min(elapsed, durationMs) * options.speed();
-                simulator.runUntil(simNow, sink);
+                simulator.runUntil(simNow, feed);
                 if (poisonSent == 0 && elapsed >= durationMs / 10) {
                     poisonSent = PoisonInjector.inject(clients, DEMO_INSTRUMENT, simNow);
                     say("sent " + poisonSent + " bad records (garbage bytes, unknown schema id, NaN and negative "
@@ -157,6 +160,7 @@ final class DemoRun {
                 }
                 Thread.sleep(20);
             }
+            feed.finish(simStart + simSpanMs);
             sink.flush();
             return new FeedResult(sink.trades(), sink.books(), sink.liquidations(), poisonSent,
                     simSpanMs / MINUTE, simStart, simStart + simSpanMs);

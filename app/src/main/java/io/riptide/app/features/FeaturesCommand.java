@@ -97,7 +97,11 @@ public final class FeaturesCommand implements Callable<Integer> {
             CaptureReplay replay = new CaptureReplay(List.of(input.capture), symbol, 20, 0, 0, null);
             stdout.println("features: replaying " + input.capture + (symbol == null ? "" : " (" + symbol + ")")
                     + ", writing " + out);
-            replay.run(features);
+            // the stream's feeds send heartbeats; so does this one, so both close the same bars
+            io.riptide.feed.Heartbeats feed = io.riptide.feed.Heartbeats.exact(features,
+                    io.riptide.feed.Heartbeats.TRADE_INPUTS);
+            replay.run(feed);
+            feed.finish();
             replay.summaries().forEach(s -> stdout.println("  " + s));
             stdout.println("features: wrote " + features.rows() + " bars x " + (FeatureSets.all().size() + 4)
                     + " columns to " + out);

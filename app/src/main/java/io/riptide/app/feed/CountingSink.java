@@ -68,13 +68,20 @@ final class CountingSink implements MarketEventSink {
     }
 
     @Override
-    public void onBar(Bar bar) {
+    public void onKline(Bar bar) {
         bars++;
         lastEventTimeMs = bar.getCloseTimeMs();
         if (next != null) {
-            next.onBar(bar);
+            next.onKline(bar);
         }
         tick();
+    }
+
+    @Override
+    public void onHeartbeat(String instrument, io.riptide.schemas.topics.Topic<?> input, long timeMs) {
+        if (next != null) {
+            next.onHeartbeat(instrument, input, timeMs);
+        }
     }
 
     long total() {

@@ -1,5 +1,7 @@
 package io.riptide.app.feed;
 
+import io.riptide.feed.EventTimeSorter;
+import io.riptide.feed.Heartbeats;
 import io.riptide.feed.KafkaMarketEventSink;
 import io.riptide.feed.MarketEventSink;
 import io.riptide.feed.binance.BinanceConnector;
@@ -42,6 +44,9 @@ import java.util.concurrent.Callable;
         description = "Market data into Kafka: a simulator, recorded data, or Binance live.",
         subcommands = {FeedCommand.Simulate.class, FeedCommand.Replay.class, FeedCommand.Binance.class})
 public final class FeedCommand implements Callable<Integer> {
+    /** How far a live exchange's streams may deliver out of event-time order; heartbeats lag by this much. */
+    static final long LIVE_SKEW_MS = 2_000;
+
 
     /** Exit code for bad input (paths, symbols, endpoints, options). */
     public static final int BAD_INPUT = 2;
@@ -182,6 +187,7 @@ public final class FeedCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             KafkaMarketEventSink target = kafka.open("riptide-feed-simulate");
             CountingSink sink = new CountingSink(target);
+            Heartbeats feed = Heartbeats.exact(sink, Heartbeats.TRADE_INPUTS);
             try {
                 MarketSimulator simulator = new MarketSimulator(config);
                 long endMs = startMs + durationMs;
@@ -192,7 +198,7 @@ public final class FeedCommand implements Callable<Integer> {
                 out.flush();
                 for (long t = startMs; t < endMs; ) {
                     t = Math.min(endMs, t + 1_000);
-                    simulator.runUntil(t, sink);
+                    simulator.runUntil(t, feed);
                     if (speed > 0) {
                         long dueNanos = wallStart + (long) ((t - startMs) * 1_000_000 / speed);
                         long wait = dueNanos - System.nanoTime();
@@ -206,6 +212,7 @@ public final class FeedCommand implements Callable<Integer> {
                         nextProgress = System.nanoTime() + 5_000_000_000L;
                     }
                 }
+                feed.finish(endMs);
             } finally {
                 finish(target);
             }
@@ -285,11 +292,11 @@ public final class FeedCommand implements Callable<Integer> {
             // constructing every source first rejects bad paths before anything is sent
             List<KlineCsvReplay> klineReplays = new ArrayList<>();
             for (Path p : klines) {
-                klineReplays.add(new KlineCsvReplay(p, instrument, speed));
+                klineReplays.add(new KlineCsvReplay(p, instrument, 0)); // paced when sent, merged, below
             }
             List<LiquidationCsvReplay> liquidationReplays = new ArrayList<>();
             for (Path p : liquidations) {
-                liquidationReplays.add(new LiquidationCsvReplay(p, sizes, speed));
+                liquidationReplays.add(new LiquidationCsvReplay(p, sizes, 0));
             }
             for (Path p : captures) {
                 if (!p.toFile().exists()) {
@@ -305,9 +312,11 @@ public final class FeedCommand implements Callable<Integer> {
             long malformedTotal = 0;
             try {
                 if (!captures.isEmpty()) {
+                    Heartbeats feed = Heartbeats.exact(sink, Heartbeats.TRADE_INPUTS);
                     try (BookCsvDumper dumper = dumpBooks == null ? null : new BookCsvDumper(dumpBooks)) {
                         CaptureReplay capture = new CaptureReplay(captures, symbol, bookDepth, intervalMs, speed, dumper);
-                        capture.run(sink);
+                        capture.run(feed);
+                        feed.finish();
                         out.printf("capture: %d lines%n", capture.lines());
                         capture.summaries().forEach(s -> out.println("  " + s));
                         capture.notes().forEach(n -> out.println("  note: " + n));
@@ -317,15 +326,32 @@ public final class FeedCommand implements Callable<Integer> {
                         }
                     }
                 }
+                // kline and liquidation files are read one after the other, then sent merged in event-time order
+                EventTimeSorter sorted = new EventTimeSorter();
                 for (KlineCsvReplay k : klineReplays) {
-                    k.run(sink);
+                    k.run(sorted);
                     out.printf("klines %s: %d bars%n", k.instrument(), k.emitted());
                     malformedTotal += report(out, "klines", k.malformed());
                 }
                 for (LiquidationCsvReplay l : liquidationReplays) {
-                    l.run(sink);
+                    l.run(sorted);
                     out.printf("liquidations: %d events%n", l.emitted());
                     malformedTotal += report(out, "liquidations", l.malformed());
+                }
+                if (sorted.size() > 0) {
+                    long end = sorted.lastTimeMs() + 1;
+                    Heartbeats feed = Heartbeats.exact(sink, klineReplays.isEmpty()
+                            ? java.util.List.of(io.riptide.schemas.topics.Topics.LIQUIDATIONS) : Heartbeats.KLINE_INPUTS);
+                    io.riptide.feed.replay.ReplayPacer pacer = new io.riptide.feed.replay.ReplayPacer(speed);
+                    sorted.drainTo(feed, t -> {
+                        try {
+                            pacer.awaitEventTime(t);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted", e);
+                        }
+                    });
+                    feed.finish(end);
                 }
             } finally {
                 finish(target);
@@ -393,7 +419,9 @@ public final class FeedCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             KafkaMarketEventSink target = kafka.open("riptide-feed-binance");
             CountingSink sink = new CountingSink(target);
-            BinanceConnector connector = new BinanceConnector(config, sink);
+            // exchange streams are only roughly in event-time order across a symbol's streams
+            BinanceConnector connector = new BinanceConnector(config, new Heartbeats(sink, Heartbeats.TRADE_INPUTS,
+                    Heartbeats.DEFAULT_INTERVAL_MS, LIVE_SKEW_MS));
             Thread stopper = null;
             if (stopAfterMs >= 0) {
                 stopper = new Thread(() -> {

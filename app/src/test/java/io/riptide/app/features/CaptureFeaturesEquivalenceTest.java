@@ -2,28 +2,21 @@ package io.riptide.app.features;
 
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
-import io.riptide.feed.MarketEventSink;
+import io.riptide.feed.Heartbeats;
 import io.riptide.feed.replay.CaptureReplay;
-import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.FeatureVector;
-import io.riptide.schemas.avro.Liquidation;
-import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
-import io.riptide.schemas.serde.AvroWireSerializer;
 import io.riptide.schemas.serde.SerdeFactory;
 import io.riptide.schemas.topics.Topics;
-import io.riptide.serving.RiskLevels;
+import io.riptide.topology.DriverFeed;
 import io.riptide.topology.LiveModels;
 import io.riptide.topology.StreamConfig;
 import io.riptide.topology.StreamService;
 import io.riptide.topology.StreamTopology;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -56,41 +49,25 @@ class CaptureFeaturesEquivalenceTest {
         FeatureSet set = FeatureSets.all();
         StringWriter csv = new StringWriter();
         CaptureFeatureWriter offline = new CaptureFeatureWriter(set, csv);
-        new CaptureReplay(List.of(CAPTURE), "BTCUSDT", 20, 0, 0, null).run(offline);
+        Heartbeats offlineFeed = Heartbeats.exact(offline, Heartbeats.TRADE_INPUTS);
+        new CaptureReplay(List.of(CAPTURE), "BTCUSDT", 20, 0, 0, null).run(offlineFeed);
+        offlineFeed.finish();
         String[] rows = csv.toString().split("\n");
         assertTrue(rows.length - 1 >= 8, "bars from ~11 minutes of capture: " + (rows.length - 1));
 
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
-        StreamConfig config = new StreamConfig(kafka, "capture-equivalence", stateDir, 1, List.of(15), 1e12, 30_000,
-                100, 100, RiskLevels.defaults(), 100, 0, StreamConfig.Serving.unbatched());
+        StreamConfig config = StreamConfig.defaults(kafka, "capture-equivalence", stateDir)
+                .withHorizons(List.of(15)).withLiquidationThreshold(1e12).withServing(StreamConfig.Serving.unbatched());
         Properties props = StreamService.streamsProperties(config, new KafkaClientFactory(kafka, registry));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         List<FeatureVector> streamed;
         try (LiveModels models = new LiveModels(set.hash(), set.names());
              TopologyTestDriver driver = new TopologyTestDriver(StreamTopology.build(config, set, models, registry),
                      props)) {
-            AvroWireSerializer<SpecificRecord> avro = new AvroWireSerializer<>(registry, false);
-            TestInputTopic<String, SpecificRecord> trades = driver.createInputTopic(Topics.TRADES.name(),
-                    new StringSerializer(), avro);
-            TestInputTopic<String, SpecificRecord> books = driver.createInputTopic(Topics.BOOKS.name(),
-                    new StringSerializer(), avro);
-            new CaptureReplay(List.of(CAPTURE), "BTCUSDT", 20, 0, 0, null).run(new MarketEventSink() {
-                @Override
-                public void onTrade(Trade t) {
-                    trades.pipeInput(t.getInstrument(), t, t.getExchangeTimeMs());
-                }
-
-                @Override
-                public void onBook(BookSnapshot b) {
-                    books.pipeInput(b.getInstrument(), b, b.getExchangeTimeMs());
-                }
-
-                @Override
-                public void onLiquidation(Liquidation l) {
-                    throw new AssertionError("spot captures have no liquidations");
-                }
-            });
+            Heartbeats streamFeed = Heartbeats.exact(new DriverFeed(driver, registry), Heartbeats.TRADE_INPUTS);
+            new CaptureReplay(List.of(CAPTURE), "BTCUSDT", 20, 0, 0, null).run(streamFeed);
+            streamFeed.finish();
             streamed = driver.createOutputTopic(Topics.FEATURES.name(), new StringDeserializer(),
                     new SerdeFactory(registry).valueSerde(Topics.FEATURES).deserializer()).readValuesToList();
         }

@@ -51,8 +51,9 @@ class FeedCommandIT {
         assertEquals(0, code, err.toString());
 
         assertEquals(450, count(Topics.BOOKS.name()));
-        assertEquals(120, count(Topics.BARS_1M.name()));
+        assertEquals(120, count(Topics.KLINES.name()), "klines are an input of the stream");
         assertTrue(count(Topics.TRADES.name()) > 5 * 60 * 3, "about two trades a second per instrument");
+        assertTrue(heartbeats(Topics.LIQUIDATIONS.name()) > 0, "quiet inputs get heartbeats");
     }
 
     @Test
@@ -68,16 +69,33 @@ class FeedCommandIT {
         assertTrue(err.toString().startsWith("riptide feed simulate: error: cannot reach Kafka at 127.0.0.1:1"), err.toString());
     }
 
+    /** Records with a value (market records), heartbeats not counted. */
     private static long count(String topic) {
+        return records(topic).stream().filter(r -> r.value() != null).count();
+    }
+
+    private static long heartbeats(String topic) {
+        return records(topic).stream().filter(r -> r.value() == null
+                && r.headers().lastHeader(io.riptide.schemas.topics.MarketHeartbeat.HEADER) != null).count();
+    }
+
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-            return partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> all = new java.util.ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.currentTimeMillis() < deadline) {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(all::add);
+            }
+            return all;
         }
     }
 }

@@ -116,7 +116,8 @@ class ServicesCliIT {
                     runtime.schemaRegistryUrl(), (short) 1, Map.of()));
             long start = (System.currentTimeMillis() - 3_600_000L) / 60_000 * 60_000;
             try (KafkaMarketEventSink sink = new KafkaMarketEventSink(clients.producer("cli-it-feed", null))) {
-                new MarketSimulator(SimulatorConfig.defaults(7, start)).runUntil(start + 20 * 60_000L, sink);
+                new MarketSimulator(SimulatorConfig.defaults(7, start)).runUntil(start + 20 * 60_000L,
+                        io.riptide.feed.Heartbeats.exact(sink, io.riptide.feed.Heartbeats.TRADE_INPUTS));
             }
             try (KafkaConsumer<String, LiquidationRisk> predictions =
                          clients.consumer("cli-it-check", Topics.PREDICTIONS_LIQUIDATION)) {

@@ -77,7 +77,7 @@ public final class KlineCsvReplay {
                 }
                 previousOpen = bar.getOpenTimeMs();
                 pacer.awaitEventTime(bar.getCloseTimeMs());
-                sink.onBar(bar);
+                sink.onKline(bar);
                 emitted++;
             }
         }

@@ -112,7 +112,7 @@ class KlineCsvReplayTest {
         }
 
         @Override
-        public void onBar(Bar bar) {
+        public void onKline(Bar bar) {
             bars.add(bar);
         }
     }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,11 +23,15 @@ public final class JobStore {
         this.dataSource = dataSource;
     }
 
-    /** Queues a job unless one is already queued or running for the key; returns its id when queued. */
+    /**
+     * Queues a job unless one is already queued or running for the key; returns its id when queued.
+     *
+     * @param marketTimeMs market time when it was queued ({@link io.riptide.trigger.MarketClock})
+     */
     public Optional<Long> enqueue(String modelKey, String trigger, String reason, String requestedBy, boolean force,
-                                  int priority) {
-        String sql = "INSERT INTO ml_training_jobs (model_key, trigger, reason, requested_by, force, priority, status) "
-                + "VALUES (?, ?, ?, ?, ?, ?, 'QUEUED') "
+                                  int priority, long marketTimeMs) {
+        String sql = "INSERT INTO ml_training_jobs (model_key, trigger, reason, requested_by, force, priority, status, "
+                + "queued_market_ms) VALUES (?, ?, ?, ?, ?, ?, 'QUEUED', ?) "
                 + "ON CONFLICT (model_key) WHERE status IN ('QUEUED', 'RUNNING') DO NOTHING RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, modelKey);
@@ -35,6 +40,7 @@ public final class JobStore {
             ps.setString(4, requestedBy);
             ps.setBoolean(5, force);
             ps.setInt(6, priority);
+            ps.setLong(7, marketTimeMs);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
@@ -68,9 +74,10 @@ public final class JobStore {
         });
     }
 
-    public void finish(long jobId, String status, String message, Integer candidateVersion) {
+    /** @param marketTimeMs market time when it finished: the start of its key's cooldown */
+    public void finish(long jobId, String status, String message, Integer candidateVersion, long marketTimeMs) {
         update("UPDATE ml_training_jobs SET status = ?, message = ?, progress = 1, finished_at = now(), "
-                + "candidate_version = ? WHERE id = ?", jobId, ps -> {
+                + "candidate_version = ?, finished_market_ms = ? WHERE id = ?", jobId, ps -> {
             ps.setString(1, status);
             ps.setString(2, message);
             if (candidateVersion == null) {
@@ -78,7 +85,8 @@ public final class JobStore {
             } else {
                 ps.setInt(3, candidateVersion);
             }
-            ps.setLong(4, jobId);
+            ps.setLong(4, marketTimeMs);
+            ps.setLong(5, jobId);
         });
     }
 
@@ -93,18 +101,40 @@ public final class JobStore {
         }
     }
 
-    /** When the last job for the key finished, if any: the start of its cooldown. */
-    public Optional<Instant> lastFinishedAt(String modelKey) {
+    /** Market time at which the last job for the key finished, if any: the start of its cooldown. */
+    public Optional<Long> lastFinishedMarketMs(String modelKey) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT max(finished_at) FROM ml_training_jobs WHERE model_key = ?")) {
+                "SELECT max(finished_market_ms) FROM ml_training_jobs WHERE model_key = ?")) {
             ps.setString(1, modelKey);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                Timestamp t = rs.getTimestamp(1);
-                return t == null ? Optional.empty() : Optional.of(t.toInstant());
+                long t = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(t);
             }
         } catch (SQLException e) {
             throw new SqlException("reading the last job of " + modelKey, e);
+        }
+    }
+
+    /** A finished or waiting job as history shows it; market times may be null for jobs of older versions. */
+    public record JobRecord(long id, String modelKey, String trigger, String status, String message,
+                            Integer candidateVersion, Long queuedMarketMs, Long finishedMarketMs) {
+    }
+
+    /** Every job, oldest first. */
+    public List<JobRecord> history() {
+        List<JobRecord> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id, model_key, trigger, status, message, candidate_version, queued_market_ms, "
+                        + "finished_market_ms FROM ml_training_jobs ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new JobRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), (Integer) rs.getObject(6), (Long) rs.getObject(7), (Long) rs.getObject(8)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new SqlException("reading the job history", e);
         }
     }
 

@@ -62,10 +62,10 @@ public final class KafkaClientFactory {
         return Admin.create(commonProperties(clientId));
     }
 
-    /** Creates every Riptide topic that does not exist yet. */
+    /** Creates every Riptide topic (in the configured namespace) that does not exist yet. */
     public void ensureTopics() {
         try (Admin admin = admin("riptide-topic-bootstrap")) {
-            TopicBootstrap.ensureTopics(admin, Topics.ALL, settings.replicationFactor());
+            TopicBootstrap.ensureTopics(admin, settings.topics().all(), settings.replicationFactor());
         }
     }
 

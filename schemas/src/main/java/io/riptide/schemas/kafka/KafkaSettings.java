@@ -2,15 +2,22 @@ package io.riptide.schemas.kafka;
 
 import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.topics.TopicNamespace;
 
 import java.util.Map;
 
 /**
  * Where Kafka and the Schema Registry are, shared by every service. {@code kafka.client.*} settings are passed
- * through to every client (security, SASL, ...).
+ * through to every client (security, SASL, ...). {@code kafka.topic.prefix} puts every Riptide topic of the
+ * services under a namespace ({@link TopicNamespace}), e.g. for a staging copy on a shared cluster.
  */
 public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, short replicationFactor,
-                            Map<String, String> clientOverrides) {
+                            Map<String, String> clientOverrides, TopicNamespace topics) {
+
+    public KafkaSettings(String bootstrapServers, String schemaRegistryUrl, short replicationFactor,
+                         Map<String, String> clientOverrides) {
+        this(bootstrapServers, schemaRegistryUrl, replicationFactor, clientOverrides, TopicNamespace.NONE);
+    }
 
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -21,6 +28,7 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
                     + "' for schema.registry.url: expected an http(s):// URL");
         }
         clientOverrides = Map.copyOf(clientOverrides);
+        java.util.Objects.requireNonNull(topics, "topics");
     }
 
     public static KafkaSettings from(Settings settings) {
@@ -28,10 +36,23 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
                 settings.requiredString("kafka.bootstrap.servers"),
                 settings.requiredString("schema.registry.url"),
                 (short) settings.intValue("kafka.replication.factor", 1, 1, 7),
-                settings.withPrefix("kafka.client."));
+                settings.withPrefix("kafka.client."),
+                topicNamespace(settings.string("kafka.topic.prefix", "")));
+    }
+
+    private static TopicNamespace topicNamespace(String prefix) {
+        try {
+            return TopicNamespace.of(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid value '" + prefix + "' for kafka.topic.prefix: " + e.getMessage());
+        }
     }
 
     public KafkaSettings withEndpoints(String bootstrap, String registryUrl) {
-        return new KafkaSettings(bootstrap, registryUrl, replicationFactor, clientOverrides);
+        return new KafkaSettings(bootstrap, registryUrl, replicationFactor, clientOverrides, topics);
+    }
+
+    public KafkaSettings withTopics(TopicNamespace namespace) {
+        return new KafkaSettings(bootstrapServers, schemaRegistryUrl, replicationFactor, clientOverrides, namespace);
     }
 }

@@ -29,6 +29,16 @@ public final class Topic<V extends SpecificRecord> {
         return valueClass;
     }
 
+    /** The same topic (value class, partitions, configs) under another name. */
+    public Topic<V> renamed(String name) {
+        return new Topic<>(new TopicSpec(name, spec.partitions(), spec.configs()), valueClass);
+    }
+
+    /** The same topic with another partition count. */
+    public Topic<V> withPartitions(int partitions) {
+        return new Topic<>(new TopicSpec(spec.name(), partitions, spec.configs()), valueClass);
+    }
+
     @Override
     public String toString() {
         return spec.name() + "<" + valueClass.getSimpleName() + ">";

@@ -24,17 +24,27 @@ import java.util.Map;
 /**
  * Every topic of DESIGN.md, immutable. Keys are strings: the instrument id for market, feature and prediction
  * topics, the model key for monitoring and ops topics, and {@code modelKey|ROLE} for {@link #MODEL_VERSIONS}.
+ *
+ * <p>Every topic is created with {@code message.timestamp.type=LogAppendTime}: the broker stamps each record with
+ * the time it was appended, and time-based retention counts from there. Event time travels in each payload
+ * ({@code exchangeTimeMs}, {@code timeMs}, ...), so a replay of 2021 trades is kept as long as a live trade, instead
+ * of being deleted by the next retention check while a consumer still needs it. Consumers must therefore take
+ * event time from the payload, never from the record timestamp.
  */
 public final class Topics {
     /** Model artifacts travel inline up to this size (gzip), so the topic must accept at least that much. */
     public static final int MODEL_VERSIONS_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private static final int MARKET_PARTITIONS = 3;
+    /** See the class comment: retention counts from ingestion, event time is in the payload. */
+    public static final Map<String, String> APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");
 
     public static final Topic<Trade> TRADES = topic("market.trades", MARKET_PARTITIONS, Map.of(), Trade.class);
     public static final Topic<BookSnapshot> BOOKS = topic("market.book", MARKET_PARTITIONS, Map.of(), BookSnapshot.class);
     public static final Topic<Liquidation> LIQUIDATIONS =
             topic("market.liquidations", MARKET_PARTITIONS, Map.of(), Liquidation.class);
+    /** Recorded 1-minute klines as an input: the bars of a kline-driven instrument (docs/TOPOLOGY.md). */
+    public static final Topic<Bar> KLINES = topic("market.klines", MARKET_PARTITIONS, Map.of(), Bar.class);
     public static final Topic<Bar> BARS_1M = topic("market.bars.1m", MARKET_PARTITIONS, Map.of(), Bar.class);
     public static final Topic<FeatureVector> FEATURES =
             topic("features", MARKET_PARTITIONS, Map.of(), FeatureVector.class);
@@ -63,23 +73,31 @@ public final class Topics {
     public static final Topic<DeadLetter> DEADLETTER = topic("deadletter", 1, Map.of(
             "max.message.bytes", Integer.toString(MODEL_VERSIONS_MAX_MESSAGE_BYTES)), DeadLetter.class);
 
-    /**
-     * Internal to the stream application: predictions and outcomes re-keyed by model key for the monitors.
-     * Not a contract for other services.
-     */
-    public static final Topic<MonitoringSample> MONITORING_SAMPLES =
-            topic("riptide.monitoring-samples", 1, Map.of("retention.ms", "86400000"), MonitoringSample.class);
+    /** The market inputs: what a feed writes and the stream reads. */
+    public static final List<Topic<?>> MARKET_INPUTS = List.of(TRADES, BOOKS, LIQUIDATIONS, KLINES);
 
-    public static final List<Topic<?>> ALL = List.of(TRADES, BOOKS, LIQUIDATIONS, BARS_1M, FEATURES,
+    public static final List<Topic<?>> ALL = List.of(TRADES, BOOKS, LIQUIDATIONS, KLINES, BARS_1M, FEATURES,
             PREDICTIONS_LIQUIDATION, PREDICTIONS_PATTERN, PREDICTIONS_SHADOW, ALERTS, OUTCOMES, TRAINING_EXAMPLES,
-            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, MODEL_VERSIONS, DEADLETTER, MONITORING_SAMPLES);
+            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, MODEL_VERSIONS, DEADLETTER);
 
     private Topics() {
     }
 
+    /**
+     * Internal to one stream application: its predictions and outcomes re-keyed by model key for its monitors,
+     * named after the application id like Kafka Streams' own internal topics (so two applications never read each
+     * other's samples, and the ACL that lets an application create its internal topics covers it). Not a contract
+     * for other services.
+     */
+    public static Topic<MonitoringSample> monitoringSamples(String applicationId, int partitions) {
+        return topic(applicationId + "-monitoring-samples", partitions, Map.of(), MonitoringSample.class);
+    }
+
     private static <V extends org.apache.avro.specific.SpecificRecord> Topic<V> topic(
             String name, int partitions, Map<String, String> configs, Class<V> valueClass) {
-        return new Topic<>(new TopicSpec(name, partitions, configs), valueClass);
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.putAll(APPEND_TIME);
+        return new Topic<>(new TopicSpec(name, partitions, all), valueClass);
     }
 
     /** The compaction key of a model version: one live record per model key and role. */

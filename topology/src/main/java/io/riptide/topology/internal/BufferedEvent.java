@@ -1,19 +1,22 @@
 package io.riptide.topology.internal;
 
-import io.riptide.features.BarAggregator;
-import io.riptide.features.InstrumentFeatureEngine;
+import io.riptide.features.InstrumentTimeline;
+import io.riptide.features.MarketSource;
 
 import java.nio.ByteBuffer;
 
 /**
- * Compact binary form of a market event waiting in the instrument store for the next micro-batch. A few dozen bytes
- * per event, so every event is durable (changelogged) at once while the feature engine itself is updated and
- * snapshotted only once per bar.
+ * Compact binary form of a market event (or a feed's heartbeat) of one instrument, as the market store keeps it
+ * until the feature engine has it in a snapshot: a type byte, the event time, then the event's fields. A few dozen
+ * bytes per event, so every event is durable (changelogged) at once while the engine itself is snapshotted only
+ * once per minute.
  */
 public final class BufferedEvent {
     static final byte TRADE = 1;
     static final byte BOOK = 2;
     static final byte LIQUIDATION = 3;
+    static final byte KLINE = 4;
+    static final byte HEARTBEAT = 5;
 
     private BufferedEvent() {
     }
@@ -41,18 +44,54 @@ public final class BufferedEvent {
         return b.array();
     }
 
+    /** A kline stands at the last millisecond of its minute ({@link InstrumentTimeline#klineTimeMs}). */
+    static byte[] kline(long openTimeMs, double open, double high, double low, double close, double volume,
+                        double vwap, int tradeCount, double takerBuyVolume) {
+        return ByteBuffer.allocate(1 + 8 + 8 + 8 * 6 + 4 + 8).put(KLINE)
+                .putLong(InstrumentTimeline.klineTimeMs(openTimeMs)).putLong(openTimeMs).putDouble(open)
+                .putDouble(high).putDouble(low).putDouble(close).putDouble(volume).putDouble(vwap).putInt(tradeCount)
+                .putDouble(takerBuyVolume).array();
+    }
+
+    static byte[] heartbeat(MarketSource source, long timeMs) {
+        return ByteBuffer.allocate(1 + 8 + 1).put(HEARTBEAT).putLong(timeMs).put((byte) source.ordinal()).array();
+    }
+
     static long timeOf(byte[] event) {
         return ByteBuffer.wrap(event, 1, 8).getLong();
     }
 
-    /** Feeds a buffered event to the feature engine. */
-    static void applyTo(byte[] event, InstrumentFeatureEngine engine, BookScratch scratch) {
+    static boolean isHeartbeat(byte[] event) {
+        return event[0] == HEARTBEAT;
+    }
+
+    /** The source an event (or heartbeat) belongs to. */
+    static MarketSource sourceOf(byte[] event) {
+        return switch (event[0]) {
+            case TRADE -> MarketSource.TRADES;
+            case BOOK -> MarketSource.BOOKS;
+            case LIQUIDATION -> MarketSource.LIQUIDATIONS;
+            case KLINE -> MarketSource.KLINES;
+            case HEARTBEAT -> MarketSource.values()[event[9]];
+            default -> throw new IllegalStateException("unknown buffered event type " + event[0]);
+        };
+    }
+
+    /** The notional of a liquidation event. */
+    static double liquidationNotional(byte[] event) {
+        return ByteBuffer.wrap(event, 1 + 8 + 4 + 16, 8).getDouble();
+    }
+
+    /** Feeds a released event to the instrument's timeline (which closes bars as event time reaches their end). */
+    static void applyTo(byte[] event, InstrumentTimeline timeline, BookScratch scratch,
+                        InstrumentTimeline.BarListener listener) {
         ByteBuffer b = ByteBuffer.wrap(event);
         byte type = b.get();
         long time = b.getLong();
         switch (type) {
-            case TRADE -> engine.onTrade(time, b.getDouble(), b.getDouble(), b.get() == 1);
-            case LIQUIDATION -> engine.onLiquidation(time, b.getInt(), b.getDouble(), b.getDouble(), b.getDouble());
+            case TRADE -> timeline.onTrade(time, b.getDouble(), b.getDouble(), b.get() == 1, listener);
+            case LIQUIDATION -> timeline.onLiquidation(time, b.getInt(), b.getDouble(), b.getDouble(), b.getDouble(),
+                    listener);
             case BOOK -> {
                 int bids = b.getInt();
                 int asks = b.getInt();
@@ -64,17 +103,12 @@ public final class BufferedEvent {
                     scratch.askPx[i] = b.getDouble();
                     scratch.askQty[i] = b.getDouble();
                 }
-                engine.onBook(time, scratch.bidPx, scratch.bidQty, bids, scratch.askPx, scratch.askQty, asks);
+                timeline.onBook(time, scratch.bidPx, scratch.bidQty, bids, scratch.askPx, scratch.askQty, asks,
+                        listener);
             }
-            default -> throw new IllegalStateException("unknown buffered event type " + type);
-        }
-    }
-
-    /** Rebuilds the open bar after a restart: buffered trades are the open bar's trades. */
-    static void replayIntoBar(byte[] event, BarAggregator bars) {
-        ByteBuffer b = ByteBuffer.wrap(event);
-        if (b.get() == TRADE) {
-            bars.onTrade(b.getLong(), b.getDouble(), b.getDouble(), b.get() == 1);
+            case KLINE -> timeline.onKline(b.getLong(), b.getDouble(), b.getDouble(), b.getDouble(), b.getDouble(),
+                    b.getDouble(), b.getDouble(), b.getInt(), b.getDouble(), listener);
+            default -> throw new IllegalStateException("buffered event type " + type + " is not an event");
         }
     }
 

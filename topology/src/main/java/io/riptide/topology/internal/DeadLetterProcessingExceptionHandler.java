@@ -24,9 +24,12 @@ import java.util.Map;
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
     /** Streams config key carrying the registry URL to this handler. */
     public static final String REGISTRY_URL_CONFIG = "riptide.schema.registry.url";
+    /** Streams config key carrying the dead-letter topic's name (it depends on the topic namespace). */
+    public static final String TOPIC_CONFIG = "riptide.deadletter.topic";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
 
     private AvroWireSerializer<SpecificRecord> serializer;
+    private String topic = Topics.DEADLETTER.name();
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -35,6 +38,10 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
             throw new IllegalStateException("missing " + REGISTRY_URL_CONFIG + " for the dead-letter handler");
         }
         serializer = new AvroWireSerializer<>(new HttpSchemaRegistryClient(url.toString()), false);
+        Object name = configs.get(TOPIC_CONFIG);
+        if (name != null) {
+            topic = name.toString();
+        }
     }
 
     @Override
@@ -49,7 +56,6 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
                 .setStage(context.processorNodeId()).setError(String.valueOf(exception.getMessage()))
                 .setErrorClass(exception.getClass().getName()).setDeadLetteredAtMs(System.currentTimeMillis())
                 .build();
-        String topic = Topics.DEADLETTER.name();
         byte[] key = context.processorNodeId().getBytes(StandardCharsets.UTF_8);
         return Response.resume(List.of(new ProducerRecord<>(topic, key, serializer.serialize(topic, letter))));
     }

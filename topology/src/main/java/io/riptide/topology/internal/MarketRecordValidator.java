@@ -1,5 +1,6 @@
 package io.riptide.topology.internal;
 
+import io.riptide.schemas.avro.Bar;
 import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.PriceLevel;
@@ -26,6 +27,9 @@ public final class MarketRecordValidator {
         }
         if (record instanceof Liquidation l) {
             return checkLiquidation(l);
+        }
+        if (record instanceof Bar k) {
+            return checkKline(k);
         }
         return "unexpected record type " + record.getClass().getSimpleName();
     }
@@ -104,6 +108,30 @@ public final class MarketRecordValidator {
         }
         if (!(Double.isFinite(l.getNotional()) && l.getNotional() >= 0)) {
             return "liquidation notional must be a finite number >= 0, got " + l.getNotional();
+        }
+        return null;
+    }
+
+    static String checkKline(Bar k) {
+        String common = checkCommon(k.getInstrument(), k.getOpenTimeMs());
+        if (common != null) {
+            return common;
+        }
+        if (k.getOpenTimeMs() % 60_000 != 0 || k.getCloseTimeMs() != k.getOpenTimeMs() + 60_000) {
+            return "kline must cover one whole minute [open, open + 60000), got " + k.getOpenTimeMs() + " to "
+                    + k.getCloseTimeMs();
+        }
+        for (double price : new double[]{k.getOpen(), k.getHigh(), k.getLow(), k.getClose()}) {
+            if (!positive(price)) {
+                return "kline prices must be positive finite numbers, got " + price;
+            }
+        }
+        if (k.getLow() > k.getHigh() || k.getOpen() > k.getHigh() || k.getClose() > k.getHigh()
+                || k.getOpen() < k.getLow() || k.getClose() < k.getLow()) {
+            return "kline low " + k.getLow() + " / high " + k.getHigh() + " do not bound open and close";
+        }
+        if (!(Double.isFinite(k.getVolume()) && k.getVolume() >= 0)) {
+            return "kline volume must be a finite number >= 0, got " + k.getVolume();
         }
         return null;
     }

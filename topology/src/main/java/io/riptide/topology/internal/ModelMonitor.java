@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Watches each model version's traffic (re-keyed by model key so one task sees all of it): every
+ * Watches each model version's traffic (re-keyed by model key so one task sees all of it, and put back in
+ * event-time order by {@link SampleReorder}): every
  * {@code driftWindow} predictions it compares the score and feature distributions with the version's training
  * reference (PSI) and emits drift events; every {@code performanceWindow} resolved outcomes it emits a performance
  * report over the last window.
@@ -38,6 +39,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
     private final Map<String, Integer> featureIndex = new java.util.HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
+    private SampleReorder reorder;
 
     public ModelMonitor(StreamConfig config, LiveModels liveModels, List<String> featureNames) {
         this.config = config;
@@ -51,19 +53,27 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(NodeNames.MODEL_MONITOR_STORE);
+        this.reorder = new SampleReorder(store, config.input().idleWallMs(), config.input().idleEventMs());
+        context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                wallNow -> reorder.release(wallNow, this::monitor));
     }
 
     @Override
     public void process(Record<String, MonitoringSample> record) {
-        MonitoringSample sample = record.value();
+        reorder.offer(record.value(), context.currentSystemTimeMs(), this::monitor);
+    }
+
+    /** One sample, in event-time order. */
+    private void monitor(MonitoringSample sample) {
+        long timestamp = sample.getAtMs();
         String stateKey = sample.getModelKey() + "@" + sample.getModelVersion();
         byte[] stored = store.get(stateKey);
-        MonitorState state = stored == null ? MonitorState.empty(config.performanceWindow())
+        MonitorState state = stored == null ? MonitorState.empty(config.monitoring().performanceWindow())
                 : MonitorState.fromBytes(stored);
         if (sample.getKind() == SampleKind.PREDICTION) {
-            onPrediction(sample, state, record.timestamp());
+            onPrediction(sample, state, timestamp);
         } else {
-            onOutcome(sample, state, record.timestamp());
+            onOutcome(sample, state, timestamp);
         }
         store.put(stateKey, state.toBytes());
     }
@@ -82,7 +92,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
             }
         }
         state.driftSamples++;
-        if (state.driftSamples >= config.driftWindow()) {
+        if (state.driftSamples >= config.monitoring().driftWindow()) {
             emitDrift(sample, state, references, timestamp);
             state.resetDrift();
         }
@@ -180,7 +190,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
     private void onOutcome(MonitoringSample sample, MonitorState state, long timestamp) {
         state.addOutcome(sample.getProbability(), sample.getLabel() == null ? 0 : sample.getLabel(),
                 sample.getTimeMs());
-        if (state.outcomesSinceReport < config.performanceWindow()) {
+        if (state.outcomesSinceReport < config.monitoring().performanceWindow()) {
             return;
         }
         state.outcomesSinceReport = 0;

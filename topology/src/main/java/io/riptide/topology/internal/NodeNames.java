@@ -3,18 +3,30 @@ package io.riptide.topology.internal;
 /**
  * Every source, processor, sink and store of the stream application, named once. Names are part of the
  * application's compatibility contract: changelog topics are derived from store names, so never rename one
- * without a migration.
+ * without a migration (or a new application id).
  */
 public final class NodeNames {
     public static final String TRADES_SOURCE = "market-trades-source";
     public static final String BOOKS_SOURCE = "market-book-source";
     public static final String LIQUIDATIONS_SOURCE = "market-liquidations-source";
+    public static final String KLINES_SOURCE = "market-klines-source";
     public static final String TRADES_DECODER = "market-trades-decoder";
     public static final String BOOKS_DECODER = "market-book-decoder";
     public static final String LIQUIDATIONS_DECODER = "market-liquidations-decoder";
+    public static final String KLINES_DECODER = "market-klines-decoder";
 
-    public static final String INSTRUMENT_PROCESSOR = "instrument-processor";
-    public static final String INSTRUMENT_STORE = "instrument-state-store";
+    /** Event-time merge of an instrument's inputs, bars and features. */
+    public static final String MARKET_PROCESSOR = "market-events";
+    public static final String MARKET_STORE = "market-state-store";
+    /** Labels of every bar and horizon, training examples, online learners. */
+    public static final String LABELLER = "liquidation-labeller";
+    public static final String LABEL_STORE = "label-state-store";
+    /** Micro-batched predictions, alerts, shadow predictions, prediction samples. */
+    public static final String PREDICTOR = "liquidation-predictor";
+    public static final String PREDICTOR_STORE = "predictor-state-store";
+    /** What was served joined with what happened: outcomes and outcome samples. */
+    public static final String OUTCOME_JOINER = "outcome-joiner";
+    public static final String OUTCOME_STORE = "outcome-join-store";
 
     public static final String BARS_SINK = "bars-sink";
     public static final String FEATURES_SINK = "features-sink";

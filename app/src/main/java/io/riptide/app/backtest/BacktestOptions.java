@@ -1,0 +1,32 @@
+package io.riptide.app.backtest;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a backtest runs: its input (the simulator, or recorded files), its arms and how it steps.
+ *
+ * @param seed         simulator seed
+ * @param marketHours  simulated hours
+ * @param shiftHours   market hours (from the start) of scripted shifts, ascending
+ * @param captures     recorded Binance websocket captures (files or folders)
+ * @param symbol       only this symbol of the captures (null: all)
+ * @param klines       recorded kline CSVs
+ * @param liquidations recorded liquidation CSVs
+ * @param stepMinutes  market minutes per lockstep step: the longest a trained model waits to serve
+ * @param horizons     liquidation-risk horizons in minutes
+ * @param trainer      lightgbm or xgboost
+ */
+record BacktestOptions(boolean simulate, long seed, int marketHours, List<Double> shiftHours, List<Path> captures,
+                       String symbol, List<Path> klines, List<Path> liquidations, List<Arm> arms, Path out,
+                       int stepMinutes, List<Integer> horizons, String trainer, boolean quiet) {
+
+    BacktestOptions {
+        shiftHours = List.copyOf(shiftHours);
+        captures = List.copyOf(captures);
+        klines = List.copyOf(klines);
+        liquidations = List.copyOf(liquidations);
+        arms = List.copyOf(arms);
+        horizons = List.copyOf(horizons);
+    }
+}

@@ -1,0 +1,36 @@
+package io.riptide.topology.internal;
+
+import io.riptide.features.EventTimeMerger;
+import io.riptide.features.InstrumentTimeline;
+import io.riptide.features.MarketSource;
+
+/**
+ * One instrument's market state: the event-time merger of its inputs and the timeline (bars, feature engine) it
+ * releases into. {@link MarketStore} keeps it durable.
+ */
+final class MarketState {
+    /** An event in the merger's buffer, with the store key of its durable copy. */
+    record Buffered(long storeSeq, byte[] event) {
+    }
+
+    final InstrumentTimeline timeline;
+    final EventTimeMerger<Buffered> merger;
+    /** Store sequence of the next entry appended for this instrument. */
+    long nextStoreSeq;
+    /** The minute (event time / 60 s) of the timeline when the last snapshot was written. */
+    long snapshotMinute;
+    /** Wall-clock time each source was last heard from, for idleness; not durable (judged afresh after a restart). */
+    final long[] lastHeardWallMs = new long[MarketSource.values().length];
+
+    MarketState(InstrumentTimeline timeline, EventTimeMerger<Buffered> merger, long nextStoreSeq, long wallNowMs) {
+        this.timeline = timeline;
+        this.merger = merger;
+        this.nextStoreSeq = nextStoreSeq;
+        this.snapshotMinute = minuteOf(timeline.timeMs());
+        java.util.Arrays.fill(lastHeardWallMs, wallNowMs);
+    }
+
+    static long minuteOf(long timeMs) {
+        return timeMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(timeMs, InstrumentTimeline.BAR_MILLIS);
+    }
+}

@@ -1,0 +1,49 @@
+package io.riptide.topology.internal;
+
+import io.riptide.features.MarketSource;
+import io.riptide.schemas.avro.ModelRole;
+
+/**
+ * What the stream's processors hand each other inside one task (never serialized: they travel by
+ * {@code context.forward}). Keys are instrument ids.
+ */
+final class Messages {
+    private Messages() {
+    }
+
+    /** A feed's promise that a source of the instrument has delivered every event before {@code timeMs}. */
+    record Heartbeat(MarketSource source, long timeMs) {
+    }
+
+    /** Every market event of the instrument before {@code timeMs} has been applied (event time only moves on). */
+    record TimeAdvance(long timeMs) {
+    }
+
+    /**
+     * A liquidation, released in event-time order, for labels; {@code seq} (its arrival order among the instrument's
+     * liquidations at that time) makes it identifiable if it is released again after a restart.
+     */
+    record ReleasedLiquidation(long timeMs, long seq, double notional) {
+    }
+
+    /**
+     * A prediction as it was served.
+     *
+     * @param probability      what consumers were told (the batch model blended with the online learner, if it is)
+     * @param batchProbability the batch model's own probability, which drift and performance monitoring judge
+     */
+    record ScoredPrediction(String predictionId, long timeMs, int horizonMinutes, String modelKey, int modelVersion,
+                            ModelRole role, double probability, double batchProbability) {
+    }
+
+    /** The final label of a bar at one horizon: liquidation notional in (timeMs, timeMs + horizon]. */
+    record ResolvedLabel(String predictionId, long timeMs, int horizonMinutes, int label, double realizedNotional) {
+    }
+
+    /**
+     * The instrument will send no further monitoring sample standing before {@code timeMs} (its event time, held
+     * back by bars still waiting for their batch).
+     */
+    record SampleWatermark(long timeMs) {
+    }
+}

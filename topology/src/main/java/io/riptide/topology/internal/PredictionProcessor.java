@@ -1,0 +1,275 @@
+package io.riptide.topology.internal;
+
+import io.riptide.features.FeatureSet;
+import io.riptide.schemas.avro.Alert;
+import io.riptide.schemas.avro.LiquidationRisk;
+import io.riptide.schemas.avro.ModelRole;
+import io.riptide.schemas.avro.MonitoringSample;
+import io.riptide.schemas.avro.RiskLevel;
+import io.riptide.schemas.avro.SampleKind;
+import io.riptide.serving.MicroBatcher;
+import io.riptide.serving.RiskLevels;
+import io.riptide.topology.LiveModels;
+import io.riptide.topology.ModelKeys;
+import io.riptide.topology.ServingModel;
+import io.riptide.topology.StreamConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predicts liquidation risk for every closed bar at every horizon. Closed bars of any instrument of the task wait
+ * in a {@link MicroBatcher} (up to {@code stream.batch.max.rows}, at most {@code stream.batch.max.age.ms}); at flush
+ * each bar's model is picked by the fallback chain and bars that share a model are scored in one call. Per bar and
+ * horizon it emits the prediction (the batch model, blended with the instrument's online learner once that has
+ * learned enough), an alert when an episode of high risk starts ({@link AlertPolicy}), the shadow model's
+ * prediction, and the monitoring sample; the outcome joiner gets what was served.
+ *
+ * <p>Store layout (changelogged): {@code B|inst|barEnd} a closed bar waiting for its batch, durable so that a commit
+ * taken while it waits loses nothing (exactly-once); {@code A|inst|horizon} the level alerted in the current
+ * episode.
+ */
+public final class PredictionProcessor implements Processor<String, Object, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionProcessor.class);
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final StreamConfig config;
+    private final FeatureSet featureSet;
+    private final LiveModels liveModels;
+    private final List<Integer> horizons;
+    private final MicroBatcher<ClosedBar> batcher;
+    private final HorizonScorer scorer;
+    /** Per horizon, per bar of the batch being scored: the model that served and its probability. */
+    private final ServingModel[][] served;
+    private final double[][] batchProbability;
+    private final double[] shadowOut;
+    /** Per instrument: event time it has reached, and the watermark last handed on. */
+    private final Map<String, long[]> clocks = new HashMap<>();
+    private final Map<String, RiskLevel> alerted = new HashMap<>();
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> store;
+    private boolean restored;
+
+    public PredictionProcessor(StreamConfig config, FeatureSet featureSet, LiveModels liveModels) {
+        this.config = config;
+        this.featureSet = featureSet;
+        this.liveModels = liveModels;
+        this.horizons = config.horizonsMinutes();
+        int maxBatch = config.serving().batchMaxRows();
+        this.batcher = new MicroBatcher<>(featureSet.size(), maxBatch,
+                config.serving().batchMaxAgeMs() * 1_000_000L, this::scoreBatch);
+        this.scorer = new HorizonScorer(liveModels, maxBatch, featureSet.size());
+        this.served = new ServingModel[horizons.size()][maxBatch];
+        this.batchProbability = new double[horizons.size()][maxBatch];
+        this.shadowOut = new double[maxBatch];
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(NodeNames.PREDICTOR_STORE);
+        long maxAgeMs = config.serving().batchMaxAgeMs();
+        if (maxAgeMs > 0) {
+            // a bar waits at most maxAge plus half of it (the punctuation interval) plus one poll loop
+            context.schedule(Duration.ofMillis(Math.max(1, maxAgeMs / 2)), PunctuationType.WALL_CLOCK_TIME,
+                    this::flushIfDue);
+        }
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        restoreWaiting();
+        String instrument = record.key();
+        if (record.value() instanceof ClosedBar bar) {
+            store.put(waitingKey(instrument, bar.endMs()), bar.encode());
+            batcher.offer(bar, bar.features(), nowNanos());
+        } else if (record.value() instanceof Messages.TimeAdvance advance) {
+            clock(instrument)[0] = advance.timeMs();
+            handOnWatermark(instrument);
+        }
+    }
+
+    private long[] clock(String instrument) {
+        return clocks.computeIfAbsent(instrument, i -> new long[]{Long.MIN_VALUE, Long.MIN_VALUE});
+    }
+
+    /**
+     * No later monitoring sample of the instrument stands before min(its event time, its oldest bar still
+     * waiting): predictions stand at their bar's end, outcomes at or after event time.
+     */
+    private long watermark(String instrument) {
+        long[] bars = {clock(instrument)[0]};
+        batcher.forEachWaiting(bar -> {
+            if (bar.instrument().equals(instrument)) {
+                bars[0] = Math.min(bars[0], bar.endMs());
+            }
+        });
+        return bars[0];
+    }
+
+    private void handOnWatermark(String instrument) {
+        long w = watermark(instrument);
+        long[] clock = clock(instrument);
+        if (w > clock[1]) {
+            clock[1] = w;
+            context.forward(new Record<>(instrument, new Messages.SampleWatermark(w), Math.max(0, w)),
+                    NodeNames.OUTCOME_JOINER);
+        }
+    }
+
+    /** Puts back the closed bars a previous run left waiting (they are in the store, not yet scored). */
+    private void restoreWaiting() {
+        if (restored) {
+            return;
+        }
+        restored = true;
+        List<ClosedBar> bars = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan("B|", KEYS)) {
+            it.forEachRemaining(kv -> bars.add(ClosedBar.decode(kv.value)));
+        }
+        bars.sort((a, b) -> Long.compare(a.endMs(), b.endMs()));
+        for (ClosedBar bar : bars) {
+            if (batcher.waiting() == config.serving().batchMaxRows()) {
+                batcher.flush(nowNanos());
+            }
+            batcher.offerWithoutFlush(bar, bar.features(), nowNanos());
+        }
+    }
+
+    private long nowNanos() {
+        return context.currentSystemTimeMs() * 1_000_000L;
+    }
+
+    private void flushIfDue(long wallClockMs) {
+        restoreWaiting();
+        batcher.flushIfDue(wallClockMs * 1_000_000L);
+    }
+
+    private void scoreBatch(MicroBatcher.Batch<ClosedBar> batch) {
+        int n = batch.size();
+        for (int h = 0; h < horizons.size(); h++) {
+            scorer.score(ModelKeys.liquidation(horizons.get(h)), batch, served[h], batchProbability[h]);
+        }
+        liveModels.stats().batchScored(n, (nowNanos() - batch.enqueuedNanos(0)) / 1_000_000L);
+        for (int i = 0; i < n; i++) {
+            store.delete(waitingKey(batch.key(i).instrument(), batch.key(i).endMs()));
+        }
+        for (int i = 0; i < n; i++) {
+            ClosedBar bar = batch.key(i);
+            for (int h = 0; h < horizons.size(); h++) {
+                emitPrediction(bar, horizons.get(h), served[h][i], batchProbability[h][i],
+                        bar.onlineProbability()[h]);
+            }
+        }
+        for (int h = 0; h < horizons.size(); h++) {
+            emitShadowPredictions(batch, horizons.get(h));
+        }
+        for (int i = 0; i < n; i++) {
+            handOnWatermark(batch.key(i).instrument());
+        }
+    }
+
+    private void emitPrediction(ClosedBar bar, int horizon, ServingModel serving, double batchP, double onlineP) {
+        String instrument = bar.instrument();
+        double onlineWeight = Double.isNaN(onlineP) ? 0 : config.serving().onlineWeight();
+        double probability = onlineWeight > 0 ? (1 - onlineWeight) * batchP + onlineWeight * onlineP : batchP;
+        liveModels.stats().predicted(onlineWeight > 0);
+        LiquidationRisk risk = riskOf(instrument, bar.endMs(), horizon, serving, probability, onlineWeight);
+        context.forward(new Record<>(instrument, risk, bar.endMs()), NodeNames.PREDICTIONS_SINK);
+        alertIfEpisodeStarts(risk);
+        context.forward(new Record<>(instrument, new Messages.ScoredPrediction(risk.getPredictionId(), bar.endMs(),
+                horizon, serving.modelKey(), serving.version(), ModelRole.PRODUCTION, probability, batchP),
+                bar.endMs()), NodeNames.OUTCOME_JOINER);
+        context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
+                .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
+                .setInstrument(instrument).setTimeMs(bar.endMs()).setProbability(batchP)
+                .setFeatures(MarketEventProcessor.boxed(bar.features())).setAtMs(bar.endMs())
+                .setWatermarkMs(watermarkAfter(instrument, bar)).build(), bar.endMs()),
+                NodeNames.MONITORING_SAMPLES_SINK);
+    }
+
+    /** The instrument's watermark once this bar (already out of the batch) is done with. */
+    private long watermarkAfter(String instrument, ClosedBar bar) {
+        return Math.min(watermark(instrument), bar.endMs());
+    }
+
+    private void alertIfEpisodeStarts(LiquidationRisk risk) {
+        String key = StoreKeys.of("A|", risk.getInstrument(), risk.getHorizonMinutes(), 5);
+        RiskLevel raised = alerted.computeIfAbsent(key, k -> {
+            byte[] stored = store.get(k);
+            return stored == null ? RiskLevel.LOW : RiskLevel.values()[stored[0]];
+        });
+        RiskLevel level = risk.getRiskLevel();
+        if (AlertPolicy.alerts(raised, level)) {
+            context.forward(new Record<>(risk.getInstrument(), alertOf(risk), risk.getTimeMs()),
+                    NodeNames.ALERTS_SINK);
+        }
+        RiskLevel next = AlertPolicy.next(raised, level);
+        if (next != raised) {
+            alerted.put(key, next);
+            store.put(key, new byte[]{(byte) next.ordinal()});
+        }
+    }
+
+    private void emitShadowPredictions(MicroBatcher.Batch<ClosedBar> batch, int horizon) {
+        ServingModel shadow = liveModels.shadow(ModelKeys.liquidation(horizon)).orElse(null);
+        if (shadow == null) {
+            return;
+        }
+        int n = batch.size();
+        try {
+            shadow.model().predictBatch(batch.rowsRowMajor(), n, shadowOut);
+        } catch (RuntimeException e) {
+            LOG.warn("shadow {} failed on a batch of {}: {}", shadow.servedBy(), n, e.toString());
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            ClosedBar bar = batch.key(i);
+            double p = Math.max(0, Math.min(1, shadowOut[i]));
+            if (Double.isFinite(shadowOut[i])) {
+                context.forward(new Record<>(bar.instrument(), riskOf(bar.instrument(), bar.endMs(), horizon, shadow,
+                        p, 0), bar.endMs()), NodeNames.SHADOW_PREDICTIONS_SINK);
+            }
+        }
+    }
+
+    private LiquidationRisk riskOf(String instrument, long time, int horizon, ServingModel serving, double p,
+                                   double onlineWeight) {
+        String id = PredictionIds.of(instrument, horizon, time);
+        return LiquidationRisk.newBuilder()
+                .setPredictionId(serving.role() == ModelRole.SHADOW ? PredictionIds.shadow(id) : id)
+                .setInstrument(instrument).setTimeMs(time).setHorizonMinutes(horizon)
+                .setProbability(p).setConfidence(RiskLevels.confidence(p))
+                .setRiskLevel(RiskLevel.valueOf(config.riskLevels().levelOf(p).name()))
+                .setModelKey(serving.modelKey()).setModelVersion(serving.version())
+                .setServedBy(serving.servedBy()).setFeatureSetHash(featureSet.hash())
+                .setFallbackLevel(serving.fallbackLevel(instrument)).setOnlineWeight(onlineWeight).build();
+    }
+
+    private static Alert alertOf(LiquidationRisk risk) {
+        return Alert.newBuilder().setAlertId("alert|" + risk.getPredictionId())
+                .setInstrument(risk.getInstrument()).setTimeMs(risk.getTimeMs())
+                .setRiskLevel(risk.getRiskLevel()).setHorizonMinutes(risk.getHorizonMinutes())
+                .setProbability(risk.getProbability()).setPredictionId(risk.getPredictionId())
+                .setMessage(String.format("%s liquidation risk %.0f%% within %d min on %s (%s)",
+                        risk.getRiskLevel(), 100 * risk.getProbability(), risk.getHorizonMinutes(),
+                        risk.getInstrument(), risk.getServedBy()))
+                .build();
+    }
+
+    private static String waitingKey(String instrument, long barEndMs) {
+        return StoreKeys.of("B|", instrument, barEndMs, 13);
+    }
+}
