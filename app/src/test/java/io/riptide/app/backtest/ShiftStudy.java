@@ -33,7 +33,7 @@ import java.util.function.LongFunction;
  *
  * <pre>
  * flock /tmp/riptide-build.lock ./mvnw -q -B -o -pl app test -Dtest=ShiftStudy -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dstudy.seeds=7,42,1,2,3 -Dstudy.kinds=LEVERAGE_UP -Dstudy.shift.hours=12
+ *     -Dstudy.seeds=7,42,1,2,3 -Dstudy.kinds=CALM_LEVERAGE -Dstudy.horizons=15,60
  * </pre>
  *
  * For each seed it simulates the market with the shifts and without (the same seed: identical up to the first shift),
@@ -45,13 +45,19 @@ import java.util.function.LongFunction;
  *
  * <ul>
  *   <li>pre: the model trained at S-4 scored on [S-4, S): the live AUC before the shift, out of time;</li>
- *   <li>frozen: the model trained at S scored on the post-shift phase [S+3, end) (or until the second shift);</li>
- *   <li>retrain +k: trained at S+k (k = 1, 2, 3) on all rows so far ("all") or the last W hours ("win"), scored on
- *       the same post phase;</li>
+ *   <li>frozen: the model trained at S scored on the post-shift phase [S + max(3, latest retrain), end) (or until
+ *       the next shift);</li>
+ *   <li>retrain +k: trained at S+k ({@code study.retrain.hours}, default 1,2,3) on all rows so far ("all") or the
+ *       last W hours ({@code study.window.hours}, "win"), scored on the same post phase;</li>
  *   <li>rules: {@link RuleBasedLiquidationModel} on pre and post;</li>
  *   <li>calm: the unshifted market, the model trained at S scored on the same post phase: what drift alone (no
- *       shift) costs.</li>
+ *       shift) costs;</li>
+ *   <li>ceiling: trained on 22 h of the first shift's structure (another seed, shifted at hour 1): what that market
+ *       allows with ample data.</li>
  * </ul>
+ * Other knobs: {@code study.instruments} (3..10), {@code study.hours}, {@code study.threshold}, {@code study.kinds}
+ * and {@code study.shift.hours} (one kind per shift). The table is printed and written to
+ * {@code app/target/shift-study-KINDS.md}.
  * With several shifts the next post phase is [S2+3, S3 or end), and frozen is still the model trained at S.
  */
 class ShiftStudy {
