@@ -67,13 +67,13 @@ class LiquidationLearnabilityTest {
     }
 
     @Test
-    void regimeShiftKeepsThePastAndMakesLiquidationsMoreFrequentAfterwards() throws Exception {
+    void leverageUpShiftKeepsThePastAndMakesLiquidationsMoreFrequentAfterwards() throws Exception {
         SimulatorConfig config = SimulatorConfig.defaults(9, START);
         long shiftAt = START + 3 * HOUR;
         RecordingSink plain = new RecordingSink();
         new MarketSimulator(config).runUntil(START + 6 * HOUR, plain);
         RecordingSink shifted = new RecordingSink();
-        new MarketSimulator(config.withRegimeShiftAt(shiftAt)).runUntil(START + 6 * HOUR, shifted);
+        new MarketSimulator(config.withShiftsAt(List.of(shiftAt), List.of(ShiftKind.LEVERAGE_UP))).runUntil(START + 6 * HOUR, shifted);
 
         assertEquals(MarketSimulatorTest.digest(before(plain, shiftAt)), MarketSimulatorTest.digest(before(shifted, shiftAt)),
                 "the same market up to the shift");

@@ -1,5 +1,6 @@
 package io.riptide.feed.sim.internal;
 
+import io.riptide.feed.sim.ShiftKind;
 import io.riptide.feed.sim.SimulatorConfig;
 import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.Liquidation;
@@ -35,13 +36,12 @@ public final class InstrumentModel {
     private static final double MAINTENANCE_MARGIN = 0.004;
     private static final double[] LEVERAGES = {2, 3, 5, 10, 20, 25, 50};
     private static final double[] LEVERAGE_WEIGHTS = {0.08, 0.12, 0.20, 0.25, 0.15, 0.10, 0.10};
-    /** After the scripted shift traders use this much more leverage and books hold this fraction of their depth. */
-    private static final double SHIFT_LEVERAGE_FACTOR = 3.0;
-    private static final double SHIFT_DEPTH_FACTOR = 0.6;
     private static final double MEDIAN_TRADE_USD = 2_000;
     private static final double HALF_SPREAD = 0.2e-4;
     private static final double LEVEL_GAP = 0.3e-4;
     private static final long PURGE_INTERVAL_MS = 10 * 60_000;
+    /** Time constant of the volatility traders perceive when they size leverage, seconds. */
+    private static final double PERCEIVED_VOL_S = 300;
 
     private final SimulatorConfig config;
     private final int index;
@@ -64,6 +64,10 @@ public final class InstrumentModel {
     private long sequence;
     private long nextBookTimeMs;
     private long nextPurgeMs;
+    private MarketStructure structure = MarketStructure.of(ShiftKind.BASE);
+    private int nextShift;
+    /** Volatility as traders see it, in units of the base volatility, averaged over {@link #PERCEIVED_VOL_S}. */
+    private double perceivedVol = 1;
 
     public InstrumentModel(SimulatorConfig config, int index) {
         this.config = config;
@@ -116,7 +120,10 @@ public final class InstrumentModel {
     public void step(long stepStartMs, long stepMs, List<SimEvent> out) {
         double dt = stepMs / 1000.0;
         long stepEndMs = stepStartMs + stepMs;
-        boolean shifted = stepStartMs >= config.regimeShiftAtMs();
+        while (nextShift < config.shifts().size() && stepStartMs >= config.shifts().get(nextShift).atMs()) {
+            structure = MarketStructure.of(config.shifts().get(nextShift).kind());
+            nextShift++;
+        }
 
         double meanDwellS = config.meanRegimeMinutes() * 60 * regime.durationFactor;
         if (random.uniform() < 1 - StrictMath.exp(-dt / meanDwellS)) {
@@ -127,21 +134,23 @@ public final class InstrumentModel {
         }
 
         while (nextBookTimeMs < stepEndMs) {
-            add(out, nextBookTimeMs, book(nextBookTimeMs, shifted));
+            add(out, nextBookTimeMs, book(nextBookTimeMs));
             nextBookTimeMs += config.bookIntervalMs();
         }
 
         logVol += -logVol * dt / VOL_REVERSION_S + VOL_OF_VOL * StrictMath.sqrt(dt) * random.gaussian();
         stress *= StrictMath.exp(-dt / STRESS_DECAY_S);
         double sigma = volatilityPerSecond();
+        // the volatility traders perceive: an average over the last minutes, not the instant's
+        perceivedVol += (sigma / baseVolPerSecond - perceivedVol) * (1 - StrictMath.exp(-dt / PERCEIVED_VOL_S));
         double drift = regime.trending ? trendSign * TREND_DRIFT * baseVolPerSecond * regime.volMultiplier : 0;
         double startLog = logMid;
         double shock = random.gaussian();
         logMid += drift * dt + sigma * StrictMath.sqrt(dt) * shock;
 
-        int liquidations = liquidate(stepStartMs, stepMs, shifted, out);
-        openPositions(stepStartMs, dt, shifted);
-        trade(stepStartMs, stepMs, dt, startLog, shock, liquidations, shifted, out);
+        int liquidations = liquidate(stepStartMs, stepMs, out);
+        openPositions(stepStartMs, dt);
+        trade(stepStartMs, stepMs, dt, startLog, shock, liquidations, out);
 
         if (stepEndMs >= nextPurgeMs) {
             positions.purgeClosed(stepEndMs);
@@ -159,12 +168,12 @@ public final class InstrumentModel {
     }
 
     /** Notional on one side of the visible book: thinner in volatile regimes, with high volatility and stress. */
-    private double sideDepthUsd(boolean shifted) {
+    private double sideDepthUsd() {
         return config.bookDepthUsd() * regime.depthMultiplier * StrictMath.exp(-0.5 * logVol) / (1 + 2 * stressEffect())
-                * (shifted ? SHIFT_DEPTH_FACTOR : 1);
+                * structure.depthFactor;
     }
 
-    private int liquidate(long stepStartMs, long stepMs, boolean shifted, List<SimEvent> out) {
+    private int liquidate(long stepStartMs, long stepMs, List<SimEvent> out) {
         int count = 0;
         long timeMs = stepStartMs + (long) (random.uniform() * stepMs * 0.5);
         LeveragedPositions.Position p;
@@ -172,7 +181,7 @@ public final class InstrumentModel {
             double price = roundPrice(StrictMath.exp(logMid));
             double qty = p.qty();
             double notional = price * qty;
-            double depthShare = notional / sideDepthUsd(shifted);
+            double depthShare = notional / sideDepthUsd();
             // the forced market order walks the book: longs are sold (mid falls), shorts are bought (mid rises)
             logMid += (p.isLong() ? -1 : 1) * config.liquidationImpact() * depthShare;
             stress += STRESS_PER_DEPTH * depthShare;
@@ -186,22 +195,22 @@ public final class InstrumentModel {
         return count;
     }
 
-    private void openPositions(long nowMs, double dt, boolean shifted) {
+    private void openPositions(long nowMs, double dt) {
         int n = random.poisson(config.positionOpensPerMinute() / 60 * dt * regime.tradeRateMultiplier);
         double mid = StrictMath.exp(logMid);
         for (int i = 0; i < n; i++) {
-            openPosition(mid, nowMs, shifted);
+            openPosition(mid, nowMs, true);
         }
     }
 
 
-    private void openPosition(double entry, long nowMs, boolean shifted) {
+    private void openPosition(double entry, long nowMs, boolean live) {
         // crowds chase a trend, which is what leaves one side exposed when it reverses
         double longShare = regime.trending ? 0.5 + 0.15 * trendSign : 0.5;
         boolean isLong = random.uniform() < longShare;
         double leverage = leverage(random.uniform());
-        if (shifted) {
-            leverage = Math.min(125, leverage * SHIFT_LEVERAGE_FACTOR);
+        if (live) { // the seeded open interest is the unshifted market's
+            leverage = structure.leverage(leverage, perceivedVol);
         }
         double distance = 1 / leverage - MAINTENANCE_MARGIN;
         double liquidationPrice = entry * (isLong ? 1 - distance : 1 + distance);
@@ -215,7 +224,7 @@ public final class InstrumentModel {
     }
 
     private void trade(long stepStartMs, long stepMs, double dt, double startLog, double shock, int liquidations,
-                       boolean shifted, List<SimEvent> out) {
+                       List<SimEvent> out) {
         double intensity = config.baseTradesPerSecond() * regime.tradeRateMultiplier * (1 + 0.5 * stressEffect()) + excitation;
         int n = random.poisson(intensity * dt);
         double decayMs = config.tradeExcitationDecayMs();
@@ -231,7 +240,7 @@ public final class InstrumentModel {
         java.util.Arrays.sort(offsets);
         double endLog = logMid;
         double buyShare = 0.5 + Math.max(-0.3, Math.min(0.3, 0.2 * shock));
-        double halfSpread = halfSpread(shifted);
+        double halfSpread = halfSpread();
         for (long offset : offsets) {
             double mid = StrictMath.exp(startLog + (endLog - startLog) * offset / stepMs);
             boolean buy = random.uniform() < buyShare;
@@ -243,17 +252,17 @@ public final class InstrumentModel {
         }
     }
 
-    private double halfSpread(boolean shifted) {
-        return HALF_SPREAD * regime.spreadMultiplier * (1 + 2 * stressEffect()) * (shifted ? 1.3 : 1);
+    private double halfSpread() {
+        return HALF_SPREAD * regime.spreadMultiplier * (1 + 2 * stressEffect()) * structure.spreadFactor;
     }
 
-    private BookSnapshot book(long timeMs, boolean shifted) {
+    private BookSnapshot book(long timeMs) {
         double mid = StrictMath.exp(logMid);
-        double halfSpread = halfSpread(shifted);
+        double halfSpread = halfSpread();
         long bestBidTicks = (long) Math.floor(mid * (1 - halfSpread) * priceScale);
         long bestAskTicks = Math.max(bestBidTicks + 1, (long) Math.ceil(mid * (1 + halfSpread) * priceScale));
         long gapTicks = Math.max(1, Math.round(mid * LEVEL_GAP * (1 + stressEffect()) * priceScale));
-        double depth = sideDepthUsd(shifted);
+        double depth = sideDepthUsd();
         int levels = config.bookDepth();
         List<PriceLevel> bids = side(bestBidTicks, -gapTicks, levels, depth, mid);
         List<PriceLevel> asks = side(bestAskTicks, gapTicks, levels, depth, mid);
