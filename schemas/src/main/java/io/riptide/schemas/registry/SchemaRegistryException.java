@@ -2,9 +2,10 @@ package io.riptide.schemas.registry;
 
 /**
  * A Schema Registry call failed. Carries the HTTP status and Confluent error code when the registry answered
- * (both -1 when it did not, e.g. connection refused).
+ * (both -1 when it did not, e.g. connection refused). When the registry could not answer at all the failure is the
+ * subclass {@link SchemaRegistryUnavailableException}.
  */
-public final class SchemaRegistryException extends RuntimeException {
+public class SchemaRegistryException extends RuntimeException {
     /** Confluent error code for an unknown subject. */
     public static final int SUBJECT_NOT_FOUND = 40401;
     /** Confluent error code for an unknown version. */
@@ -24,9 +25,13 @@ public final class SchemaRegistryException extends RuntimeException {
     }
 
     public SchemaRegistryException(String message, Throwable cause) {
+        this(message, -1, -1, cause);
+    }
+
+    public SchemaRegistryException(String message, int httpStatus, int errorCode, Throwable cause) {
         super(message, cause);
-        this.httpStatus = -1;
-        this.errorCode = -1;
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
     }
 
     public int httpStatus() {

@@ -2,6 +2,7 @@ package io.riptide.schemas.serde;
 
 import io.riptide.schemas.registry.SchemaRegistryClient;
 import io.riptide.schemas.registry.SchemaRegistryException;
+import io.riptide.schemas.registry.SchemaRegistryUnavailableException;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -26,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * trouble ({@link OutOfMemoryError} other than an impossible array size, {@link InternalError}, ...) is rethrown
  * unchanged. With allocation bounded by the record's size, running out of heap while decoding means the heap was
  * all but exhausted anyway; blaming the record would dead-letter good data while the JVM fails.
+ *
+ * <p>A registry that cannot be asked about the writer schema (down, timing out, 5xx) is not the record's fault
+ * either: that is a {@link SchemaRegistryUnavailableException}, not a {@link SerializationException}, and the caller
+ * must retry the record later instead of dead-lettering it. An id the registry does not know is a bad record
+ * ({@code unknown schema id N}).
  */
 public final class AvroWireDeserializer<T extends SpecificRecord> implements Deserializer<T> {
     static {
@@ -95,6 +101,10 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
     private Schema writerSchema(int id, String topic) {
         try {
             return client.getById(id);
+        } catch (SchemaRegistryUnavailableException e) {
+            // not this record's fault: the caller keeps it and retries (see the exception's contract)
+            throw new SchemaRegistryUnavailableException("cannot read " + type.getSimpleName() + where(topic) + ": "
+                    + e.getMessage(), e.httpStatus(), e.errorCode(), e);
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
                 throw new SerializationException("unknown schema id " + id + where(topic), e);

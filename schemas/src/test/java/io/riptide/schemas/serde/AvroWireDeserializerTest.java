@@ -3,7 +3,11 @@ package io.riptide.schemas.serde;
 import io.riptide.schemas.avro.DeadLetter;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.Trade;
+import io.riptide.schemas.registry.HttpSchemaRegistryClient;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
+import io.riptide.schemas.registry.InProcessSchemaRegistry;
+import io.riptide.schemas.registry.SchemaRegistryUnavailableException;
+import io.riptide.schemas.registry.ScriptedRegistryServer;
 import io.riptide.schemas.topics.Topics;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -252,5 +257,71 @@ class AvroWireDeserializerTest {
         assertFalse(AvroWireDeserializer.isThisRecordsFault(new OutOfMemoryError("Java heap space")));
         assertFalse(AvroWireDeserializer.isThisRecordsFault(new OutOfMemoryError()));
         assertFalse(AvroWireDeserializer.isThisRecordsFault(new InternalError()));
+    }
+
+    private static byte[] validTrade(InMemorySchemaRegistry registry) {
+        return new AvroWireSerializer<Trade>(registry, false).serialize(TOPIC, AvroWireSerdeTest.trade());
+    }
+
+    @Test
+    void aRegistryThatIsDownIsNotABadRecord() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        AvroWireDeserializer<Trade> deserializer = new AvroWireDeserializer<>(
+                new HttpSchemaRegistryClient("http://127.0.0.1:" + closedPort), Trade.class);
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> deserializer.deserialize(TOPIC, validTrade(registry)));
+        assertInstanceOf(SchemaRegistryUnavailableException.class, e);
+        assertFalse(e instanceof SerializationException);
+        assertEquals("cannot read Trade (topic market.trades): cannot fetch schema id 1: GET http://127.0.0.1:"
+                + closedPort + "/schemas/ids/1 refused the connection 5 times", e.getMessage());
+    }
+
+    @Test
+    void aRegistryAnsweringServerErrorsIsRetriedAndTheRecordReadsWhenItRecovers() throws IOException {
+        byte[] bytes = validTrade(registry);
+        String schemaAnswer = "{\"schema\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                Trade.getClassSchema().toString()) + "}";
+        try (ScriptedRegistryServer server = new ScriptedRegistryServer((n, exchange) -> n >= 3
+                ? ScriptedRegistryServer.Answer.json(200, schemaAnswer)
+                : ScriptedRegistryServer.Answer.json(500, "{\"error_code\": 50001, \"message\": \"down\"}"))) {
+            AvroWireDeserializer<Trade> deserializer = new AvroWireDeserializer<>(
+                    new HttpSchemaRegistryClient(server.url()), Trade.class);
+            assertEquals(AvroWireSerdeTest.trade(), deserializer.deserialize(TOPIC, bytes));
+            assertEquals(3, server.requests());
+        }
+    }
+
+    @Test
+    void aRegistryThatKeepsFailingLeavesTheRecordToBeRetried() throws IOException {
+        byte[] bytes = validTrade(registry);
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean();
+        String schemaAnswer = "{\"schema\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                Trade.getClassSchema().toString()) + "}";
+        try (ScriptedRegistryServer server = new ScriptedRegistryServer((n, exchange) -> healthy.get()
+                ? ScriptedRegistryServer.Answer.json(200, schemaAnswer)
+                : ScriptedRegistryServer.Answer.json(500, "{\"error_code\": 50001, \"message\": \"down\"}"))) {
+            AvroWireDeserializer<Trade> deserializer = new AvroWireDeserializer<>(
+                    new HttpSchemaRegistryClient(server.url()), Trade.class);
+            SchemaRegistryUnavailableException e = assertThrows(SchemaRegistryUnavailableException.class,
+                    () -> deserializer.deserialize(TOPIC, bytes));
+            assertEquals(500, e.httpStatus());
+            assertTrue(e.getMessage().endsWith("answered HTTP 500 error_code 50001: down (5 attempts)"), e.getMessage());
+
+            healthy.set(true);
+            assertEquals(AvroWireSerdeTest.trade(), deserializer.deserialize(TOPIC, bytes));
+        }
+    }
+
+    @Test
+    void anIdTheRegistryDoesNotKnowIsABadRecord() {
+        try (InProcessSchemaRegistry server = InProcessSchemaRegistry.start()) {
+            AvroWireDeserializer<Trade> deserializer = new AvroWireDeserializer<>(
+                    new HttpSchemaRegistryClient(server.url()), Trade.class);
+            SerializationException e = refused(deserializer, new byte[] {0, 0, 0, 0, 42, 2, 'x'});
+            assertEquals("unknown schema id 42 (topic market.trades)", e.getMessage());
+        }
     }
 }
