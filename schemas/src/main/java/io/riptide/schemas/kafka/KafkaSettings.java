@@ -1,13 +1,15 @@
 package io.riptide.schemas.kafka;
 
 import io.riptide.schemas.config.ConfigException;
+import io.riptide.schemas.config.Redaction;
 import io.riptide.schemas.config.Settings;
 
 import java.util.Map;
 
 /**
  * Where Kafka and the Schema Registry are, shared by every service. {@code kafka.client.*} settings are passed
- * through to every client (security, SASL, ...).
+ * through to every client (security, SASL, ...). {@link #toString()} and error messages hide credentials: the
+ * registry URL's user info and the values of secret client settings ({@link Redaction}).
  */
 public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, short replicationFactor,
                             Map<String, String> clientOverrides) {
@@ -17,7 +19,7 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
             throw new ConfigException("missing required setting kafka.bootstrap.servers");
         }
         if (schemaRegistryUrl == null || !schemaRegistryUrl.matches("https?://.+")) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl
+            throw new ConfigException("invalid value '" + Redaction.url(schemaRegistryUrl)
                     + "' for schema.registry.url: expected an http(s):// URL");
         }
         clientOverrides = Map.copyOf(clientOverrides);
@@ -33,5 +35,12 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
 
     public KafkaSettings withEndpoints(String bootstrap, String registryUrl) {
         return new KafkaSettings(bootstrap, registryUrl, replicationFactor, clientOverrides);
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl="
+                + Redaction.url(schemaRegistryUrl) + ", replicationFactor=" + replicationFactor + ", clientOverrides="
+                + Redaction.settings(clientOverrides) + "]";
     }
 }

@@ -2,12 +2,15 @@ package io.riptide.schemas.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riptide.schemas.config.Redaction;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -66,23 +70,41 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         URI parsed;
         try {
-            parsed = URI.create(baseUrl.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("schema registry URL is not a URL: " + e.getMessage(), e);
+            parsed = new URI(baseUrl.trim());
+        } catch (URISyntaxException e) {
+            // no cause: its message quotes the whole URL, credentials included
+            throw new IllegalArgumentException("schema registry URL is not a URL: " + e.getReason() + " at index "
+                    + e.getIndex() + " of " + Redaction.url(baseUrl.trim()));
         }
         String userInfo = parsed.getRawUserInfo();
         String safe = userInfo == null ? parsed.toString() : parsed.toString().replace(userInfo + "@", "");
         if (parsed.getScheme() == null || !parsed.getScheme().startsWith("http") || parsed.getHost() == null) {
-            throw new IllegalArgumentException("schema registry URL must be http(s)://host:port, got " + safe);
+            throw new IllegalArgumentException("schema registry URL must be http(s)://host:port, got "
+                    + Redaction.url(parsed.toString()));
         }
         this.baseUrl = safe.endsWith("/") ? safe.substring(0, safe.length() - 1) : safe;
-        this.authorization = userInfo == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
-                java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        this.authorization = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                decodeCredentials(userInfo).getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
+    /** The URL without credentials. */
     public String baseUrl() {
         return baseUrl;
+    }
+
+    @Override
+    public String toString() {
+        return "HttpSchemaRegistryClient[" + baseUrl + (authorization == null ? "" : ", basic auth") + "]";
+    }
+
+    private static String decodeCredentials(String userInfo) {
+        try {
+            return URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // no cause and no detail: the decoder's message quotes the credentials
+            throw new IllegalArgumentException("schema registry URL has credentials with invalid percent-encoding");
+        }
     }
 
     @Override

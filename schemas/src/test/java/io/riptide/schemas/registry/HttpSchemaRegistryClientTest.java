@@ -224,4 +224,24 @@ class HttpSchemaRegistryClientTest {
             assertEquals(1, proxy.requests());
         }
     }
+
+    @Test
+    void credentialsStayOutOfToStringAndOfErrorsAboutTheUrl() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient("https://api-key:s3cret@registry:8081/");
+        assertEquals("HttpSchemaRegistryClient[https://registry:8081, basic auth]", client.toString());
+        assertEquals("https://registry:8081", client.baseUrl());
+
+        for (String bad : new String[] {"http://api-key:s3cret@regi stry:8081", "ftp://api-key:s3cret@registry",
+                "http://api-key:s3cret%zz@registry:8081"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new HttpSchemaRegistryClient(bad));
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertFalse(String.valueOf(t.getMessage()).contains("s3cret"), t.getMessage());
+            }
+        }
+        IllegalArgumentException space = assertThrows(IllegalArgumentException.class,
+                () -> new HttpSchemaRegistryClient("http://api-key:s3cret@regi stry:8081"));
+        assertEquals("schema registry URL is not a URL: Illegal character in authority at index 7 of "
+                + "http://***@regi stry:8081", space.getMessage());
+    }
 }
