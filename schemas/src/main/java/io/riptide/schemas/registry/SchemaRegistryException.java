@@ -12,8 +12,14 @@ public class SchemaRegistryException extends RuntimeException {
     public static final int VERSION_NOT_FOUND = 40402;
     /** Confluent error code for an unknown schema (by id or by lookup). */
     public static final int SCHEMA_NOT_FOUND = 40403;
+    /** Confluent error code for a subject without a compatibility level of its own. */
+    public static final int SUBJECT_COMPATIBILITY_NOT_CONFIGURED = 40408;
+    /** Confluent error code (and HTTP status) for a schema the subject's compatibility level refuses. */
+    public static final int INCOMPATIBLE_SCHEMA = 409;
     /** Confluent error code for a schema that does not parse. */
     public static final int INVALID_SCHEMA = 42201;
+    /** Confluent error code for an unknown compatibility level. */
+    public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
 
     private final int httpStatus;
     private final int errorCode;

@@ -44,7 +44,7 @@ class HttpSchemaRegistryClientTest {
         HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(server.url());
         int trades = client.register("a-value", Trade.getClassSchema());
         int sameSchemaOtherSubject = client.register("b-value", Trade.getClassSchema());
-        int other = client.register("a-value", ModelVersion.getClassSchema());
+        int other = client.register("c-value", ModelVersion.getClassSchema());
         assertEquals(trades, sameSchemaOtherSubject);
         assertNotEquals(trades, other);
     }
@@ -243,5 +243,18 @@ class HttpSchemaRegistryClientTest {
                 () -> new HttpSchemaRegistryClient("http://api-key:s3cret@regi stry:8081"));
         assertEquals("schema registry URL is not a URL: Illegal character in authority at index 7 of "
                 + "http://***@regi stry:8081", space.getMessage());
+    }
+
+    @Test
+    void anIncompatibleSchemaIsAnAnswerNotAnOutage() {
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(server.url());
+        client.register("q-value", InMemorySchemaRegistryTest.V1);
+        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+                () -> client.register("q-value", InMemorySchemaRegistryTest.V3_ADDS_FIELD_WITHOUT_DEFAULT));
+        assertFalse(e instanceof SchemaRegistryUnavailableException);
+        assertEquals(409, e.httpStatus());
+        assertEquals(409, e.errorCode());
+        assertTrue(e.getMessage().contains("incompatible with an earlier schema for subject \"q-value\""),
+                e.getMessage());
     }
 }
