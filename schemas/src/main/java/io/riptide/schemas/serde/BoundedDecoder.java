@@ -30,9 +30,11 @@ import java.util.Set;
  * decoder. Not thread-safe: one instance per record.
  */
 final class BoundedDecoder extends Decoder {
+    // read once, as Avro reads its own limits: a property lookup per record would cost on the hot path
+    private static final long MAX_ITEMS = AvroLimits.maxCollectionItems();
+
     private final BinaryDecoder in;
     private final boolean arrayItemsMayBeEmpty;
-    private final long maxItems;
     private long itemsDeclared;
     private Utf8 scratch;
 
@@ -42,7 +44,6 @@ final class BoundedDecoder extends Decoder {
     BoundedDecoder(byte[] data, int offset, int length, boolean arrayItemsMayBeEmpty) {
         this.in = DecoderFactory.get().binaryDecoder(data, offset, length, null);
         this.arrayItemsMayBeEmpty = arrayItemsMayBeEmpty;
-        this.maxItems = AvroLimits.maxCollectionItems();
     }
 
     /** Bytes not read yet. Exact: the source is a byte array, so Avro's decoder buffers nothing beyond it. */
@@ -250,9 +251,9 @@ final class BoundedDecoder extends Decoder {
                         + remaining + (remaining == 1 ? " byte remains" : " bytes remain"));
             }
         }
-        if (count > maxItems - itemsDeclared) {
+        if (count > MAX_ITEMS - itemsDeclared) {
             throw new DeclaredLengthException(what + " block of " + count + items + " takes the record past the limit"
-                    + " of " + maxItems + " collection items");
+                    + " of " + MAX_ITEMS + " collection items");
         }
         itemsDeclared += count;
         return count;
