@@ -2,6 +2,7 @@ package io.riptide.schemas.kafka;
 
 import io.riptide.schemas.registry.HttpSchemaRegistryClient;
 import io.riptide.schemas.registry.SchemaRegistryClient;
+import io.riptide.schemas.serde.AvroLimits;
 import io.riptide.schemas.serde.SerdeFactory;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.TopicBootstrap;
@@ -23,6 +24,11 @@ import java.util.Map;
  * consumer reads committed data only, and every serde speaks the Confluent wire format through one registry client.
  */
 public final class KafkaClientFactory {
+    static {
+        // before any client of ours can decode a record (AvroWireDeserializer does it too)
+        AvroLimits.install();
+    }
+
     private final KafkaSettings settings;
     private final SchemaRegistryClient registry;
     private final SerdeFactory serdes;

@@ -1,6 +1,7 @@
 package io.riptide.schemas.kafka;
 
 import io.riptide.schemas.config.ConfigException;
+import io.riptide.schemas.config.Redaction;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.topics.TopicNamespace;
 
@@ -10,6 +11,8 @@ import java.util.Map;
  * Where Kafka and the Schema Registry are, shared by every service. {@code kafka.client.*} settings are passed
  * through to every client (security, SASL, ...). {@code kafka.topic.prefix} puts every Riptide topic of the
  * services under a namespace ({@link TopicNamespace}), e.g. for a staging copy on a shared cluster.
+ * {@link #toString()} and error messages hide credentials: the registry URL's user info and the values of secret
+ * client settings ({@link Redaction}).
  */
 public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, short replicationFactor,
                             Map<String, String> clientOverrides, TopicNamespace topics) {
@@ -24,7 +27,7 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
             throw new ConfigException("missing required setting kafka.bootstrap.servers");
         }
         if (schemaRegistryUrl == null || !schemaRegistryUrl.matches("https?://.+")) {
-            throw new ConfigException("invalid value '" + schemaRegistryUrl
+            throw new ConfigException("invalid value '" + Redaction.url(schemaRegistryUrl)
                     + "' for schema.registry.url: expected an http(s):// URL");
         }
         clientOverrides = Map.copyOf(clientOverrides);
@@ -54,5 +57,12 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
 
     public KafkaSettings withTopics(TopicNamespace namespace) {
         return new KafkaSettings(bootstrapServers, schemaRegistryUrl, replicationFactor, clientOverrides, namespace);
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl="
+                + Redaction.url(schemaRegistryUrl) + ", replicationFactor=" + replicationFactor + ", clientOverrides="
+                + Redaction.settings(clientOverrides) + ", topics=" + topics + "]";
     }
 }

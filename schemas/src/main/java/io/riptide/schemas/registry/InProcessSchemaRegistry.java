@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A Schema Registry served over real HTTP on 127.0.0.1 (ephemeral port), backed by {@link InMemorySchemaRegistry}.
  * It implements the subset of the Confluent REST API that clients and tooling use day to day, with Confluent-style
- * JSON errors, so the embedded runtime exercises the same HTTP client as production.
+ * JSON errors, so the embedded runtime exercises the same HTTP client as production. Like Confluent's, it enforces
+ * BACKWARD compatibility per subject unless configured otherwise ({@code PUT /config}, {@code PUT /config/{subject}}):
+ * registering an incompatible schema answers HTTP 409 with error code 409.
  */
 public final class InProcessSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -119,8 +122,12 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
 
     private Reply route(String method, List<String> path, HttpExchange exchange) throws IOException {
         int n = path.size();
-        if (n == 1 && path.get(0).equals("config") && method.equals("GET")) {
-            return ok(Map.of("compatibilityLevel", "NONE"));
+        if (n >= 1 && path.get(0).equals("config")) {
+            return config(method, path, exchange);
+        }
+        if (n == 5 && path.get(0).equals("compatibility") && path.get(1).equals("subjects")
+                && path.get(3).equals("versions") && method.equals("POST")) {
+            return compatibility(path.get(2), path.get(4), exchange);
         }
         if (n == 1 && path.get(0).equals("subjects") && method.equals("GET")) {
             return ok(registry.subjects());
@@ -159,6 +166,81 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
                 return ok(versionJson(versions.get(number - 1)));
             }
         }
+        return noRoute(method, path);
+    }
+
+    /** GET or PUT the global level ({@code /config}) or a subject's ({@code /config/{subject}}). */
+    private Reply config(String method, List<String> path, HttpExchange exchange) {
+        if (path.size() > 2) {
+            return noRoute(method, path);
+        }
+        String subject = path.size() == 2 ? path.get(1) : null;
+        if (method.equals("GET")) {
+            if (subject == null) {
+                return ok(Map.of("compatibilityLevel", registry.compatibility().name()));
+            }
+            CompatibilityLevel level = registry.compatibility(subject)
+                    .orElse(queryFlag(exchange, "defaultToGlobal") ? registry.compatibility() : null);
+            if (level == null) {
+                return error(404, SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+                        "Subject '" + subject + "' does not have subject-level compatibility configured");
+            }
+            return ok(Map.of("compatibilityLevel", level.name()));
+        }
+        if (method.equals("PUT")) {
+            JsonNode wanted = readJson(exchange).get("compatibility");
+            CompatibilityLevel level = CompatibilityLevel.parse(wanted == null ? null : wanted.asText());
+            if (subject == null) {
+                registry.setCompatibility(level);
+            } else {
+                registry.setCompatibility(subject, level);
+            }
+            return ok(Map.of("compatibility", level.name()));
+        }
+        return noRoute(method, path);
+    }
+
+    /** Whether {@code schema} could follow version {@code wanted} (a number or {@code latest}) of {@code subject}. */
+    private Reply compatibility(String subject, String wanted, HttpExchange exchange) {
+        Schema schema = readSchema(exchange);
+        List<InMemorySchemaRegistry.SubjectVersion> versions = registry.versions(subject);
+        List<String> problems;
+        if (wanted.equals("latest") || wanted.equals("-1")) {
+            problems = versions.isEmpty() ? List.of() : registry.effectiveCompatibility(subject)
+                    .incompatibilities(schema, versions.get(versions.size() - 1).schema());
+        } else {
+            int number = parseInt(wanted, 42202, "The specified version '" + wanted + "' is not a valid version id.");
+            requireSubject(subject);
+            if (number < 1 || number > versions.size()) {
+                return error(404, SchemaRegistryException.VERSION_NOT_FOUND, "Version " + wanted + " not found.");
+            }
+            problems = registry.effectiveCompatibility(subject).incompatibilities(schema,
+                    versions.get(number - 1).schema());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("is_compatible", problems.isEmpty());
+        if (queryFlag(exchange, "verbose")) {
+            body.put("messages", problems);
+        }
+        return ok(body);
+    }
+
+    private static boolean queryFlag(HttpExchange exchange, String name) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.equals(name)) {
+                return eq < 0 || pair.substring(eq + 1).equalsIgnoreCase("true");
+            }
+        }
+        return false;
+    }
+
+    private static Reply noRoute(String method, List<String> path) {
         return error(404, 404, "HTTP 404 Not Found: no route for " + method + " /" + String.join("/", path));
     }
 
@@ -183,14 +265,19 @@ public final class InProcessSchemaRegistry implements AutoCloseable {
         return Map.of("subject", v.subject(), "version", v.version(), "id", v.id(), "schema", v.schema().toString());
     }
 
-    private static Schema readSchema(HttpExchange exchange) throws IOException {
+    private static JsonNode readJson(HttpExchange exchange) {
         JsonNode body;
         try (InputStream in = exchange.getRequestBody()) {
             body = JSON.readTree(in);
         } catch (IOException e) {
             throw new SchemaRegistryException("Invalid JSON request body: " + e.getMessage(), 422, 42201);
         }
-        JsonNode text = body == null ? null : body.get("schema");
+        return body == null ? JSON.createObjectNode() : body;
+    }
+
+    private static Schema readSchema(HttpExchange exchange) {
+        JsonNode body = readJson(exchange);
+        JsonNode text = body.get("schema");
         if (text == null || !text.isTextual()) {
             throw new SchemaRegistryException("Request body must be {\"schema\": \"<Avro schema JSON>\"}", 422,
                     SchemaRegistryException.INVALID_SCHEMA);

@@ -4,7 +4,9 @@ import org.apache.avro.Schema;
 
 /**
  * The two Schema Registry operations the serde needs. Implementations are thread-safe and throw
- * {@link SchemaRegistryException} on any failure.
+ * {@link SchemaRegistryException} on any failure: its subclass {@link SchemaRegistryUnavailableException} when the
+ * registry could not answer (so the caller retries later), {@link SchemaRegistryException#isNotFound()} when it
+ * answered that the id or subject does not exist.
  */
 public interface SchemaRegistryClient {
 
