@@ -1,5 +1,6 @@
 package io.riptide.app;
 
+import io.riptide.app.backtest.BacktestCommand;
 import io.riptide.app.bench.BenchCommand;
 import io.riptide.app.demo.DemoCommand;
 import io.riptide.app.features.FeaturesCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code riptide} command. */
 @Command(name = "riptide", mixinStandardHelpOptions = true, version = "riptide 0.1.0",
         description = "Real-time ML pipeline for crypto markets on Kafka Streams.",
-        subcommands = {DemoCommand.class, StreamCommand.class, TriggerCommand.class, FeedCommand.class,
+        subcommands = {DemoCommand.class, BacktestCommand.class, StreamCommand.class, TriggerCommand.class, FeedCommand.class,
                 OpsCommand.class, FeaturesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RiptideCli implements Runnable {
 

@@ -15,6 +15,8 @@ import io.riptide.trigger.store.Migrations;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.MonitoringStore;
 import io.riptide.trigger.store.TrainingJob;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,16 +67,19 @@ public final class TriggerService implements Service {
     private final List<Signal> inbox = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
     private final Thread worker;
+    private final HikariDataSource pool;
     private volatile boolean running;
 
     public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource) {
         this(config, clients, dataSource, JobMode.CONTINUOUS);
     }
 
-    public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource, JobMode mode) {
+    public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource unpooled, JobMode mode) {
         this.config = config;
         this.clients = clients;
         this.mode = mode;
+        this.pool = pooled(unpooled);
+        DataSource dataSource = pool;
         int migrations = Migrations.migrate(dataSource);
         LOG.info("PostgreSQL schema up to date ({} migrations applied now)", migrations);
         this.examples = new ExampleStore(dataSource);
@@ -88,6 +93,21 @@ public final class TriggerService implements Service {
         this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, clock);
         this.worker = new Thread(this::work, "riptide-trigger-jobs");
         this.worker.setDaemon(true);
+    }
+
+    /**
+     * A small connection pool over the given data source: the policies and the job runner query PostgreSQL many
+     * times per decision, and a new connection each time costs more than the query.
+     */
+    private static HikariDataSource pooled(DataSource dataSource) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(dataSource);
+        hikari.setPoolName("riptide-trigger-db");
+        hikari.setMaximumPoolSize(6);
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(30_000);
+        hikari.setInitializationFailTimeout(-1); // a database still starting is waited for by the first query
+        return new HikariDataSource(hikari);
     }
 
     @Override
@@ -253,5 +273,6 @@ public final class TriggerService implements Service {
         }
         loops.forEach(ConsumerLoop::close);
         publisher.close();
+        pool.close();
     }
 }

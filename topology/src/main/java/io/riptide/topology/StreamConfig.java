@@ -94,21 +94,31 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
     }
 
     /**
-     * Drift and performance monitoring.
+     * Drift and performance monitoring (docs/TOPOLOGY.md, "Model monitor").
      *
-     * @param driftWindow       predictions per PSI drift check (per model version)
+     * @param driftWindow       predictions per data-drift check (PSI and KS of the score and every feature against the
+     *                          version's training reference), per model version
      * @param performanceWindow resolved outcomes per performance report (per model version)
      * @param partitions        partitions of the application's monitoring-samples topic (model keys spread over them)
+     * @param adwinDelta        ADWIN's confidence on per-outcome log-loss (smaller: fewer, later alarms)
+     * @param lossClip          per-outcome log-loss is clipped here before the concept-drift detectors see it
+     * @param phDelta           Page-Hinkley's tolerated rise of mean log-loss
+     * @param phLambda          Page-Hinkley's alarm threshold on the accumulated rise
      */
-    public record Monitoring(int driftWindow, int performanceWindow, int partitions) {
+    public record Monitoring(int driftWindow, int performanceWindow, int partitions, double adwinDelta,
+                             double lossClip, double phDelta, double phLambda) {
         public static Monitoring from(Settings settings) {
             return new Monitoring(settings.intValue("stream.drift.window", 120, 20, 1_000_000),
                     settings.intValue("stream.performance.window", 120, 20, 1_000_000),
-                    settings.intValue("stream.monitoring.partitions", 4, 1, 1024));
+                    settings.intValue("stream.monitoring.partitions", 4, 1, 1024),
+                    settings.doubleValue("stream.drift.adwin.delta", 0.002, 1e-12, 0.5),
+                    settings.doubleValue("stream.drift.loss.clip", 5, 0.5, 50),
+                    settings.doubleValue("stream.drift.ph.delta", 0.05, 0, 10),
+                    settings.doubleValue("stream.drift.ph.lambda", 20, 0.1, 1e6));
         }
 
         public Monitoring withWindows(int drift, int performance) {
-            return new Monitoring(drift, performance, partitions);
+            return new Monitoring(drift, performance, partitions, adwinDelta, lossClip, phDelta, phLambda);
         }
     }
 

@@ -89,7 +89,7 @@ class StreamTopologyTest {
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = StreamConfig.defaults(kafka, "topology-test", stateDir).withHorizons(List.of(5))
                 .withLiquidationThreshold(THRESHOLD).withServing(serving)
-                .withMonitoring(new StreamConfig.Monitoring(20, 20, 1));
+                .withMonitoring(StreamConfig.defaults(kafka, "x", stateDir).monitoring().withWindows(20, 20));
         liveModels = new LiveModels(featureSet.hash(), featureSet.names(), serving.nativePath());
         Properties props = StreamService.streamsProperties(config,
                 new io.riptide.schemas.kafka.KafkaClientFactory(kafka, registry));

@@ -44,6 +44,8 @@ final class ArmRuntime implements AutoCloseable {
     /** Versions serving each key after each step: (key -> version), for swaps in market time. */
     private final Map<String, Integer> serving = new HashMap<>();
     final List<Swap> swaps = new ArrayList<>();
+    /** Wall-clock seconds spent per lockstep phase (stream, monitors, trigger, jobs, install), for the timing report. */
+    final Map<String, Double> phaseSeconds = new LinkedHashMap<>();
 
     /** A change of the version serving a key, at the market time of the step that published it. */
     record Swap(String key, int fromVersion, int toVersion, long marketTimeMs, String trigger) {
@@ -67,7 +69,7 @@ final class ArmRuntime implements AutoCloseable {
             throws IOException {
         TopicNamespace topics = namespaceOf(arm);
         KafkaSettings kafka = new KafkaSettings(runtime.bootstrapServers(), runtime.schemaRegistryUrl(), (short) 1,
-                Map.of(), topics);
+                Map.of("fetch.max.wait.ms", "5"), topics);
         KafkaClientFactory clients = new KafkaClientFactory(kafka);
         Path state = Files.createTempDirectory("riptide-backtest-" + arm.label() + "-");
         String horizons = options.horizons().stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -77,6 +79,9 @@ final class ArmRuntime implements AutoCloseable {
         s.put("schema.registry.url", runtime.schemaRegistryUrl());
         s.put("stream.application.id", "bt-" + arm.label());
         s.put("stream.state.dir", state.toString());
+        // consumers are woken by new data, not by the markers that make it readable (read_committed): a long fetch
+        // wait would add up to half a second to every hop of every step
+        s.put("kafka.client.fetch.max.wait.ms", "5");
         s.put("stream.horizons.minutes", horizons);
         s.put("stream.label.liquidation.threshold", Double.toString(SimulatorConfig.SUGGESTED_LIQUIDATION_THRESHOLD_USD));
         // lockstep: every bar is scored as it closes, nothing waits on the wall clock, and a source is never

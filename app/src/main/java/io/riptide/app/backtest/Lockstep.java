@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Knows when a consumer group has processed everything committed to its topics. Every topic here is written only
- * by transactional producers, so each partition's log ends with a transaction marker: a group is caught up when its
- * committed offset reaches the last stable offset minus that marker (a consumer commits the offset after its last
- * record; whether it has read past the marker yet varies).
+ * Knows when a consumer group has processed everything written to its topics. Every topic here is written only
+ * by transactional producers, so once a partition's transactions are complete its log ends with a transaction
+ * marker and its high watermark equals its last stable offset. A group is caught up when no partition has a
+ * transaction still completing (high watermark above the last stable offset: a producer's commit returns before
+ * the coordinator has written every marker) and its committed offset has reached the last stable offset minus the
+ * marker (a consumer commits the offset after its last record; whether it has read past the marker yet varies).
  */
 final class Lockstep implements AutoCloseable {
     private final Admin admin;
@@ -55,10 +57,15 @@ final class Lockstep implements AutoCloseable {
             all.forEach(p -> latest.put(p, OffsetSpec.latest()));
             var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
                     .get(30, TimeUnit.SECONDS);
+            var written = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             for (TopicPartition p : all) {
                 long end = ends.get(p).offset();
+                if (written.get(p).offset() != end) {
+                    return false; // a transaction on it is open or still completing
+                }
                 if (end == 0) {
                     continue;
                 }

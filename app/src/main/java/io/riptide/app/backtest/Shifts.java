@@ -4,18 +4,16 @@ import io.riptide.feed.sim.SimulatorConfig;
 
 import java.util.List;
 
-/** Puts the backtest's scripted shifts into the simulator's config. */
+/**
+ * Puts the backtest's scripted shifts into the simulator's config: the i-th shift moves the market to the i-th
+ * structure of the simulator's cycle (docs/SIMULATOR.md: volatility-targeting leverage, then back to the base
+ * market, and so on), each a real change of how liquidations follow from the features.
+ */
 final class Shifts {
     private Shifts() {
     }
 
     static SimulatorConfig apply(SimulatorConfig config, List<Long> shiftsMs) {
-        if (shiftsMs.isEmpty()) {
-            return config;
-        }
-        if (shiftsMs.size() > 1) {
-            throw new IllegalArgumentException("this simulator scripts one shift; got " + shiftsMs.size());
-        }
-        return config.withRegimeShiftAt(shiftsMs.get(0));
+        return shiftsMs.isEmpty() ? config : config.withShiftsAt(shiftsMs);
     }
 }

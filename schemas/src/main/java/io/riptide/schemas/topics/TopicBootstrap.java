@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,6 +70,38 @@ public final class TopicBootstrap {
         }
     }
 
+    /** A topic just created may be unknown to the broker answering for a moment: retry for a few seconds. */
+    private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static void alignConfigsOnceKnown(Admin admin, Collection<Topic<?>> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                alignConfigs(admin, topics);
+                return;
+            } catch (ExecutionException | IllegalStateException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     public static void ensureTopics(Admin admin, Collection<Topic<?>> topics, short replicationFactor) {
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -93,8 +126,7 @@ public final class TopicBootstrap {
                 }
             }
             List<String> names = topics.stream().map(Topic::name).toList();
-            Map<String, TopicDescription> descriptions =
-                    admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, TopicDescription> descriptions = describeOnceKnown(admin, names);
             for (Topic<?> topic : topics) {
                 int actual = descriptions.get(topic.name()).partitions().size();
                 if (actual != topic.spec().partitions()) {
@@ -103,7 +135,7 @@ public final class TopicBootstrap {
                             + "; delete it or fix the spec");
                 }
             }
-            alignConfigs(admin, topics);
+            alignConfigsOnceKnown(admin, topics);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot ensure topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

@@ -6,25 +6,42 @@ import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.ReferenceDistribution;
 import io.riptide.schemas.avro.SampleKind;
 import io.riptide.schemas.avro.Severity;
+import io.riptide.serving.drift.Adwin;
+import io.riptide.serving.drift.BinnedReference;
+import io.riptide.serving.drift.Detection;
+import io.riptide.serving.drift.DistributionCheck;
+import io.riptide.serving.drift.KolmogorovSmirnov;
+import io.riptide.serving.drift.PageHinkley;
 import io.riptide.serving.metrics.BinaryMetrics;
 import io.riptide.topology.LiveModels;
 import io.riptide.topology.ServingModel;
 import io.riptide.topology.StreamConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Watches each model version's traffic (re-keyed by model key so one task sees all of it, and put back in
- * event-time order by {@link SampleReorder}): every
- * {@code driftWindow} predictions it compares the score and feature distributions with the version's training
- * reference (PSI) and emits drift events; every {@code performanceWindow} resolved outcomes it emits a performance
- * report over the last window.
+ * event-time order by {@link SampleReorder}) and reports drift and performance:
+ * <ul>
+ *   <li>data drift: every {@code stream.drift.window} predictions, PSI and Kolmogorov-Smirnov of the score and of
+ *       each feature against the version's training reference (the score's events always, a feature's when it
+ *       reaches WARNING);</li>
+ *   <li>concept drift: ADWIN and Page-Hinkley on each resolved outcome's log-loss, which alarm when the model's
+ *       loss rises (ADWIN's cuts to a lower loss are reported as INFO);</li>
+ *   <li>performance: every {@code stream.performance.window} outcomes, AUC, F1, precision, recall, Brier and
+ *       log-loss of the latest window.</li>
+ * </ul>
+ * Every drift event names its detector, statistic, threshold and window. The trigger retrains on CRITICAL ones.
  */
 public final class ModelMonitor implements Processor<String, MonitoringSample, String, Object> {
     static final double PSI_WARNING = 0.1;
@@ -33,10 +50,15 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
     private static final double Z_WARNING = 3.090;
     private static final double Z_CRITICAL = 4.265;
     static final String SCORE = "score";
+    static final String LOG_LOSS = "log_loss";
+    static final String PSI = "PSI";
 
     private final StreamConfig config;
     private final LiveModels liveModels;
-    private final Map<String, Integer> featureIndex = new java.util.HashMap<>();
+    private final Map<String, Integer> featureIndex = new HashMap<>();
+    private final KolmogorovSmirnov ks = new KolmogorovSmirnov();
+    /** The states of the versions seen since the task started; every change is also written to the store. */
+    private final Map<String, MonitorState> states = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
     private SampleReorder reorder;
@@ -54,7 +76,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         this.context = context;
         this.store = context.getStateStore(NodeNames.MODEL_MONITOR_STORE);
         this.reorder = new SampleReorder(store, config.input().idleWallMs(), config.input().idleEventMs());
-        context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME,
                 wallNow -> reorder.release(wallNow, this::monitor));
     }
 
@@ -65,26 +87,36 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
 
     /** One sample, in event-time order. */
     private void monitor(MonitoringSample sample) {
-        long timestamp = sample.getAtMs();
         String stateKey = sample.getModelKey() + "@" + sample.getModelVersion();
-        byte[] stored = store.get(stateKey);
-        MonitorState state = stored == null ? MonitorState.empty(config.monitoring().performanceWindow())
-                : MonitorState.fromBytes(stored);
+        MonitorState state = states.computeIfAbsent(stateKey, k -> {
+            byte[] stored = store.get(k);
+            return stored == null ? newState() : MonitorState.fromBytes(stored);
+        });
         if (sample.getKind() == SampleKind.PREDICTION) {
-            onPrediction(sample, state, timestamp);
+            onPrediction(sample, state);
         } else {
-            onOutcome(sample, state, timestamp);
+            onOutcome(sample, state);
         }
         store.put(stateKey, state.toBytes());
     }
 
-    private void onPrediction(MonitoringSample sample, MonitorState state, long timestamp) {
+    private MonitorState newState() {
+        StreamConfig.Monitoring m = config.monitoring();
+        return MonitorState.empty(m.performanceWindow(),
+                new Adwin(Adwin.Config.defaults().withDelta(m.adwinDelta()).withRange(m.lossClip())),
+                new PageHinkley(m.phDelta(), m.phLambda()));
+    }
+
+    private void onPrediction(MonitoringSample sample, MonitorState state) {
         Optional<ServingModel> model = liveModels.find(sample.getModelKey(), sample.getModelVersion());
         if (model.isEmpty() || model.get().references().isEmpty()) {
             return; // the fallback has no training reference to drift from
         }
         List<ReferenceDistribution> references = model.get().references();
         state.ensureDriftBins(references);
+        if (state.driftWindowStartMs == Long.MIN_VALUE) {
+            state.driftWindowStartMs = sample.getAtMs();
+        }
         for (int r = 0; r < references.size(); r++) {
             double value = valueOf(references.get(r).getName(), sample);
             if (!Double.isNaN(value)) {
@@ -93,7 +125,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         }
         state.driftSamples++;
         if (state.driftSamples >= config.monitoring().driftWindow()) {
-            emitDrift(sample, state, references, timestamp);
+            emitDataDrift(sample, state, references);
             state.resetDrift();
         }
     }
@@ -138,29 +170,55 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         return psi;
     }
 
-    private void emitDrift(MonitoringSample sample, MonitorState state, List<ReferenceDistribution> references,
-                           long timestamp) {
+    private void emitDataDrift(MonitoringSample sample, MonitorState state, List<ReferenceDistribution> references) {
+        long at = sample.getAtMs();
         for (int r = 0; r < references.size(); r++) {
             ReferenceDistribution reference = references.get(r);
             long[] counts = state.driftCounts[r];
-            double psi = psi(reference.getBinFractions(), counts);
             long n = java.util.Arrays.stream(counts).sum();
+            if (n == 0) {
+                continue;
+            }
+            boolean isScore = SCORE.equals(reference.getName());
             int bins = reference.getBinFractions().size();
+            double psi = psi(reference.getBinFractions(), counts);
             double warning = warningThreshold(bins, n);
             double critical = criticalThreshold(bins, n);
-            boolean isScore = SCORE.equals(reference.getName());
-            if (!isScore && psi < warning) {
-                continue; // stable features are summarised by the score's event; only movers are reported
+            Severity psiSeverity = psi >= critical ? Severity.CRITICAL : psi >= warning ? Severity.WARNING : Severity.INFO;
+            if (isScore || psiSeverity != Severity.INFO) {
+                emit(sample, state, at, PSI, reference.getName(), psi, psi >= critical ? critical : warning,
+                        psiSeverity, n, null);
             }
-            Severity severity = psi >= critical ? Severity.CRITICAL : psi >= warning ? Severity.WARNING : Severity.INFO;
-            context.forward(new Record<>(sample.getModelKey(), DriftEvent.newBuilder()
-                    .setEventId(sample.getModelKey() + "@" + sample.getModelVersion() + "|" + reference.getName()
-                            + "|" + timestamp)
-                    .setTimeMs(timestamp).setModelKey(sample.getModelKey()).setModelVersion(sample.getModelVersion())
-                    .setDetector("PSI").setSubject(reference.getName()).setStatistic(psi)
-                    .setThreshold(psi >= critical ? critical : warning).setSeverity(severity)
-                    .setWindowSize((int) state.driftSamples).build(), timestamp), NodeNames.DRIFT_SINK);
+            DistributionCheck check;
+            try {
+                check = ks.check(BinnedReference.of(reference.getBinEdges(), reference.getBinFractions()), counts);
+            } catch (IllegalArgumentException e) {
+                continue; // a reference KS cannot read (e.g. one bin): PSI alone speaks for it
+            }
+            Severity ksSeverity = switch (check.level()) {
+                case CRITICAL -> Severity.CRITICAL;
+                case WARNING -> Severity.WARNING;
+                case NONE -> Severity.INFO;
+            };
+            if (isScore || ksSeverity != Severity.INFO) {
+                emit(sample, state, at, KolmogorovSmirnov.NAME, reference.getName(), check.statistic(),
+                        check.threshold(), ksSeverity, n, String.format(Locale.ROOT,
+                                "largest CDF gap %.3f at %.4g (reference %.3f, live %.3f)", check.statistic(),
+                                check.edge(), check.referenceCdf(), check.liveCdf()));
+            }
         }
+    }
+
+    private void emit(MonitoringSample sample, MonitorState state, long at, String detector, String subject,
+                      double statistic, double threshold, Severity severity, long window, String detail) {
+        context.forward(new Record<>(sample.getModelKey(), DriftEvent.newBuilder()
+                .setEventId(sample.getModelKey() + "@" + sample.getModelVersion() + "|" + detector + "|" + subject
+                        + "|" + at)
+                .setTimeMs(at).setModelKey(sample.getModelKey()).setModelVersion(sample.getModelVersion())
+                .setDetector(detector).setSubject(subject).setStatistic(statistic).setThreshold(threshold)
+                .setSeverity(severity).setWindowSize((int) Math.min(Integer.MAX_VALUE, window))
+                .setWindowStartMs(state.driftWindowStartMs == Long.MIN_VALUE ? null : state.driftWindowStartMs)
+                .setWindowEndMs(at).setDetail(detail).build(), at), NodeNames.DRIFT_SINK);
     }
 
     /**
@@ -187,9 +245,32 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         return k * Math.pow(1 - a + z * Math.sqrt(a), 3);
     }
 
-    private void onOutcome(MonitoringSample sample, MonitorState state, long timestamp) {
-        state.addOutcome(sample.getProbability(), sample.getLabel() == null ? 0 : sample.getLabel(),
-                sample.getTimeMs());
+    /** Per-outcome log-loss of probability {@code p} for {@code label}, clipped at {@code clip}. */
+    static double logLoss(double p, int label, double clip) {
+        double q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+        return Math.min(clip, -(label == 1 ? Math.log(q) : Math.log(1 - q)));
+    }
+
+    private void onOutcome(MonitoringSample sample, MonitorState state) {
+        int label = sample.getLabel() == null ? 0 : sample.getLabel();
+        long at = sample.getAtMs();
+        state.addOutcome(sample.getProbability(), label, sample.getTimeMs());
+        double loss = logLoss(sample.getProbability(), label, config.monitoring().lossClip());
+        Detection cut = state.adwin.update(loss);
+        if (cut != null) {
+            boolean worse = cut.meanAfter() > cut.meanBefore();
+            emit(sample, state, at, Adwin.NAME, LOG_LOSS, cut.statistic(), cut.threshold(),
+                    worse ? Severity.CRITICAL : Severity.INFO, cut.sizeBefore() + cut.sizeAfter(),
+                    String.format(Locale.ROOT, "mean log-loss %.3f -> %.3f over %d | %d outcomes", cut.meanBefore(),
+                            cut.meanAfter(), cut.sizeBefore(), cut.sizeAfter()));
+        }
+        Detection rise = state.pageHinkley.update(loss);
+        if (rise != null) {
+            emit(sample, state, at, PageHinkley.NAME, LOG_LOSS, rise.statistic(), rise.threshold(), Severity.CRITICAL,
+                    rise.sizeBefore() + rise.sizeAfter(), String.format(Locale.ROOT,
+                            "mean log-loss %.3f -> %.3f (cumulative rise %.1f over the tolerance)", rise.meanBefore(),
+                            rise.meanAfter(), rise.statistic()));
+        }
         if (state.outcomesSinceReport < config.monitoring().performanceWindow()) {
             return;
         }
@@ -203,13 +284,13 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         }
         double auc = m.getOrDefault("auc", Double.NaN);
         context.forward(new Record<>(sample.getModelKey(), PerformanceReport.newBuilder()
-                .setReportId(sample.getModelKey() + "@" + sample.getModelVersion() + "|" + timestamp)
-                .setTimeMs(timestamp).setModelKey(sample.getModelKey()).setModelVersion(sample.getModelVersion())
+                .setReportId(sample.getModelKey() + "@" + sample.getModelVersion() + "|" + at)
+                .setTimeMs(at).setModelKey(sample.getModelKey()).setModelVersion(sample.getModelVersion())
                 .setWindowStartMs(state.windowStartMs()).setWindowEndMs(sample.getTimeMs())
                 .setN(scores.length).setPositives(positives)
                 .setAuc(Double.isNaN(auc) ? null : auc)
                 .setF1(m.get("f1")).setPrecision(m.get("precision")).setRecall(m.get("recall"))
-                .setBrier(m.get("brier")).setLogLoss(m.get("log_loss")).build(), timestamp),
+                .setBrier(m.get("brier")).setLogLoss(m.get("log_loss")).build(), at),
                 NodeNames.PERFORMANCE_SINK);
     }
 }

@@ -1,6 +1,8 @@
 package io.riptide.topology.internal;
 
 import io.riptide.schemas.avro.ReferenceDistribution;
+import io.riptide.serving.drift.Adwin;
+import io.riptide.serving.drift.PageHinkley;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,16 +12,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Per model version: drift bin counts of the current window and a ring of the latest resolved outcomes. */
+/**
+ * Per model version: the current data-drift window (bin counts of the score and every feature against the
+ * version's training reference), the concept-drift detectors on per-outcome log-loss (ADWIN, Page-Hinkley), and a
+ * ring of the latest resolved outcomes for performance reports.
+ */
 final class MonitorState {
+    private static final int FORMAT = 2;
+
     long[][] driftCounts = new long[0][];
     long driftSamples;
+    long driftWindowStartMs = Long.MIN_VALUE;
     final double[] scores;
     final double[] labels;
     final long[] times;
     int size;
     int next;
     int outcomesSinceReport;
+    Adwin adwin;
+    PageHinkley pageHinkley;
 
     private MonitorState(int window) {
         scores = new double[window];
@@ -27,8 +38,11 @@ final class MonitorState {
         times = new long[window];
     }
 
-    static MonitorState empty(int window) {
-        return new MonitorState(window);
+    static MonitorState empty(int window, Adwin adwin, PageHinkley pageHinkley) {
+        MonitorState state = new MonitorState(window);
+        state.adwin = adwin;
+        state.pageHinkley = pageHinkley;
+        return state;
     }
 
     void ensureDriftBins(List<ReferenceDistribution> references) {
@@ -47,6 +61,7 @@ final class MonitorState {
             java.util.Arrays.fill(counts, 0);
         }
         driftSamples = 0;
+        driftWindowStartMs = Long.MIN_VALUE;
     }
 
     void addOutcome(double score, int label, long timeMs) {
@@ -81,8 +96,9 @@ final class MonitorState {
 
     byte[] toBytes() {
         try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
             DataOutputStream out = new DataOutputStream(buffer);
+            out.writeInt(FORMAT);
             out.writeInt(scores.length);
             out.writeInt(driftCounts.length);
             for (long[] counts : driftCounts) {
@@ -92,6 +108,7 @@ final class MonitorState {
                 }
             }
             out.writeLong(driftSamples);
+            out.writeLong(driftWindowStartMs);
             out.writeInt(size);
             out.writeInt(next);
             out.writeInt(outcomesSinceReport);
@@ -100,6 +117,8 @@ final class MonitorState {
                 out.writeDouble(labels[i]);
                 out.writeLong(times[i]);
             }
+            writeDetector(out, adwin == null ? null : adwin.toBytes());
+            writeDetector(out, pageHinkley == null ? null : pageHinkley.toBytes());
             out.flush();
             return buffer.toByteArray();
         } catch (IOException e) {
@@ -107,8 +126,29 @@ final class MonitorState {
         }
     }
 
+    private static void writeDetector(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] readDetector(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        in.readFully(bytes);
+        return bytes;
+    }
+
     static MonitorState fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IllegalStateException("monitor state of format " + format + ", this version reads " + FORMAT);
+            }
             MonitorState state = new MonitorState(in.readInt());
             state.driftCounts = new long[in.readInt()][];
             for (int r = 0; r < state.driftCounts.length; r++) {
@@ -118,6 +158,7 @@ final class MonitorState {
                 }
             }
             state.driftSamples = in.readLong();
+            state.driftWindowStartMs = in.readLong();
             state.size = in.readInt();
             state.next = in.readInt();
             state.outcomesSinceReport = in.readInt();
@@ -126,6 +167,10 @@ final class MonitorState {
                 state.labels[i] = in.readDouble();
                 state.times[i] = in.readLong();
             }
+            byte[] adwin = readDetector(in);
+            byte[] pageHinkley = readDetector(in);
+            state.adwin = adwin == null ? null : Adwin.fromBytes(adwin);
+            state.pageHinkley = pageHinkley == null ? null : PageHinkley.fromBytes(pageHinkley);
             return state;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
