@@ -1,12 +1,17 @@
 package io.riptide.trigger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.riptide.schemas.avro.DriftEvent;
+import io.riptide.schemas.avro.JobStatus;
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.service.Service;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.trigger.api.OpsSettings;
+import io.riptide.trigger.api.OpsSurface;
 import io.riptide.trigger.internal.ConsumerLoop;
 import io.riptide.trigger.store.ExampleStore;
 import io.riptide.trigger.store.JobStore;
@@ -14,14 +19,19 @@ import io.riptide.trigger.store.Migrations;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.MonitoringStore;
 import io.riptide.trigger.store.TrainingJob;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,12 +52,19 @@ public final class TriggerService implements Service {
     private final RetrainPolicy policy;
     private final OpsRequestHandler ops;
     private final TrainingJobRunner runner;
+    private final OpsSurface opsSurface;
     private final List<ConsumerLoop<?>> loops = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
     private final Thread worker;
     private volatile boolean running;
 
     public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource) {
+        this(config, OpsSettings.defaults(), clients, dataSource, Metrics.globalRegistry);
+    }
+
+    /** With the ops surface's settings and the registry its meters (and the Kafka clients' metrics) go to. */
+    public TriggerService(TriggerConfig config, OpsSettings opsSettings, KafkaClientFactory clients,
+                          DataSource dataSource, MeterRegistry meters) {
         this.config = config;
         this.clients = clients;
         int migrations = Migrations.migrate(dataSource);
@@ -56,11 +73,14 @@ public final class TriggerService implements Service {
         this.jobs = new JobStore(dataSource);
         this.registry = new ModelRegistryStore(dataSource);
         this.monitoring = new MonitoringStore(dataSource);
-        this.publisher = new ModelPublisher(clients.producer("riptide-trigger-publisher",
-                config.groupId() + "-publisher"), config.inlineArtifactMaxBytes());
+        KafkaProducer<String, SpecificRecord> publisherProducer = clients.producer("riptide-trigger-publisher",
+                config.groupId() + "-publisher");
+        this.publisher = new ModelPublisher(publisherProducer, config.inlineArtifactMaxBytes());
         this.policy = new RetrainPolicy(config, jobs, examples, registry, Clock.systemUTC());
         this.ops = new OpsRequestHandler(policy, registry, publisher);
         this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher);
+        this.opsSurface = new OpsSurface(config, opsSettings, clients, dataSource, jobs, ops, meters);
+        opsSurface.bind(publisherProducer);
         this.worker = new Thread(this::work, "riptide-trigger-jobs");
         this.worker.setDaemon(true);
     }
@@ -77,16 +97,21 @@ public final class TriggerService implements Service {
         if (requeued > 0) {
             LOG.warn("{} jobs left running by a previous instance were requeued", requeued);
         }
-        loops.add(new ConsumerLoop<>("example-sink", clients.consumer(config.groupId(), Topics.TRAINING_EXAMPLES),
+        loops.add(new ConsumerLoop<>("example-sink", opsSurface.bind(clients.consumer(config.groupId(),
+                Topics.TRAINING_EXAMPLES)),
                 Topics.TRAINING_EXAMPLES.name(), this::storeExamples));
-        loops.add(new ConsumerLoop<>("performance-listener", clients.consumer(config.groupId(), Topics.PERFORMANCE),
+        loops.add(new ConsumerLoop<>("performance-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                Topics.PERFORMANCE)),
                 Topics.PERFORMANCE.name(), batch -> batch.forEach(r -> onPerformance(r.value()))));
-        loops.add(new ConsumerLoop<>("drift-listener", clients.consumer(config.groupId(), Topics.DRIFT),
+        loops.add(new ConsumerLoop<>("drift-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                Topics.DRIFT)),
                 Topics.DRIFT.name(), batch -> batch.forEach(r -> onDrift(r.value()))));
-        loops.add(new ConsumerLoop<>("ops-listener", clients.consumer(config.groupId(), Topics.RETRAIN_REQUESTS),
+        loops.add(new ConsumerLoop<>("ops-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                Topics.RETRAIN_REQUESTS)),
                 Topics.RETRAIN_REQUESTS.name(), batch -> batch.forEach(r -> onOpsRequest(r.value()))));
         loops.forEach(ConsumerLoop::start);
         worker.start();
+        opsSurface.start();
         LOG.info("retrain trigger started for {} (trainer {}, cooldown {} ms, schedule {} ms)", config.modelKeys(),
                 config.trainer(), config.cooldownMs(), config.scheduleIntervalMs());
     }
@@ -94,22 +119,29 @@ public final class TriggerService implements Service {
     private void storeExamples(List<ConsumerRecord<String, LabeledExample>> batch) {
         List<LabeledExample> values = new ArrayList<>(batch.size());
         batch.forEach(r -> values.add(r.value()));
-        examplesStored.addAndGet(examples.insert(values));
+        int stored = examples.insert(values);
+        examplesStored.addAndGet(stored);
+        opsSurface.examplesStored(stored);
     }
 
     private void onPerformance(PerformanceReport report) {
         monitoring.record(report);
+        opsSurface.performance(report);
         policy.onPerformance(report);
     }
 
     private void onDrift(DriftEvent event) {
         monitoring.record(event);
+        opsSurface.drift(event);
         policy.onDrift(event);
     }
 
     private void onOpsRequest(RetrainRequest request) {
-        LOG.info("ops request {} ({} {} by {}): {}", request.getRequestId(), request.getAction(),
-                request.getModelKey(), request.getRequestedBy(), ops.handle(request));
+        try {
+            opsSurface.desk().submit(request, "kafka"); // carried out, logged and answered on ops.responses
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ops request ignored: {}", e.getMessage());
+        }
     }
 
     private void work() {
@@ -118,7 +150,9 @@ public final class TriggerService implements Service {
                 policy.onSchedule();
                 Optional<TrainingJob> job = jobs.claimNext();
                 if (job.isPresent()) {
-                    runner.run(job.get());
+                    long started = System.nanoTime();
+                    JobStatus status = runner.run(job.get());
+                    opsSurface.jobFinished(job.get(), status, Duration.ofNanos(System.nanoTime() - started));
                     continue;
                 }
                 Thread.sleep(config.pollIntervalMs());
@@ -153,6 +187,19 @@ public final class TriggerService implements Service {
         return registry;
     }
 
+    /** The ops surface: request desk, read model, pipeline watch, alerts and meters (served by the HTTP API). */
+    public OpsSurface opsSurface() {
+        return opsSurface;
+    }
+
+    /** Each consumer loop and the job worker, and whether it is alive (readiness and liveness). */
+    public Map<String, Boolean> loopsAlive() {
+        Map<String, Boolean> alive = new LinkedHashMap<>();
+        loops.forEach(l -> alive.put(l.name(), l.alive()));
+        alive.put("job-worker", worker.isAlive());
+        return alive;
+    }
+
     /** The first consumer-loop failure, if any loop died. */
     public Optional<Throwable> failure() {
         return loops.stream().map(ConsumerLoop::failure).filter(f -> f != null).findFirst();
@@ -168,6 +215,7 @@ public final class TriggerService implements Service {
             Thread.currentThread().interrupt();
         }
         loops.forEach(ConsumerLoop::close);
+        opsSurface.close();
         publisher.close();
     }
 }
