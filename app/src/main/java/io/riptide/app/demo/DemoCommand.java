@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Accepts {@code 90}, {@code 90s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT2M}). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase();
