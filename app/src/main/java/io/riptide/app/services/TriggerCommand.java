@@ -60,21 +60,21 @@ public final class TriggerCommand implements Callable<Integer> {
     }
 
     /** The trigger's HTTP server: health, metrics, ops API and console. */
-    static ServiceHttpServer server(TriggerService service, OpsApiConfig api, int port, PrometheusMeterRegistry metrics,
-                                    String schemaRegistryUrl) {
+    public static ServiceHttpServer server(TriggerService service, OpsApiConfig api, int port,
+                                           PrometheusMeterRegistry metrics, String schemaRegistryUrl) {
         if (api.tokens().isEmpty()) {
             LOG.warn("no ops API tokens configured (ops.api.tokens.file or ops.api.tokens): every /api call answers 401");
         } else {
             LOG.info("ops API accepts {}", api.tokens());
         }
         LOG.info("HTTP binds {} ({})", api.bindAddress(), api.bindReason());
-        List<HealthCheck> ready = new ArrayList<>(HealthChecks.triggerLoops(service));
+        List<HealthCheck> ready = new ArrayList<>(List.of(HealthChecks.triggerLoops(service)));
         ready.add(HealthChecks.database(service));
         ready.add(HealthChecks.schemaRegistry(schemaRegistryUrl));
         ServiceHttpServer.Builder builder = ServiceHttpServer.builder("trigger").bind(api.bindAddress(), port)
                 .metrics(metrics).ready(ready)
                 .extend(new OpsHttpApi(service, api.tokens(), () -> HealthChecks.run(ready)));
-        HealthChecks.triggerLoops(service).forEach(builder::live);
+        builder.live(HealthChecks.triggerLoops(service));
         return builder.build();
     }
 }

@@ -1,5 +1,6 @@
 package io.riptide.app.services.http;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,11 @@ public interface HealthCheck {
 
     /** Runs the check; an exception counts as down with its message. */
     Result check();
+
+    /** The checks this one stands for, reported one by one (a group whose members are known only when asked). */
+    default List<HealthCheck> expand() {
+        return List.of(this);
+    }
 
     static HealthCheck of(String name, Supplier<Result> check) {
         return new HealthCheck() {

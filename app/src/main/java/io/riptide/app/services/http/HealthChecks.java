@@ -43,17 +43,32 @@ public final class HealthChecks {
         });
     }
 
-    /** One check per trigger consumer loop and for the job worker: up while its thread runs without error. */
-    public static List<HealthCheck> triggerLoops(TriggerService trigger) {
-        List<HealthCheck> checks = new ArrayList<>();
-        for (String loop : trigger.loopsAlive().keySet()) {
-            checks.add(HealthCheck.of("trigger-" + loop, () -> {
-                boolean alive = trigger.loopsAlive().getOrDefault(loop, false);
-                return new HealthCheck.Result(alive, alive ? "alive" : trigger.failure().map(Throwable::toString)
-                        .orElse("not running"));
-            }));
-        }
-        return checks;
+    /**
+     * One check per trigger consumer loop and for the job worker, up while its thread runs without error (the loops
+     * exist once the trigger has started, so they are listed when the check runs).
+     */
+    public static HealthCheck triggerLoops(TriggerService trigger) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "trigger-loops";
+            }
+
+            @Override
+            public Result check() {
+                boolean all = trigger.loopsAlive().values().stream().allMatch(Boolean::booleanValue);
+                return new Result(all, all ? "alive" : "a loop stopped");
+            }
+
+            @Override
+            public List<HealthCheck> expand() {
+                List<HealthCheck> checks = new ArrayList<>();
+                trigger.loopsAlive().forEach((loop, alive) -> checks.add(HealthCheck.of("trigger-" + loop, () ->
+                        new Result(alive, alive ? "alive" : trigger.failure().map(Throwable::toString)
+                                .orElse("not running")))));
+                return checks;
+            }
+        };
     }
 
     /** The trigger's database answers {@code SELECT 1}. */
@@ -97,7 +112,9 @@ public final class HealthChecks {
     public static Map<String, Object> run(List<HealthCheck> checks) {
         Map<String, Object> results = new java.util.LinkedHashMap<>();
         boolean up = true;
-        for (HealthCheck check : checks) {
+        List<HealthCheck> expanded = new ArrayList<>();
+        checks.forEach(c -> expanded.addAll(c.expand()));
+        for (HealthCheck check : expanded) {
             HealthCheck.Result result;
             try {
                 result = check.check();
