@@ -73,7 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         DemoOptions options = new DemoOptions(duration, seed, out, speed, List.copyOf(horizons), trainer, quiet,
                 opsPort);
-        DemoSummary summary = new DemoRun(options, System.out).run();
+        DemoSummary summary;
+        try {
+            summary = new DemoRun(options, System.out).run();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("riptide demo needs the embedded runtime (in-process Kafka, PostgreSQL), "
+                    + "which this build leaves out (the runtime image): run it from a source checkout with ./riptide demo");
+        }
         return summary.swaps().isEmpty() ? 1 : 0;
     }
 
