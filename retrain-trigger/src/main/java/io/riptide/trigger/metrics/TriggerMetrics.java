@@ -65,6 +65,7 @@ public final class TriggerMetrics {
             for (String severity : List.of("WARNING", "CRITICAL")) {
                 driftEvents(key, severity);
             }
+            driftGauge(key, "PSI"); // the stream's detector today; others appear with their first event
             for (String action : List.of("PROMOTE", "ROLLBACK")) {
                 servingChanges(key, action, false);
             }
@@ -108,13 +109,16 @@ public final class TriggerMetrics {
             driftEvents(event.getModelKey(), event.getSeverity().name()).increment();
         }
         if (event.getSubject().equals("score")) {
-            String id = event.getModelKey() + "|" + event.getDetector();
-            if (driftStatistic.put(id, event.getStatistic()) == null) {
-                Gauge.builder("riptide.model.drift.statistic", driftStatistic, m -> m.getOrDefault(id, Double.NaN))
-                        .description("statistic of the latest drift check of the key's score, by detector")
-                        .tags("model_key", event.getModelKey(), "detector", event.getDetector()).register(registry);
-            }
+            driftGauge(event.getModelKey(), event.getDetector());
+            driftStatistic.put(event.getModelKey() + "|" + event.getDetector(), event.getStatistic());
         }
+    }
+
+    private void driftGauge(String modelKey, String detector) {
+        String id = modelKey + "|" + detector;
+        Gauge.builder("riptide.model.drift.statistic", driftStatistic, m -> m.getOrDefault(id, Double.NaN))
+                .description("statistic of the latest drift check of the key's score, by detector")
+                .tags("model_key", modelKey, "detector", detector).register(registry);
     }
 
     public void opsRequest(String action, String status, String source) {
