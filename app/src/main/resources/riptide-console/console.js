@@ -17,6 +17,7 @@ function el(tag, attrs, ...children) {
 
 function fmt(x, digits = 3) { return typeof x === 'number' ? x.toFixed(digits) : '-'; }
 function when(iso) { return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-'; }
+function versionName(v) { return v === 0 ? 'rule-based' : 'v' + v; }
 function role(r) { return r ? el('span', { class: 'role role-' + r }, r.toLowerCase()) : '-'; }
 
 async function api(path, options = {}) {
@@ -64,7 +65,9 @@ function renderModels(models) {
     const rollback = el('button', { class: 'rollback', 'data-key': m.key }, 'Roll back');
     rollback.addEventListener('click', () => act(m.key, 'rollback'));
     return el('tr', { 'data-key': m.key }, el('td', {}, open), el('td', {}, serving.join(', ') || 'fallback'),
-        el('td', { class: 'num' }, m.versions), el('td', { class: 'num' }, fmt(m.liveAuc)), el('td', {}, job),
+        el('td', { class: 'num' }, m.versions),
+        el('td', { class: 'num' }, fmt(m.liveAuc) + (m.liveAucVersion != null ? ' (' + versionName(m.liveAucVersion) + ')' : '')),
+        el('td', {}, job),
         el('td', {}, retrain, ' ', rollback));
   }));
 }
@@ -111,6 +114,13 @@ function drawAuc(points) {
     label.textContent = a.toFixed(1);
     svg.append(line, label);
   }
+  for (const [t, anchor] of [[t0, 'start'], [t1, 'end']]) {
+    const label = document.createElementNS(SVG, 'text');
+    Object.entries({ x: x(t), y: H - 6, 'font-size': 10, fill: '#7a8494', 'text-anchor': anchor })
+        .forEach(([k, v]) => label.setAttribute(k, v));
+    label.textContent = when(new Date(t).toISOString()) + ' (market time)';
+    svg.append(label);
+  }
   const versions = [...new Set(withAuc.map(p => p.version))].sort((a, b) => a - b);
   const legend = el('div', { class: 'legend' });
   versions.forEach((v, i) => {
@@ -126,7 +136,7 @@ function drawAuc(points) {
       Object.entries({ cx: x(p.timeMs), cy: y(p.auc), r: 2.5, fill: color }).forEach(([k, val]) => dot.setAttribute(k, val));
       svg.append(dot);
     }
-    const item = el('span', {}, 'v' + v + ' (' + series.length + ' reports, last ' + fmt(series[series.length - 1].auc) + ')');
+    const item = el('span', {}, versionName(v) + ' (' + series.length + ' reports, last ' + fmt(series[series.length - 1].auc) + ')');
     item.style.color = color;
     legend.append(item);
   });

@@ -18,27 +18,37 @@ public final class OpsPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsPublisher.class);
 
     private final Producer<String, SpecificRecord> producer;
+    private volatile boolean closed;
 
     public OpsPublisher(Producer<String, SpecificRecord> producer) {
         this.producer = producer;
     }
 
     public void reply(OpsResponse response) {
-        producer.send(new ProducerRecord<>(Topics.OPS_RESPONSES.name(), response.getRequestId(), response),
-                (metadata, e) -> {
-                    if (e != null) {
-                        LOG.error("reply {} {} to ops request {} not sent: {}", response.getStatus(),
-                                response.getMessage(), response.getRequestId(), e.toString());
-                    }
-                });
+        send(new ProducerRecord<>(Topics.OPS_RESPONSES.name(), response.getRequestId(), response),
+                "reply " + response.getStatus() + " to ops request " + response.getRequestId());
     }
 
     public void alert(OpsAlert alert) {
-        producer.send(new ProducerRecord<>(Topics.OPS_ALERTS.name(), alert.getSubject(), alert), (metadata, e) -> {
-            if (e != null) {
-                LOG.error("alert {} {} not sent: {}", alert.getKind(), alert.getMessage(), e.toString());
-            }
-        });
+        send(new ProducerRecord<>(Topics.OPS_ALERTS.name(), alert.getSubject(), alert),
+                "alert " + alert.getKind() + " " + alert.getMessage());
+    }
+
+    private void send(ProducerRecord<String, SpecificRecord> record, String what) {
+        if (closed) {
+            LOG.warn("{} not sent: the trigger is shutting down", what);
+            return;
+        }
+        try {
+            producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    LOG.error("{} not sent: {}", what, e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            // a reply or an alert must never stop the consumer loop or the job that produced it
+            LOG.error("{} not sent: {}", what, e.toString());
+        }
     }
 
     /** Sends what is buffered now. */
@@ -48,6 +58,7 @@ public final class OpsPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         producer.close();
     }
 }
