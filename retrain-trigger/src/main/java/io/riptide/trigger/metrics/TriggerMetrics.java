@@ -42,7 +42,7 @@ public final class TriggerMetrics {
         this.registry = registry;
         this.examplesStored = Counter.builder("riptide.trigger.examples.stored")
                 .description("training examples stored (replayed duplicates not counted)").register(registry);
-        this.jobCounts = new Cached<>(jobs::countsByStatus);
+        this.jobCounts = new Cached<>(() -> jobs.countsByStatus());
         this.servingVersions = new Cached<>(() -> servingVersionsOf(models));
         for (String status : JOB_STATUSES) {
             Gauge.builder("riptide.trigger.jobs", () -> jobCounts.get().getOrDefault(status, 0))
