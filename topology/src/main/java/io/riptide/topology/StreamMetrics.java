@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.riptide.schemas.avro.ModelRole;
 import org.apache.kafka.streams.KafkaStreams;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The stream service's meters: Kafka Streams' own metrics and those of its embedded clients ({@code kafka_stream_*},
@@ -20,7 +23,11 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
     private final KafkaStreams streams;
     private final LiveModels liveModels;
     private final List<Integer> horizonsMinutes;
+    /** How often new Kafka Streams metrics (threads, tasks appear after start) are picked up; Micrometer's is 60 s. */
+    private static final Duration REFRESH = Duration.ofSeconds(10);
+
     private KafkaStreamsMetrics kafkaStreamsMetrics;
+    private ScheduledExecutorService refresher;
 
     public StreamMetrics(KafkaStreams streams, LiveModels liveModels, List<Integer> horizonsMinutes) {
         this.streams = streams;
@@ -30,7 +37,12 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        kafkaStreamsMetrics = new KafkaStreamsMetrics(streams);
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "riptide-stream-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        kafkaStreamsMetrics = new KafkaStreamsMetrics(streams, List.of(), refresher, REFRESH);
         kafkaStreamsMetrics.bindTo(registry);
         liveModels.stats().bindTo(registry);
         FunctionCounter.builder("riptide.model.installs", liveModels, LiveModels::installs)
@@ -60,6 +72,9 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
     public void close() {
         if (kafkaStreamsMetrics != null) {
             kafkaStreamsMetrics.close();
+        }
+        if (refresher != null) {
+            refresher.shutdownNow();
         }
     }
 }

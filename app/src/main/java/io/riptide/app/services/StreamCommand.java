@@ -42,7 +42,7 @@ public final class StreamCommand implements Callable<Integer> {
         int port = http.port(DEFAULT_HTTP_PORT);
         Settings settings = config.load();
         StreamConfig streamConfig = StreamConfig.from(settings);
-        OpsApiConfig httpConfig = OpsApiConfig.from(settings);
+        OpsApiConfig httpConfig = OpsApiConfig.bindOnly(settings);
         KafkaClientFactory clients = new KafkaClientFactory(streamConfig.kafka());
         PrometheusMeterRegistry metrics = ServiceMetrics.prometheus();
         StreamService service = new StreamService(streamConfig, FeatureSets.liquidation(), clients, metrics);

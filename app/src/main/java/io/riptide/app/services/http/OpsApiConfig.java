@@ -17,7 +17,14 @@ import java.nio.file.Path;
  */
 public record OpsApiConfig(String bindAddress, String bindReason, OpsTokens tokens) {
 
+    /** The trigger's: bind address and ops API tokens. */
     public static OpsApiConfig from(Settings s) {
+        OpsApiConfig bind = bindOnly(s);
+        return new OpsApiConfig(bind.bindAddress(), bind.bindReason(), tokens(s));
+    }
+
+    /** The stream's (no ops API there, so no tokens are read): the bind address alone. */
+    public static OpsApiConfig bindOnly(Settings s) {
         String bind = s.string("http.bind.address", null);
         String reason;
         if (bind != null) {
@@ -32,6 +39,10 @@ public record OpsApiConfig(String bindAddress, String bindReason, OpsTokens toke
         if (!bind.matches("[0-9A-Za-z.:\\-\\[\\]]+")) {
             throw new ConfigException("invalid value '" + bind + "' for http.bind.address: expected a host name or IP");
         }
+        return new OpsApiConfig(bind, reason, OpsTokens.none());
+    }
+
+    private static OpsTokens tokens(Settings s) {
         OpsTokens tokens = OpsTokens.none();
         String file = s.string("ops.api.tokens.file", null);
         if (file != null) {
@@ -52,7 +63,7 @@ public record OpsApiConfig(String bindAddress, String bindReason, OpsTokens toke
                 throw new ConfigException(e.getMessage());
             }
         }
-        return new OpsApiConfig(bind, reason, tokens);
+        return tokens;
     }
 
     public OpsApiConfig withTokens(OpsTokens more) {
