@@ -8,14 +8,16 @@ import io.riptide.app.feed.FeedCommand;
 import io.riptide.app.ops.OpsCommand;
 import io.riptide.app.services.StreamCommand;
 import io.riptide.app.services.TriggerCommand;
+import io.riptide.app.topics.TopicsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code riptide} command. */
 @Command(name = "riptide", mixinStandardHelpOptions = true, version = "riptide 0.1.0",
         description = "Real-time ML pipeline for crypto markets on Kafka Streams.",
-        subcommands = {DemoCommand.class, BacktestCommand.class, StreamCommand.class, TriggerCommand.class, FeedCommand.class,
-                OpsCommand.class, FeaturesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BacktestCommand.class, StreamCommand.class, TriggerCommand.class,
+                FeedCommand.class, OpsCommand.class, TopicsCommand.class, FeaturesCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RiptideCli implements Runnable {
 
     @CommandLine.Spec

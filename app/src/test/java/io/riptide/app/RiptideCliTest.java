@@ -5,6 +5,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,16 +15,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bad command-line and configuration input: one line naming the problem, exit code 2, no stack trace. */
 class RiptideCliTest {
 
-    private record Run(int exitCode, String err) {
+    private record Run(int exitCode, String err, String out) {
     }
 
     private static Run run(String... args) {
         CommandLine cli = RiptideCli.commandLine();
         StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
         cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setOut(new PrintWriter(out));
         int code = cli.execute(args);
-        return new Run(code, err.toString());
+        return new Run(code, err.toString(), out.toString());
+    }
+
+    /** Every command and subcommand, as the words that name it: [demo], [ops, retrain], [bench, inference], ... */
+    private static void collect(CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(path);
+        command.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name)) { // aliases once
+                List<String> next = new ArrayList<>(path);
+                next.add(name);
+                collect(sub, next, into);
+            }
+        });
+    }
+
+    @Test
+    void everyCommandsHelpExitsZero() {
+        List<List<String>> commands = new ArrayList<>();
+        collect(RiptideCli.commandLine(), List.of(), commands);
+        assertTrue(commands.contains(List.of("ops", "retrain")) && commands.contains(List.of("bench", "inference")),
+                commands.toString());
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            Run run = run(args.toArray(String[]::new));
+            assertEquals(0, run.exitCode(), "riptide " + String.join(" ", args) + ": " + run.err());
+            assertTrue(run.out().contains("Usage: riptide"), "riptide " + String.join(" ", args) + " printed:\n"
+                    + run.out());
+        }
     }
 
     private static void assertOneLineError(Run run, String expected) {
@@ -45,6 +76,9 @@ class RiptideCliTest {
         assertOneLineError(run("stream", "--config", "/definitely/missing.properties"),
                 "config file /definitely/missing.properties does not exist");
         assertOneLineError(run("trigger"), "missing required setting");
-        assertOneLineError(run("ops", "explode", "--model", "liquidation-15m"), "unknown action 'explode'");
+        assertOneLineError(run("ops", "explode", "--model", "liquidation-15m"), "'explode'");
+        assertOneLineError(run("ops", "status"), "give --api URL");
+        assertOneLineError(run("ops", "promote", "--model", "liquidation-15m"), "--version");
+        assertOneLineError(run("stream", "--http-port", "70000"), "--http-port must be between 0 and 65535");
     }
 }

@@ -1,7 +1,9 @@
 package io.riptide.embedded;
 
+import io.riptide.embedded.internal.Containers;
 import io.riptide.embedded.internal.EmbeddedKafka;
 import io.riptide.embedded.internal.FileTrees;
+import io.riptide.embedded.internal.KafkaServer;
 import io.riptide.embedded.internal.LocalPostgres;
 import io.riptide.embedded.internal.PostgresBinaries;
 import io.riptide.embedded.internal.PostgresServer;
@@ -41,6 +43,9 @@ import java.util.concurrent.Executors;
  *
  * <p>When the JVM runs as root (containers, CI), PostgreSQL is started as an unprivileged OS user, because it
  * refuses to run as root; see {@link LocalPostgres}.
+ *
+ * <p>With the system property {@code riptide.runtime=testcontainers} (the Maven profile {@code testcontainers}),
+ * Kafka and PostgreSQL run in Docker containers instead ({@link Containers}); the registry stays in-process.
  */
 public final class EmbeddedRuntime implements AutoCloseable {
     public static final String DATABASE = "riptide";
@@ -98,7 +103,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
     private final Object lock = new Object();
     private Path temporaryDirectory;
-    private EmbeddedKafka kafka;
+    private KafkaServer kafka;
     private PostgresServer postgres;
     private InProcessSchemaRegistry schemaRegistry;
     private PGSimpleDataSource dataSource;
@@ -151,19 +156,22 @@ public final class EmbeddedRuntime implements AutoCloseable {
         long[] kafkaMs = new long[1];
         long[] postgresMs = new long[1];
         try {
-            CompletableFuture<EmbeddedKafka> kafkaStart = CompletableFuture.supplyAsync(() -> {
+            boolean containers = Containers.enabled();
+            CompletableFuture<KafkaServer> kafkaStart = CompletableFuture.supplyAsync(() -> {
                 long s = System.nanoTime();
                 try {
-                    EmbeddedKafka started = EmbeddedKafka.start(work.resolve("kafka"));
+                    KafkaServer started = containers ? Containers.kafka() : EmbeddedKafka.start(work.resolve("kafka"));
                     kafkaMs[0] = millisSince(s);
                     return started;
                 } catch (Exception e) {
-                    throw new IllegalStateException("cannot start embedded Kafka: " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot start " + (containers ? "the Kafka container" : "embedded Kafka")
+                            + ": " + e.getMessage(), e);
                 }
             }, starter);
             CompletableFuture<PostgresServer> postgresStart = CompletableFuture.supplyAsync(() -> {
                 long s = System.nanoTime();
-                PostgresServer started = startPostgres(options, work.resolve("postgres"));
+                PostgresServer started = containers ? Containers.postgres()
+                        : startPostgres(options, work.resolve("postgres"));
                 postgresMs[0] = millisSince(s);
                 return started;
             }, starter);
@@ -207,9 +215,9 @@ public final class EmbeddedRuntime implements AutoCloseable {
         long topicsMs = millisSince(s);
 
         startMillis = millisSince(t0);
-        LOG.info("Embedded runtime up in {} ms: Kafka {} ({} ms), {} {} ({} ms + {} ms create db), schema registry {} "
+        LOG.info("Embedded runtime up in {} ms: {} ({} ms), {} {} ({} ms + {} ms create db), schema registry {} "
                         + "({} ms), {} topics ({} ms)",
-                startMillis, kafka.bootstrapServers(), kafkaMs[0], postgres.description(), jdbcUrl(), postgresMs[0],
+                startMillis, kafka.description(), kafkaMs[0], postgres.description(), jdbcUrl(), postgresMs[0],
                 databaseMs, schemaRegistry.url(), registryMs, options.topics().size(), topicsMs);
     }
 

@@ -1,10 +1,13 @@
 package io.riptide.trigger;
 
+import io.riptide.schemas.avro.OpsResponseStatus;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.StoredModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 
 /**
  * Carries out ops requests: RETRAIN queues a manual job; ROLLBACK re-publishes an earlier version (the given one or
@@ -26,13 +29,31 @@ public final class OpsRequestHandler {
 
     /** @return a one-line account of what was done, for logs and the ops CLI */
     public String handle(RetrainRequest request) {
+        OpsDecision decision = decide(request);
+        return decision.status() == OpsResponseStatus.REFUSED
+                ? "refused: " + decision.message() : decision.message();
+    }
+
+    /**
+     * Carries out the request and says what came of it: a retrain is ACCEPTED with its job id (or REFUSED when a
+     * job is already queued or running for the key), a rollback or promotion SUCCEEDED with the version now
+     * serving, or the request is REFUSED with the reason (unknown key or version, nothing to roll back to, the
+     * version already serves). Errors other than bad input (database, Kafka) are thrown.
+     */
+    public OpsDecision decide(RetrainRequest request) {
         String key = request.getModelKey();
         String who = request.getRequestedBy();
         try {
+            ModelKey.parse(key);
             return switch (request.getAction()) {
-                case RETRAIN -> policy.manual(key, who, request.getReason(), request.getForce())
-                        .map(id -> "queued job " + id + " for " + key)
-                        .orElse("a job for " + key + " is already queued or running");
+                case RETRAIN -> {
+                    Optional<Long> id = policy.manual(key, who, request.getReason(), request.getForce());
+                    if (id.isPresent()) {
+                        yield OpsDecision.queued(id.get(), "queued job " + id.get() + " for " + key
+                                + (request.getForce() ? " (forced: the gates will not stop it)" : ""));
+                    }
+                    yield OpsDecision.refused("a job for " + key + " is already queued or running", null);
+                }
                 case ROLLBACK -> {
                     Integer target = request.getTargetVersion();
                     if (target == null) {
@@ -50,16 +71,19 @@ public final class OpsRequestHandler {
             };
         } catch (IllegalArgumentException e) {
             LOG.warn("ops request {} refused: {}", request.getRequestId(), e.getMessage());
-            return "refused: " + e.getMessage();
+            return OpsDecision.refused(e.getMessage(), null);
         }
     }
 
-    private String serve(String key, int version, String action, String who, String reason) {
+    private OpsDecision serve(String key, int version, String action, String who, String reason) {
         StoredModel model = registry.find(key, version)
                 .orElseThrow(() -> new IllegalArgumentException(key + " has no version " + version));
+        if ("PRODUCTION".equals(model.status())) {
+            throw new IllegalArgumentException(key + " v" + version + " already serves");
+        }
         registry.makeProduction(key, version, action, who, reason);
         publisher.publishProduction(model, action.toLowerCase() + " by " + who + ": " + reason);
         LOG.info("{} of {} to v{} by {}: {}", action, key, version, who, reason);
-        return action.toLowerCase() + " of " + key + " to v" + version + " published";
+        return OpsDecision.done(version, action.toLowerCase() + " of " + key + " to v" + version + " published");
     }
 }

@@ -1,6 +1,11 @@
 package io.riptide.trigger;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.riptide.schemas.avro.DriftEvent;
+import io.riptide.schemas.avro.JobStatus;
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.RetrainRequest;
@@ -8,6 +13,8 @@ import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.service.Service;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.trigger.api.OpsSettings;
+import io.riptide.trigger.api.OpsSurface;
 import io.riptide.trigger.internal.ConsumerLoop;
 import io.riptide.trigger.store.ExampleStore;
 import io.riptide.trigger.store.JobStore;
@@ -15,22 +22,26 @@ import io.riptide.trigger.store.Migrations;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.MonitoringStore;
 import io.riptide.trigger.store.TrainingJob;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The retrain-trigger service: sinks training examples and monitoring events into PostgreSQL, turns signals and
- * ops requests into jobs (see {@link RetrainPolicy}), and runs jobs. Time is market time ({@link MarketClock}).
+ * ops requests into jobs (see {@link RetrainPolicy}), runs jobs, and serves the ops surface. Time is market time
+ * ({@link MarketClock}).
  *
  * <p>Two ways to run jobs. {@link JobMode#CONTINUOUS} (a deployment): signals are judged as they arrive and jobs
  * run one at a time on the service's own thread. {@link JobMode#STEPPED} (the backtest): signals wait, and each
@@ -55,6 +66,7 @@ public final class TriggerService implements Service {
     private final KafkaClientFactory clients;
     private final JobMode mode;
     private final MarketClock clock = new MarketClock();
+    private final HikariDataSource pool;
     private final ExampleStore examples;
     private final JobStore jobs;
     private final ModelRegistryStore registry;
@@ -63,18 +75,29 @@ public final class TriggerService implements Service {
     private final RetrainPolicy policy;
     private final OpsRequestHandler ops;
     private final TrainingJobRunner runner;
+    private final OpsSurface opsSurface;
     private final List<ConsumerLoop<?>> loops = new ArrayList<>();
     private final List<Signal> inbox = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
     private final Thread worker;
-    private final HikariDataSource pool;
     private volatile boolean running;
 
     public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource) {
-        this(config, clients, dataSource, JobMode.CONTINUOUS);
+        this(config, OpsSettings.defaults(), clients, dataSource, Metrics.globalRegistry, JobMode.CONTINUOUS);
     }
 
-    public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource unpooled, JobMode mode) {
+    public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource, JobMode mode) {
+        this(config, OpsSettings.defaults(), clients, dataSource, Metrics.globalRegistry, mode);
+    }
+
+    /** With the ops surface's settings and the registry its meters (and the Kafka clients' metrics) go to. */
+    public TriggerService(TriggerConfig config, OpsSettings opsSettings, KafkaClientFactory clients,
+                          DataSource dataSource, MeterRegistry meters) {
+        this(config, opsSettings, clients, dataSource, meters, JobMode.CONTINUOUS);
+    }
+
+    public TriggerService(TriggerConfig config, OpsSettings opsSettings, KafkaClientFactory clients,
+                          DataSource unpooled, MeterRegistry meters, JobMode mode) {
         this.config = config;
         this.clients = clients;
         this.mode = mode;
@@ -86,11 +109,14 @@ public final class TriggerService implements Service {
         this.jobs = new JobStore(dataSource);
         this.registry = new ModelRegistryStore(dataSource);
         this.monitoring = new MonitoringStore(dataSource);
-        this.publisher = new ModelPublisher(clients.producer("riptide-trigger-publisher",
-                config.groupId() + "-publisher"), config.inlineArtifactMaxBytes(), config.kafka().topics());
+        KafkaProducer<String, SpecificRecord> publisherProducer = clients.producer("riptide-trigger-publisher",
+                config.groupId() + "-publisher");
+        this.publisher = new ModelPublisher(publisherProducer, config.inlineArtifactMaxBytes(), config.kafka().topics());
         this.policy = new RetrainPolicy(config, jobs, examples, registry, clock);
         this.ops = new OpsRequestHandler(policy, registry, publisher);
         this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, clock);
+        this.opsSurface = new OpsSurface(config, opsSettings, clients, dataSource, jobs, ops, meters);
+        opsSurface.bind(publisherProducer);
         this.worker = new Thread(this::work, "riptide-trigger-jobs");
         this.worker.setDaemon(true);
     }
@@ -123,20 +149,22 @@ public final class TriggerService implements Service {
             LOG.warn("{} jobs left running by a previous instance were requeued", requeued);
         }
         TopicNamespace topics = config.kafka().topics();
-        loops.add(new ConsumerLoop<>("example-sink", clients.consumer(config.groupId(),
-                topics.topic(Topics.TRAINING_EXAMPLES)), topics.name(Topics.TRAINING_EXAMPLES), this::storeExamples));
-        loops.add(new ConsumerLoop<>("performance-listener", clients.consumer(config.groupId(),
-                topics.topic(Topics.PERFORMANCE)), topics.name(Topics.PERFORMANCE),
+        loops.add(new ConsumerLoop<>("example-sink", opsSurface.bind(clients.consumer(config.groupId(),
+                topics.topic(Topics.TRAINING_EXAMPLES))), topics.name(Topics.TRAINING_EXAMPLES), this::storeExamples));
+        loops.add(new ConsumerLoop<>("performance-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                topics.topic(Topics.PERFORMANCE))), topics.name(Topics.PERFORMANCE),
                 batch -> batch.forEach(r -> onPerformance(r.value()))));
-        loops.add(new ConsumerLoop<>("drift-listener", clients.consumer(config.groupId(), topics.topic(Topics.DRIFT)),
-                topics.name(Topics.DRIFT), batch -> batch.forEach(r -> onDrift(r.value()))));
-        loops.add(new ConsumerLoop<>("ops-listener", clients.consumer(config.groupId(),
-                topics.topic(Topics.RETRAIN_REQUESTS)), topics.name(Topics.RETRAIN_REQUESTS),
+        loops.add(new ConsumerLoop<>("drift-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                topics.topic(Topics.DRIFT))), topics.name(Topics.DRIFT),
+                batch -> batch.forEach(r -> onDrift(r.value()))));
+        loops.add(new ConsumerLoop<>("ops-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                topics.topic(Topics.RETRAIN_REQUESTS))), topics.name(Topics.RETRAIN_REQUESTS),
                 batch -> batch.forEach(r -> onOpsRequest(r.value()))));
         loops.forEach(ConsumerLoop::start);
         if (mode == JobMode.CONTINUOUS) {
             worker.start();
         }
+        opsSurface.start();
         LOG.info("retrain trigger started for {} (trainer {}, cooldown {} ms, schedule {} ms of market time, jobs {})",
                 config.modelKeys(), config.trainer(), config.cooldownMs(), config.scheduleIntervalMs(), mode);
     }
@@ -149,7 +177,9 @@ public final class TriggerService implements Service {
             // an example is known once its label window has ended
             known = Math.max(known, r.value().getTimeMs() + r.value().getHorizonMinutes() * 60_000L);
         }
-        examplesStored.addAndGet(examples.insert(values));
+        int stored = examples.insert(values);
+        examplesStored.addAndGet(stored);
+        opsSurface.examplesStored(stored);
         if (mode == JobMode.CONTINUOUS) {
             clock.observe(known);
         }
@@ -157,12 +187,14 @@ public final class TriggerService implements Service {
 
     private void onPerformance(PerformanceReport report) {
         monitoring.record(report);
+        opsSurface.performance(report);
         judge(new Signal(report.getTimeMs(), 0, report.getModelKey(), report.getReportId(),
                 () -> policy.onPerformance(report)));
     }
 
     private void onDrift(DriftEvent event) {
         monitoring.record(event);
+        opsSurface.drift(event);
         judge(new Signal(event.getTimeMs(), 1, event.getModelKey(), event.getEventId(), () -> policy.onDrift(event)));
     }
 
@@ -178,8 +210,11 @@ public final class TriggerService implements Service {
     }
 
     private void onOpsRequest(RetrainRequest request) {
-        LOG.info("ops request {} ({} {} by {}): {}", request.getRequestId(), request.getAction(),
-                request.getModelKey(), request.getRequestedBy(), ops.handle(request));
+        try {
+            opsSurface.desk().submit(request, "kafka"); // carried out, logged and answered on ops.responses
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ops request ignored: {}", e.getMessage());
+        }
     }
 
     private void work() {
@@ -188,7 +223,7 @@ public final class TriggerService implements Service {
                 policy.onSchedule();
                 Optional<TrainingJob> job = jobs.claimNext();
                 if (job.isPresent()) {
-                    runner.run(job.get());
+                    runJob(job.get());
                     continue;
                 }
                 Thread.sleep(config.pollIntervalMs());
@@ -200,6 +235,12 @@ public final class TriggerService implements Service {
                 sleepQuietly(config.pollIntervalMs());
             }
         }
+    }
+
+    private void runJob(TrainingJob job) {
+        long started = System.nanoTime();
+        JobStatus status = runner.run(job);
+        opsSurface.jobFinished(job, status, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -225,7 +266,7 @@ public final class TriggerService implements Service {
         List<Long> ran = new ArrayList<>();
         Optional<TrainingJob> job;
         while ((job = jobs.claimNext()).isPresent()) {
-            runner.run(job.get());
+            runJob(job.get());
             ran.add(job.get().id());
         }
         return new StepResult(due.size(), ran);
@@ -257,6 +298,21 @@ public final class TriggerService implements Service {
         return registry;
     }
 
+    /** The ops surface: request desk, read model, pipeline watch, alerts and meters (served by the HTTP API). */
+    public OpsSurface opsSurface() {
+        return opsSurface;
+    }
+
+    /** Each consumer loop and the job worker, and whether it is alive (readiness and liveness). */
+    public Map<String, Boolean> loopsAlive() {
+        Map<String, Boolean> alive = new LinkedHashMap<>();
+        loops.forEach(l -> alive.put(l.name(), l.alive()));
+        if (mode == JobMode.CONTINUOUS) {
+            alive.put("job-worker", worker.isAlive());
+        }
+        return alive;
+    }
+
     /** The first consumer-loop failure, if any loop died. */
     public Optional<Throwable> failure() {
         return loops.stream().map(ConsumerLoop::failure).filter(f -> f != null).findFirst();
@@ -272,6 +328,7 @@ public final class TriggerService implements Service {
             Thread.currentThread().interrupt();
         }
         loops.forEach(ConsumerLoop::close);
+        opsSurface.close();
         publisher.close();
         pool.close();
     }

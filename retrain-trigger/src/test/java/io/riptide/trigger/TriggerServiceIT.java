@@ -5,6 +5,8 @@ import io.riptide.schemas.avro.JobStatus;
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.OpsAction;
+import io.riptide.schemas.avro.OpsResponse;
+import io.riptide.schemas.avro.OpsResponseStatus;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.avro.TrainingJobEvent;
 import io.riptide.schemas.config.Settings;
@@ -121,7 +123,9 @@ class TriggerServiceIT {
         try (TriggerService trigger = new TriggerService(config, clients, runtime.dataSource());
              KafkaProducer<String, SpecificRecord> producer = clients.producer("it-examples", null);
              KafkaConsumer<String, ModelVersion> versions = clients.consumer("it-versions", Topics.MODEL_VERSIONS);
-             KafkaConsumer<String, TrainingJobEvent> jobEvents = clients.consumer("it-jobs", Topics.TRAINING_JOBS)) {
+             KafkaConsumer<String, TrainingJobEvent> jobEvents = clients.consumer("it-jobs", Topics.TRAINING_JOBS);
+             KafkaConsumer<String, OpsResponse> replies = clients.consumer("it-replies", Topics.OPS_RESPONSES)) {
+            replies.subscribe(List.of(Topics.OPS_RESPONSES.name()));
             trigger.start();
             for (LabeledExample e : examples("e2e-", 900, 2_000_000_000L)) {
                 producer.send(new ProducerRecord<>(Topics.TRAINING_EXAMPLES.name(), e.getInstrument(), e));
@@ -153,12 +157,34 @@ class TriggerServiceIT {
             TrainingJobEvent done = await(jobEvents, e -> e.getStatus() == JobStatus.SUCCEEDED, Duration.ofSeconds(30));
             assertEquals("bootstrap", done.getTrigger());
 
-            // ops: a forced retrain makes v2, then a rollback re-publishes v1
-            send(producer, OpsAction.RETRAIN, null, true);
+            // ops: a forced retrain makes v2, then a rollback re-publishes v1; each is answered on ops.responses
+            String retrain = send(producer, OpsAction.RETRAIN, null, true);
+            OpsResponse accepted = await(replies, r -> r.getRequestId().equals(retrain), Duration.ofSeconds(30));
+            assertEquals(OpsResponseStatus.ACCEPTED, accepted.getStatus(), accepted.toString());
+            assertTrue(accepted.getJobId() != null && !accepted.getTerminal(), accepted.toString());
             ModelVersion v2 = await(versions, v -> v.getVersion() == 2, Duration.ofSeconds(60));
             assertEquals(KEY, v2.getModelKey());
-            send(producer, OpsAction.ROLLBACK, null, false);
+            OpsResponse outcome = await(replies, r -> r.getRequestId().equals(retrain), Duration.ofSeconds(30));
+            assertEquals(OpsResponseStatus.SUCCEEDED, outcome.getStatus(), outcome.toString());
+            assertTrue(outcome.getTerminal());
+            assertEquals(accepted.getJobId(), outcome.getJobId());
+            assertEquals(2, outcome.getModelVersion());
+            String rollback = send(producer, OpsAction.ROLLBACK, null, false);
             ModelVersion rolledBack = await(versions, v -> v.getVersion() == 1, Duration.ofSeconds(30));
+            OpsResponse rolled = await(replies, r -> r.getRequestId().equals(rollback), Duration.ofSeconds(30));
+            assertEquals(OpsResponseStatus.SUCCEEDED, rolled.getStatus(), rolled.toString());
+            assertEquals(1, rolled.getModelVersion());
+            assertEquals("it-ops", rolled.getRequestedBy());
+            // a redelivered request is answered from the log, not carried out again (no rollback to v2)
+            resend(producer, rollback, OpsAction.ROLLBACK);
+            OpsResponse again = await(replies, r -> r.getRequestId().equals(rollback), Duration.ofSeconds(30));
+            assertEquals(OpsResponseStatus.SUCCEEDED, again.getStatus());
+            assertEquals(1, again.getModelVersion());
+            // refusals name the reason: v1 already serves
+            String refusedId = send(producer, OpsAction.PROMOTE, 1, false);
+            OpsResponse refused = await(replies, r -> r.getRequestId().equals(refusedId), Duration.ofSeconds(30));
+            assertEquals(OpsResponseStatus.REFUSED, refused.getStatus());
+            assertTrue(refused.getMessage().contains("already serves"), refused.getMessage());
             assertTrue(rolledBack.getReason().startsWith("rollback by it-ops"), rolledBack.getReason());
             assertEquals(v1.getCalibration(), rolledBack.getCalibration(), "a rollback restores the calibrator too");
             assertEquals(1, new ModelRegistryStore(runtime.dataSource()).production(KEY).orElseThrow().version());
@@ -166,12 +192,22 @@ class TriggerServiceIT {
         }
     }
 
-    private static void send(KafkaProducer<String, SpecificRecord> producer, OpsAction action, Integer version,
-                             boolean force) {
+    private static String send(KafkaProducer<String, SpecificRecord> producer, OpsAction action, Integer version,
+                               boolean force) {
+        String id = action + "-" + System.nanoTime();
         producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, RetrainRequest.newBuilder()
-                .setRequestId(action + "-" + System.nanoTime()).setModelKey(KEY).setAction(action)
+                .setRequestId(id).setModelKey(KEY).setAction(action)
                 .setRequestedBy("it-ops").setReason("integration test").setForce(force).setTargetVersion(version)
                 .setTimeMs(System.currentTimeMillis()).build()));
+        producer.flush();
+        return id;
+    }
+
+    private static void resend(KafkaProducer<String, SpecificRecord> producer, String id, OpsAction action) {
+        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, RetrainRequest.newBuilder()
+                .setRequestId(id).setModelKey(KEY).setAction(action).setRequestedBy("it-ops")
+                .setReason("integration test, redelivered").setForce(false).setTimeMs(System.currentTimeMillis())
+                .build()));
         producer.flush();
     }
 

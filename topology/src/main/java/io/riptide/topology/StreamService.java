@@ -1,5 +1,7 @@
 package io.riptide.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.riptide.features.FeatureSet;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.service.Service;
@@ -26,8 +28,14 @@ public final class StreamService implements Service {
     private final LiveModels liveModels;
     private final Topology topology;
     private final KafkaStreams streams;
+    private final StreamMetrics streamMetrics;
 
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
+        this(config, featureSet, clients, Metrics.globalRegistry);
+    }
+
+    /** With the registry its meters go to ({@link StreamMetrics}). */
+    public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients, MeterRegistry meters) {
         this.config = config;
         this.clients = clients;
         this.liveModels = new LiveModels(featureSet.hash(), featureSet.names(), config.serving().nativePath());
@@ -37,6 +45,8 @@ public final class StreamService implements Service {
             LOG.error("stream thread died; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        this.streamMetrics = new StreamMetrics(streams, liveModels, config.horizonsMinutes());
+        streamMetrics.bindTo(meters);
     }
 
     /** The Kafka Streams properties this service runs with (also what tests drive the topology with). */
@@ -122,6 +132,7 @@ public final class StreamService implements Service {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        streamMetrics.close();
         liveModels.close();
     }
 }

@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code riptide bench ...}: benchmarks that print their numbers. */
-@Command(name = "bench", description = "Run a benchmark and print its figures.", subcommands = {InferenceBenchCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
+        subcommands = {InferenceBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

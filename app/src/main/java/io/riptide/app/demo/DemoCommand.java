@@ -43,6 +43,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Also show the services' own log lines (swaps, jobs, gates).")
     boolean verbose;
 
+    @Option(names = "--ops-port", defaultValue = "0", paramLabel = "PORT",
+            description = {"Serve the ops API, the web console, /health and /metrics on this port while the demo runs",
+                    "(0 = off). The token is $RIPTIDE_OPS_TOKEN (every role), else one is generated and printed."})
+    int opsPort;
+
     @Override
     public Integer call() throws Exception {
         if (!verbose) {
@@ -63,13 +68,23 @@ public final class DemoCommand implements Callable<Integer> {
         if (!trainer.equals("lightgbm") && !trainer.equals("xgboost")) {
             throw new IllegalArgumentException("--trainer must be lightgbm or xgboost, got '" + trainer + "'");
         }
-        DemoOptions options = new DemoOptions(duration, seed, out, speed, List.copyOf(horizons), trainer, quiet);
-        DemoSummary summary = new DemoRun(options, System.out).run();
+        if (opsPort < 0 || opsPort > 65_535) {
+            throw new IllegalArgumentException("--ops-port must be between 0 and 65535, got " + opsPort);
+        }
+        DemoOptions options = new DemoOptions(duration, seed, out, speed, List.copyOf(horizons), trainer, quiet,
+                opsPort);
+        DemoSummary summary;
+        try {
+            summary = new DemoRun(options, System.out).run();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("riptide demo needs the embedded runtime (in-process Kafka, PostgreSQL), "
+                    + "which this build leaves out (the runtime image): run it from a source checkout with ./riptide demo");
+        }
         return summary.swaps().isEmpty() ? 1 : 0;
     }
 
     /** Accepts {@code 90}, {@code 90s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT2M}). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase();

@@ -1,5 +1,7 @@
 package io.riptide.app.demo;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.riptide.app.services.http.ServiceMetrics;
 import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
@@ -19,6 +21,7 @@ import io.riptide.topology.StreamConfig;
 import io.riptide.topology.StreamService;
 import io.riptide.trigger.TriggerConfig;
 import io.riptide.trigger.TriggerService;
+import io.riptide.trigger.api.OpsSettings;
 import io.riptide.trigger.store.StoredModel;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,10 +72,14 @@ final class DemoRun {
             StreamConfig streamConfig = StreamConfig.from(settings)
                     .withStateDir(Files.createTempDirectory("riptide-demo-state"));
             TriggerConfig triggerConfig = TriggerConfig.from(settings);
+            PrometheusMeterRegistry metrics = ServiceMetrics.prometheus();
 
-            try (StreamService stream = new StreamService(streamConfig, featureSet, clients);
-                 TriggerService trigger = new TriggerService(triggerConfig, clients, runtime.dataSource());
-                 OutputWatcher watcher = new OutputWatcher(clients)) {
+            try (StreamService stream = new StreamService(streamConfig, featureSet, clients, metrics);
+                 TriggerService trigger = new TriggerService(triggerConfig, OpsSettings.from(settings), clients,
+                         runtime.dataSource(), metrics);
+                 OutputWatcher watcher = new OutputWatcher(clients);
+                 DemoOpsServer ops = DemoOpsServer.startIfAsked(options.opsPort(), stream, trigger, metrics,
+                         runtime.schemaRegistryUrl(), this::say)) {
                 stream.start();
                 trigger.start();
                 stream.awaitRunning(Duration.ofSeconds(60));
@@ -115,6 +122,8 @@ final class DemoRun {
         s.put("trigger.poll.interval.ms", "300");
         s.put("trigger.num.rounds", "150");
         s.put("trigger.trainer", options.trainer());
+        s.put("ops.watch.interval.ms", "5000");
+        s.put("ops.watch.no.predictions.ms", "60000");
         return s;
     }
 
@@ -332,7 +341,7 @@ final class DemoRun {
         }
     }
 
-    private void say(String message) {
+    void say(String message) {
         if (!options.quiet() || message.startsWith("WARNING")) {
             long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
             out.printf("[%3ds] %s%n", s, message);

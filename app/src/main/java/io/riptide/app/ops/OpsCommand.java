@@ -1,71 +1,63 @@
 package io.riptide.app.ops;
 
-import io.riptide.app.services.ConfigOptions;
-import io.riptide.schemas.avro.OpsAction;
-import io.riptide.schemas.avro.RetrainRequest;
-import io.riptide.schemas.kafka.KafkaClientFactory;
-import io.riptide.schemas.kafka.KafkaSettings;
-import io.riptide.schemas.topics.Topics;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import io.riptide.app.services.http.OpsRole;
+import io.riptide.app.services.http.OpsTokens;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.util.UUID;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
-/** {@code riptide ops retrain|rollback|promote}: publish an ops request to {@code ops.retrain-requests}. */
-@Command(name = "ops", mixinStandardHelpOptions = true,
-        description = "Ask the retrain trigger to retrain, roll back or promote a model key.")
-public final class OpsCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOptions config;
+/**
+ * {@code riptide ops ...}: read the pipeline's state from the trigger's HTTP API (status, models, jobs, history) and
+ * ask for changes (retrain, rollback, promote) over the API or, without {@code --api}, over Kafka.
+ *
+ * <p>Its subcommands have {@code -h/--help} but no {@code -V/--version}: {@code --version} is a model version here.
+ */
+@Command(name = "ops", description = {"Ask the retrain trigger for its state, or to retrain, roll back or promote.",
+        "Reads need the trigger's HTTP API (--api URL, --token or RIPTIDE_OPS_API, RIPTIDE_OPS_TOKEN);",
+        "changes use it when --api is given, else ops.retrain-requests on Kafka (--config)."},
+        subcommands = {OpsReadCommands.Status.class, OpsReadCommands.Models.class, OpsReadCommands.Jobs.class,
+                OpsReadCommands.History.class, OpsChangeCommands.Retrain.class, OpsChangeCommands.Rollback.class,
+                OpsChangeCommands.Promote.class, OpsCommand.Token.class})
+public final class OpsCommand implements Runnable {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "retrain, rollback or promote")
-    String action;
-
-    @Option(names = "--model", required = true, paramLabel = "KEY", description = "Model key, e.g. liquidation-15m")
-    String modelKey;
-
-    @Option(names = "--version", paramLabel = "N", description = "Target version (rollback: default the previous one; promote: required)")
-    Integer version;
-
-    @Option(names = "--reason", defaultValue = "requested from the CLI", description = "Why (kept in the audit history).")
-    String reason;
-
-    @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who asks (default: the OS user).")
-    String requestedBy;
-
-    @Option(names = "--force", description = "Retrain: skip the quality gates.")
-    boolean force;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
-        OpsAction opsAction = switch (action.toLowerCase()) {
-            case "retrain" -> OpsAction.RETRAIN;
-            case "rollback" -> OpsAction.ROLLBACK;
-            case "promote" -> OpsAction.PROMOTE;
-            default -> throw new IllegalArgumentException("unknown action '" + action
-                    + "': expected retrain, rollback or promote");
-        };
-        if (opsAction == OpsAction.PROMOTE && version == null) {
-            throw new IllegalArgumentException("promote needs --version");
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "token", description = {"Make a new ops API token: prints the token (give it to its user) and",
+            "the line for the trigger's ops.api.tokens.file, which keeps only its SHA-256."})
+    static final class Token implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+        @Option(names = "--principal", required = true, paramLabel = "NAME",
+                description = "Who the token belongs to (recorded as requestedBy).")
+        String principal;
+        @Option(names = "--roles", defaultValue = "read", split = ",", paramLabel = "ROLE",
+                description = "read, operate, force (default ${DEFAULT-VALUE}).")
+        java.util.List<String> roles;
+
+        @Override
+        public Integer call() {
+            if (!principal.matches("[A-Za-z0-9._@-]{1,64}")) {
+                throw new IllegalArgumentException("--principal must be 1 to 64 of [A-Za-z0-9._@-], got '" + principal
+                        + "'");
+            }
+            Set<OpsRole> parsed = EnumSet.noneOf(OpsRole.class);
+            roles.forEach(r -> parsed.add(OpsRole.parse(r)));
+            String token = OpsTokens.generate();
+            System.out.println("token: " + token);
+            System.out.println("ops.api.tokens.file line: " + OpsTokens.line(token, principal, parsed));
+            return 0;
         }
-        RetrainRequest request = RetrainRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
-                .setModelKey(modelKey).setAction(opsAction).setRequestedBy(requestedBy).setReason(reason)
-                .setForce(force).setTargetVersion(version).setTimeMs(System.currentTimeMillis()).build();
-        KafkaClientFactory clients = new KafkaClientFactory(KafkaSettings.from(config.load()));
-        try (KafkaProducer<String, SpecificRecord> producer = clients.producer("riptide-ops", null)) {
-            RecordMetadata sent = producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), modelKey,
-                    request)).get(30, TimeUnit.SECONDS);
-            System.out.printf("%s request %s for %s sent (%s-%d@%d)%n", opsAction, request.getRequestId(), modelKey,
-                    sent.topic(), sent.partition(), sent.offset());
-        }
-        return 0;
     }
 }

@@ -1,5 +1,9 @@
 package io.riptide.app.services;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riptide.app.services.http.OpsRole;
+import io.riptide.app.services.http.OpsTokens;
 import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.feed.KafkaMarketEventSink;
 import io.riptide.feed.sim.MarketSimulator;
@@ -24,8 +28,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -74,15 +84,41 @@ class ServicesCliIT {
     }
 
     private static String get(int port) {
+        return get(port, "/metrics", null).body();
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private static Answer get(int port, String path, String token) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
-            return "";
+            return new Answer(0, "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "";
+            return new Answer(0, "");
         }
+    }
+
+    /** Metric names the alert rules and the Grafana dashboard query (histograms by their _bucket series). */
+    private static Set<String> metricsReferencedByTheDeployment() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Path deploy = Path.of("..", "deploy");
+        String text = Files.readString(deploy.resolve("prometheus/alerts.yml"))
+                + Files.readString(deploy.resolve("grafana/dashboards/riptide.json"));
+        Matcher m = Pattern.compile("\\b((?:riptide|kafka|jvm)_[a-z0-9_]+)").matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
@@ -105,11 +141,15 @@ class ServicesCliIT {
                 "stream.state.dir=" + dir.resolve("state"),
                 "db.url=" + runtime.jdbcUrl(),
                 "db.user=" + runtime.jdbcUser(), ""));
-        Map<String, String> env = Map.of("RIPTIDE_DB_PASSWORD", runtime.jdbcPassword(),
-                "RIPTIDE_STREAM_APPLICATION_ID", "cli-it");
+        String token = OpsTokens.generate();
+        Map<String, String> env = new HashMap<>(Map.of("RIPTIDE_DB_PASSWORD", runtime.jdbcPassword(),
+                "RIPTIDE_STREAM_APPLICATION_ID", "cli-it", "RIPTIDE_HTTP_BIND_ADDRESS", "127.0.0.1",
+                "RIPTIDE_OPS_WATCH_INTERVAL_MS", "1000",
+                "RIPTIDE_OPS_API_TOKENS", OpsTokens.line(token, "cli-it-ops", EnumSet.allOf(OpsRole.class))));
         int streamMetrics = freePort();
         int triggerMetrics = freePort();
-        Process stream = riptide(env, "stream", "--config", config.toString(), "--metrics-port", "" + streamMetrics);
+        Process stream = riptide(env, "stream", "--config", config.toString(), "--http-port", "" + streamMetrics);
+        // the deprecated spelling still works
         Process trigger = riptide(env, "trigger", "--config", config.toString(), "--metrics-port", "" + triggerMetrics);
         try {
             KafkaClientFactory clients = new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(),
@@ -131,11 +171,51 @@ class ServicesCliIT {
             await("examples stored by the trigger command", Duration.ofSeconds(90), () ->
                     get(triggerMetrics).lines().anyMatch(l -> l.startsWith("riptide_trigger_examples_stored_total ")
                             && !l.endsWith(" 0.0")));
+            // Kafka Streams' thread metrics exist once its threads run, and are picked up on the binder's next refresh
+            await("Kafka Streams metrics on the stream's /metrics", Duration.ofSeconds(60),
+                    () -> get(streamMetrics).contains("kafka_stream_thread_process_total"));
             String metrics = get(streamMetrics);
-            assertTrue(metrics.contains("riptide_kafka_stream_thread_metrics_process_total"),
-                    "Kafka Streams metrics on the stream's /metrics");
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("riptide_prediction_batches_total ")
                     && !l.endsWith(" 0.0")), "micro-batch counters on the stream's /metrics");
+            assertTrue(metrics.contains("# TYPE riptide_predictions_total counter"), "counters are counters");
+            assertTrue(metrics.contains("# TYPE riptide_prediction_batch_wait_seconds histogram"),
+                    "latency is a histogram in seconds");
+            assertTrue(metrics.contains("riptide_stream_state{state=\"RUNNING\"} 1.0"), metrics);
+            assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
+            Answer ready = get(streamMetrics, "/health/ready", null);
+            assertEquals(200, ready.status(), ready.body());
+            assertTrue(ready.body().contains("\"kafka-streams\":{\"detail\":\"RUNNING\""), ready.body());
+            assertEquals(200, get(streamMetrics, "/health/live", null).status());
+
+            // the trigger command's ops API: what it sees of the stream, and a request over it
+            ObjectMapper json = new ObjectMapper();
+            assertEquals(401, get(triggerMetrics, "/api/status", null).status());
+            await("the trigger to see the stream group and its predictions", Duration.ofSeconds(60), () -> {
+                Answer status = get(triggerMetrics, "/api/status", token);
+                try {
+                    JsonNode s = json.readTree(status.body());
+                    return s.at("/stream/members").asInt() >= 1 && s.path("lastPredictions").size() > 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + triggerMetrics + "/api/models/liquidation-5m/rollback"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("no earlier version"), refused.body());
+            assertEquals(200, get(triggerMetrics, "/health/ready", null).status());
+
+            // every metric the alert rules and the dashboard query is one the services export
+            Set<String> exported = new TreeSet<>();
+            for (String scrape : List.of(get(streamMetrics), get(triggerMetrics))) {
+                scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                        .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+            }
+            Set<String> missing = new TreeSet<>(metricsReferencedByTheDeployment());
+            missing.removeAll(exported);
+            assertTrue(missing.isEmpty(), "queried by deploy/ but not exported: " + missing);
         } finally {
             stream.destroy();
             trigger.destroy();

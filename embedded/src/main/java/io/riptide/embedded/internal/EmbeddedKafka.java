@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** A one-node KRaft cluster (combined broker and controller) in this JVM, set up for exactly-once with one broker. */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaServer {
     /** Room for a 16 MiB model artifact plus record and batch overhead. */
     public static final int MESSAGE_MAX_BYTES = 16 * 1024 * 1024 + 1024 * 1024;
 
@@ -58,6 +58,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    @Override
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }

@@ -69,6 +69,15 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         }
     }
 
+    public String name() {
+        return name;
+    }
+
+    /** Started, still polling, and not stopped by an error. */
+    public boolean alive() {
+        return thread.isAlive() && failure == null;
+    }
+
     /** The error that stopped the loop, if any. */
     public Throwable failure() {
         return failure;

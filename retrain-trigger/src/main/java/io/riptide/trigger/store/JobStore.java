@@ -49,6 +49,19 @@ public final class JobStore {
         }
     }
 
+    /** The job queued or running for the key, if any. */
+    public Optional<Long> activeJob(String modelKey) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM ml_training_jobs WHERE model_key = ? AND status IN ('QUEUED', 'RUNNING')")) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading the active job of " + modelKey, e);
+        }
+    }
+
     /** Takes the most urgent queued job and marks it RUNNING; safe with several runners. */
     public Optional<TrainingJob> claimNext() {
         String sql = "UPDATE ml_training_jobs SET status = 'RUNNING', started_at = now() WHERE id = ("

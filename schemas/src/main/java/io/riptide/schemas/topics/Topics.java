@@ -11,6 +11,8 @@ import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.MonitoringSample;
+import io.riptide.schemas.avro.OpsAlert;
+import io.riptide.schemas.avro.OpsResponse;
 import io.riptide.schemas.avro.Outcome;
 import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.schemas.avro.PerformanceReport;
@@ -65,6 +67,12 @@ public final class Topics {
             topic("ops.retrain-requests", 1, Map.of(), RetrainRequest.class);
     public static final Topic<TrainingJobEvent> TRAINING_JOBS =
             topic("ops.training-jobs", 1, Map.of(), TrainingJobEvent.class);
+    /** The answer to each ops request, keyed by request id: accepted or refused with a reason, job id, outcome. */
+    public static final Topic<OpsResponse> OPS_RESPONSES = topic("ops.responses", 1, Map.of(
+            "retention.ms", Long.toString(30L * 86_400_000L)), OpsResponse.class);
+    /** Alerts for people (job failed, automatic rollback, critical drift, pipeline stalled), keyed by subject. */
+    public static final Topic<OpsAlert> OPS_ALERTS = topic("ops.alerts", 1, Map.of(
+            "retention.ms", Long.toString(30L * 86_400_000L)), OpsAlert.class);
     public static final Topic<ModelVersion> MODEL_VERSIONS = topic("models.versions", 1, Map.of(
             "cleanup.policy", "compact",
             "max.message.bytes", Integer.toString(MODEL_VERSIONS_MAX_MESSAGE_BYTES),
@@ -78,7 +86,7 @@ public final class Topics {
 
     public static final List<Topic<?>> ALL = List.of(TRADES, BOOKS, LIQUIDATIONS, KLINES, BARS_1M, FEATURES,
             PREDICTIONS_LIQUIDATION, PREDICTIONS_PATTERN, PREDICTIONS_SHADOW, ALERTS, OUTCOMES, TRAINING_EXAMPLES,
-            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, MODEL_VERSIONS, DEADLETTER);
+            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, OPS_RESPONSES, OPS_ALERTS, MODEL_VERSIONS, DEADLETTER);
 
     private Topics() {
     }
