@@ -208,6 +208,7 @@ final class XgBoostJsonParser {
         for (int k = 0; k < n; k++) {
             left[k] = lc.get(k).asInt();
             if (left[k] == -1) {
+                right[k] = -1;
                 value[k] = (float) sc.get(k).asDouble();
                 continue;
             }
