@@ -3,6 +3,7 @@ package io.riptide.serving;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,5 +76,31 @@ public final class LightGbmTextEdits {
                     .getBytes(StandardCharsets.UTF_8).length));
         }
         return text.replaceFirst("(?m)^tree_sizes=.*$", "tree_sizes=" + String.join(" ", sizes));
+    }
+
+    /** A one-feature model of one tree that is a chain: node i sends x <= i / 1000 to leaf i, the rest on. */
+    public static String chain(int depth) {
+        List<String> split = new ArrayList<>();
+        List<String> threshold = new ArrayList<>();
+        List<String> decision = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        List<String> right = new ArrayList<>();
+        List<String> leaves = new ArrayList<>();
+        for (int i = 0; i < depth; i++) {
+            split.add("0");
+            threshold.add(String.format(Locale.ROOT, "%.3f", i * 0.001));
+            decision.add("2");
+            left.add(Integer.toString(~i));
+            right.add(Integer.toString(i + 1 < depth ? i + 1 : ~depth));
+        }
+        for (int i = 0; i <= depth; i++) {
+            leaves.add(String.format(Locale.ROOT, "%.6f", 0.001 + i * 1e-6));
+        }
+        return "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\nmax_feature_idx=0\n"
+                + "objective=binary sigmoid:1\n\nTree=0\nnum_leaves=" + (depth + 1) + "\nnum_cat=0\nsplit_feature="
+                + String.join(" ", split) + "\nthreshold=" + String.join(" ", threshold) + "\ndecision_type="
+                + String.join(" ", decision) + "\nleft_child=" + String.join(" ", left) + "\nright_child="
+                + String.join(" ", right) + "\nleaf_value=" + String.join(" ", leaves) + "\nshrinkage=1\n\n\n"
+                + "end of trees\n";
     }
 }

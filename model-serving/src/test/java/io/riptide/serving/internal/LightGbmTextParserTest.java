@@ -1,5 +1,6 @@
 package io.riptide.serving.internal;
 
+import io.riptide.serving.LightGbmTextEdits;
 import io.riptide.serving.SyntheticData;
 import io.riptide.serving.training.LightGbmTrainer;
 import io.riptide.serving.training.TrainingParams;
@@ -7,9 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 import static io.riptide.serving.LightGbmTextEdits.field;
 import static io.riptide.serving.LightGbmTextEdits.firstTrees;
@@ -159,29 +157,12 @@ class LightGbmTextParserTest {
 
     @Test
     void refusesA10000DeepChainByTheDepthBound() {
-        int depth = 10_000;
-        List<String> split = new ArrayList<>();
-        List<String> threshold = new ArrayList<>();
-        List<String> decision = new ArrayList<>();
-        List<String> left = new ArrayList<>();
-        List<String> right = new ArrayList<>();
-        List<String> leaves = new ArrayList<>();
-        for (int i = 0; i < depth; i++) {
-            split.add("0");
-            threshold.add(String.format(Locale.ROOT, "%.3f", i * 0.001));
-            decision.add("2");
-            left.add(Integer.toString(~i));
-            right.add(Integer.toString(i + 1 < depth ? i + 1 : ~depth));
-        }
-        for (int i = 0; i <= depth; i++) {
-            leaves.add("0.001");
-        }
-        String chain = "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\nmax_feature_idx=0\n"
-                + "objective=binary sigmoid:1\n\nTree=0\nnum_leaves=" + (depth + 1) + "\nnum_cat=0\nsplit_feature="
-                + String.join(" ", split) + "\nthreshold=" + String.join(" ", threshold) + "\ndecision_type="
-                + String.join(" ", decision) + "\nleft_child=" + String.join(" ", left) + "\nright_child="
-                + String.join(" ", right) + "\nleaf_value=" + String.join(" ", leaves) + "\nshrinkage=1\n\n\n"
-                + "end of trees\n";
+        String chain = LightGbmTextEdits.chain(10_000);
         assertTrue(rejection(chain).startsWith("LightGBM tree 0 is deeper than 256 levels"), rejection(chain));
+        LightGbmJavaModel deepest = LightGbmJavaModel.parse(LightGbmTextEdits.chain(256));
+        LightGbmJavaModel branches = LightGbmJavaModel.parse(LightGbmTextEdits.chain(256), TreeEvaluator.BRANCHES);
+        for (double x : new double[] {-1, 0.0005, 0.1005, 0.2555, 0.256, 7, Double.NaN}) {
+            assertEquals(branches.predictRaw(new double[] {x}), deepest.predictRaw(new double[] {x}), 0.0, "x " + x);
+        }
     }
 }
