@@ -53,6 +53,8 @@ record LightGbmTree(int numLeaves, int[] splitFeature, double[] threshold, int[]
         if (2L * numLeaves - 1 > nodeBudget) {
             throw new IllegalArgumentException(tree + " brings the model over " + ModelLimits.MAX_NODES + " nodes");
         }
+        // the native loader requires num_cat of every tree, single leaves included, and aborts without it
+        int numCat = StrictNumbers.parseInt(require(fields, "num_cat", tree), tree + " num_cat");
         String linear = fields.getOrDefault("is_linear", "0");
         if (linear.equals("1")) {
             throw new IllegalArgumentException(tree + " is a linear tree; not supported");
@@ -68,11 +70,12 @@ record LightGbmTree(int numLeaves, int[] splitFeature, double[] threshold, int[]
             }
         }
         int inner = numLeaves - 1;
-        optionalCount(fields, "leaf_weight", numLeaves, tree);
-        optionalCount(fields, "leaf_count", numLeaves, tree);
+        numbers(fields, "leaf_weight", numLeaves, tree);
+        numbers(fields, "leaf_count", numLeaves, tree);
         for (String key : new String[] {"split_gain", "internal_value", "internal_weight", "internal_count"}) {
-            optionalCount(fields, key, inner, tree);
+            numbers(fields, key, inner, tree);
         }
+        numbers(fields, "shrinkage", 1, tree);
         if (numLeaves == 1) {
             // LightGBM writes the split arrays of a single leaf empty; they may also be left out
             for (String key : new String[] {"split_feature", "threshold", "decision_type", "left_child", "right_child"}) {
@@ -87,7 +90,6 @@ record LightGbmTree(int numLeaves, int[] splitFeature, double[] threshold, int[]
         int[] leftChild = LightGbmText.ints(require(fields, "left_child", tree), inner, tree + " left_child");
         int[] rightChild = LightGbmText.ints(require(fields, "right_child", tree), inner, tree + " right_child");
         TreeShape.checkLightGbm(tree, numLeaves, leftChild, rightChild);
-        int numCat = StrictNumbers.parseInt(fields.getOrDefault("num_cat", "0"), tree + " num_cat");
         if (numCat < 0 || numCat > inner) {
             throw new IllegalArgumentException(tree + " has num_cat=" + numCat + ", outside 0.." + inner);
         }
@@ -152,11 +154,24 @@ record LightGbmTree(int numLeaves, int[] splitFeature, double[] threshold, int[]
         return v;
     }
 
-    /** Fields the evaluators do not read but the native loader does: they must not be shorter than it reads. */
+    /** Fields the evaluators do not read: they must not be of another length than {@code expected}, when present. */
     private static void optionalCount(Map<String, String> fields, String key, int expected, String tree) {
         String v = fields.get(key);
         if (v != null) {
             LightGbmText.values(v, expected, tree + " " + key);
+        }
+    }
+
+    /**
+     * Fields the evaluators do not read but the native loader parses, when present: {@code expected} numbers. The
+     * native loader reads the trees of a file with tree_sizes in parallel threads, where its error on a malformed
+     * number ("Unknown token") cannot be caught and aborts the whole process, so nothing it could trip on gets
+     * through.
+     */
+    private static void numbers(Map<String, String> fields, String key, int expected, String tree) {
+        String v = fields.get(key);
+        if (v != null) {
+            LightGbmText.doubles(v, expected, tree + " " + key);
         }
     }
 }

@@ -155,6 +155,23 @@ class LightGbmTextParserTest {
                 .contains("linear tree"));
     }
 
+    /**
+     * Found by ModelArtifactFuzzTest: with tree_sizes the native loader parses trees in parallel threads, where its
+     * error on a malformed number, even in a field no evaluator reads, cannot be caught and aborts the JVM
+     * ("terminate called without an active exception"); a missing num_cat does the same.
+     */
+    @Test
+    void refusesWhatWouldAbortTheNativeLoaderInFieldsTheEvaluatorsDoNotRead() {
+        String weights = field(text, 0, "internal_weight");
+        String flipped = withMatchingTreeSizes(withField(text, 0, "internal_weight",
+                weights.replaceFirst(" (\\d)", " $1v")));
+        assertTrue(rejection(flipped).startsWith("LightGBM tree 0 internal_weight value '"), rejection(flipped));
+        assertTrue(rejection(flipped).endsWith("is not a number"), rejection(flipped));
+        assertTrue(rejection(withMatchingTreeSizes(withField(text, 2, "shrinkage", "abc"))).contains("shrinkage value"));
+        String noNumCat = withMatchingTreeSizes(text.replaceFirst("\nnum_cat=0\n", "\n"));
+        assertEquals("LightGBM tree 0 has no num_cat", rejection(noNumCat));
+    }
+
     @Test
     void refusesA10000DeepChainByTheDepthBound() {
         String chain = LightGbmTextEdits.chain(10_000);
