@@ -91,7 +91,8 @@ public final class BoundedGunzip {
                         + " declares");
             }
         } catch (IOException e) {
-            throw new ModelRejectedException("artifact gzip does not inflate after " + n + " bytes: " + e.getMessage(), e);
+            throw new ModelRejectedException("artifact gzip does not inflate after " + n + " bytes: " + e.getMessage(),
+                    e);
         }
         return out;
     }

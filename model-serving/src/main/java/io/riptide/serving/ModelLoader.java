@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  */
 public final class ModelLoader {
 
-    /** The largest artifact the loader reads: {@link BoundedGunzip}'s default cap, which the published gzip inflates to. */
+    /** The largest artifact the loader reads: {@link BoundedGunzip}'s default cap on an inflated artifact. */
     public static final int MAX_ARTIFACT_BYTES = BoundedGunzip.DEFAULT_MAX_BYTES;
 
     /** Reasons are one line; a longer one (a quoted input, say) is cut. */

@@ -60,16 +60,16 @@ final class LightGbmText {
                 return new LightGbmText(header, averageOutput, trees, true);
             }
             if (!line.startsWith("Tree=")) {
-                throw new IllegalArgumentException("LightGBM model text has '" + StrictNumbers.excerpt(line) + "' where tree "
-                        + trees.size() + " or 'end of trees' should start");
+                throw new IllegalArgumentException("LightGBM model text has '" + StrictNumbers.excerpt(line)
+                        + "' where tree " + trees.size() + " or 'end of trees' should start");
             }
             if (trees.size() == ModelLimits.MAX_TREES) {
                 throw new IllegalArgumentException("LightGBM model has more than " + ModelLimits.MAX_TREES + " trees");
             }
             int index = trees.size();
             if (!line.substring("Tree=".length()).strip().equals(Integer.toString(index))) {
-                throw new IllegalArgumentException("LightGBM tree " + index + " is headed '" + StrictNumbers.excerpt(line)
-                        + "', expected Tree=" + index);
+                throw new IllegalArgumentException("LightGBM tree " + index + " is headed '"
+                        + StrictNumbers.excerpt(line) + "', expected Tree=" + index);
             }
             long bytes = utf8Length(line) + 1;
             Map<String, String> fields = new HashMap<>();
@@ -87,7 +87,8 @@ final class LightGbmText {
                             + StrictNumbers.excerpt(l) + "'");
                 }
                 if (fields.put(l.substring(0, eq), l.substring(eq + 1)) != null) {
-                    throw new IllegalArgumentException("LightGBM tree " + index + " has " + l.substring(0, eq) + " twice");
+                    throw new IllegalArgumentException("LightGBM tree " + index + " has " + l.substring(0, eq)
+                            + " twice");
                 }
                 bytes += utf8Length(lines[i]) + 1;
                 i++;
@@ -113,7 +114,8 @@ final class LightGbmText {
                 n += 1;
             } else if (c < 0x800) {
                 n += 2;
-            } else if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+            } else if (Character.isHighSurrogate(c) && k + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(k + 1))) {
                 n += 4;
                 k++;
             } else {

@@ -123,7 +123,8 @@ final class LightGbmTextParser {
             case "binary": {
                 for (String p : parts) {
                     if (p.startsWith("sigmoid:")) {
-                        double sigmoid = StrictNumbers.parseDouble(p.substring("sigmoid:".length()), "LightGBM sigmoid");
+                        double sigmoid = StrictNumbers.parseDouble(p.substring("sigmoid:".length()),
+                                "LightGBM sigmoid");
                         if (!(sigmoid > 0 && sigmoid < Double.POSITIVE_INFINITY)) {
                             throw new IllegalArgumentException("LightGBM sigmoid is " + sigmoid
                                     + ", not a finite positive number");

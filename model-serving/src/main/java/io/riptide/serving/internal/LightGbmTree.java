@@ -60,7 +60,8 @@ record LightGbmTree(int numLeaves, int[] splitFeature, double[] threshold, int[]
             throw new IllegalArgumentException(tree + " is a linear tree; not supported");
         }
         if (!linear.equals("0")) {
-            throw new IllegalArgumentException(tree + " has is_linear=" + StrictNumbers.excerpt(linear) + ", not 0 or 1");
+            throw new IllegalArgumentException(tree + " has is_linear=" + StrictNumbers.excerpt(linear)
+                    + ", not 0 or 1");
         }
         double[] leaves = LightGbmText.doubles(require(fields, "leaf_value", tree), numLeaves, tree + " leaf_value");
         for (int j = 0; j < numLeaves; j++) {
@@ -78,7 +79,8 @@ record LightGbmTree(int numLeaves, int[] splitFeature, double[] threshold, int[]
         numbers(fields, "shrinkage", 1, tree);
         if (numLeaves == 1) {
             // LightGBM writes the split arrays of a single leaf empty; they may also be left out
-            for (String key : new String[] {"split_feature", "threshold", "decision_type", "left_child", "right_child"}) {
+            for (String key : new String[] {"split_feature", "threshold", "decision_type", "left_child",
+                "right_child"}) {
                 optionalCount(fields, key, 0, tree);
             }
             return new LightGbmTree(1, new int[0], new double[0], new int[0], new int[0], new int[0], leaves, null,

@@ -80,8 +80,8 @@ final class TreeShape {
         for (int k = 0; k < n; k++) {
             if (left[k] == -1) {
                 if (right[k] != -1) {
-                    throw new IllegalArgumentException(tree + ": node " + k + " is a leaf (left child -1) with right child "
-                            + right[k]);
+                    throw new IllegalArgumentException(tree + ": node " + k + " is a leaf (left child -1) with right"
+                            + " child " + right[k]);
                 }
                 continue;
             }

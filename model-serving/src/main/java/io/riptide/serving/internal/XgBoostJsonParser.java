@@ -86,7 +86,7 @@ final class XgBoostJsonParser {
         return build(trees, totalNodes, numFeatures, baseMargin, evaluator);
     }
 
-    /** {@code num_trees}, {@code tree_info} (one output group: all 0) and {@code iteration_indptr} agree with the trees. */
+    /** {@code num_trees}, {@code tree_info} (one output group: all 0) and {@code iteration_indptr} against the trees. */
     private static void checkBooster(XgBoostJsonReader.Document doc) {
         int trees = doc.trees.size();
         Map<String, String> gbtree = doc.gbtreeParam;
@@ -95,15 +95,17 @@ final class XgBoostJsonParser {
         }
         int numTrees = StrictNumbers.parseInt(gbtree.get("num_trees"), "XGBoost num_trees");
         if (numTrees != trees) {
-            throw new IllegalArgumentException("XGBoost num_trees is " + numTrees + ", the model has " + trees + " trees");
+            throw new IllegalArgumentException("XGBoost num_trees is " + numTrees + ", the model has " + trees
+                    + " trees");
         }
-        int parallel = StrictNumbers.parseInt(gbtree.getOrDefault("num_parallel_tree", "1"), "XGBoost num_parallel_tree");
+        int parallel = StrictNumbers.parseInt(gbtree.getOrDefault("num_parallel_tree", "1"),
+                "XGBoost num_parallel_tree");
         if (parallel < 1 || trees % parallel != 0) {
             throw new IllegalArgumentException("XGBoost num_parallel_tree is " + parallel + " for " + trees + " trees");
         }
         if (doc.treeInfo == null || doc.treeInfo.length != trees) {
-            throw new IllegalArgumentException("XGBoost tree_info lists " + (doc.treeInfo == null ? 0 : doc.treeInfo.length)
-                    + " trees, the model has " + trees);
+            int listed = doc.treeInfo == null ? 0 : doc.treeInfo.length;
+            throw new IllegalArgumentException("XGBoost tree_info lists " + listed + " trees, the model has " + trees);
         }
         for (int t = 0; t < trees; t++) {
             if (doc.treeInfo[t] != 0) {

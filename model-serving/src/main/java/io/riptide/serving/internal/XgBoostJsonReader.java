@@ -108,8 +108,8 @@ final class XgBoostJsonReader {
                         default -> p.skipChildren();
                     }
                 });
-                case "learner_model_param" -> document.modelParam.putAll(
-                        parameters("learner_model_param", Set.of("num_feature", "num_class", "num_target", "base_score")));
+                case "learner_model_param" -> document.modelParam.putAll(parameters("learner_model_param",
+                        Set.of("num_feature", "num_class", "num_target", "base_score")));
                 default -> p.skipChildren();
             }
         });
@@ -138,7 +138,7 @@ final class XgBoostJsonReader {
             if (document.trees.size() == ModelLimits.MAX_TREES) {
                 throw new IllegalArgumentException("XGBoost model has more than " + ModelLimits.MAX_TREES + " trees");
             }
-            document.trees.add(tree("XGBoost tree " + document.trees.size()));
+            document.trees.add(tree("tree " + document.trees.size()));
         }
     }
 
@@ -161,10 +161,12 @@ final class XgBoostJsonReader {
                     tree.splitConditions = doubles(what + " split_conditions", budget);
                     longest[0] = Math.max(longest[0], tree.splitConditions.length);
                 }
-                case "categories_nodes" -> tree.categoriesNodes = nodeInts(what + " categories_nodes", budget, false, longest);
+                case "categories_nodes" ->
+                        tree.categoriesNodes = nodeInts(what + " categories_nodes", budget, false, longest);
                 case "categories_segments" ->
                         tree.categoriesSegments = nodeInts(what + " categories_segments", budget, false, longest);
-                case "categories_sizes" -> tree.categoriesSizes = nodeInts(what + " categories_sizes", budget, false, longest);
+                case "categories_sizes" ->
+                        tree.categoriesSizes = nodeInts(what + " categories_sizes", budget, false, longest);
                 case "categories" -> {
                     tree.categories = ints(what + " categories", ModelLimits.MAX_NODES - categoryValues, false);
                     categoryValues += tree.categories.length;

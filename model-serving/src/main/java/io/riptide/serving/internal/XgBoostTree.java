@@ -52,7 +52,8 @@ record XgBoostTree(int[] left, int[] right, int[] splitIndex, float[] splitCondi
         int[] splitIndex = sameLength(raw.splitIndices, n, tree, "split_indices");
         double[] conditions = require(raw.splitConditions, tree, "split_conditions");
         if (conditions.length != n) {
-            throw new IllegalArgumentException(tree + " has " + conditions.length + " split_conditions for " + n + " nodes");
+            throw new IllegalArgumentException(tree + " has " + conditions.length + " split_conditions for " + n
+                    + " nodes");
         }
         boolean[] defaultLeft = flags(sameLength(raw.defaultLeft, n, tree, "default_left"), tree, "default_left");
         boolean[] categorical = raw.splitType == null ? new boolean[n]
@@ -88,7 +89,8 @@ record XgBoostTree(int[] left, int[] right, int[] splitIndex, float[] splitCondi
             }
         }
         if (deleted != numDeleted) {
-            throw new IllegalArgumentException(tree + " has " + deleted + " deleted nodes, num_deleted says " + numDeleted);
+            throw new IllegalArgumentException(tree + " has " + deleted + " deleted nodes, num_deleted says "
+                    + numDeleted);
         }
 
         float[] splitCondition = new float[n];
