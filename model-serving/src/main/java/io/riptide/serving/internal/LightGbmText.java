@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A LightGBM text model split into its header fields and its tree blocks, with the size in bytes of each block,
@@ -22,6 +23,13 @@ final class LightGbmText {
     record Block(int index, Map<String, String> fields, long bytes) {
     }
 
+    /** The header fields the reader uses; the others are not kept. */
+    private static final Set<String> HEADER_KEYS = Set.of("max_feature_idx", "num_class", "num_tree_per_iteration",
+            "objective", "feature_names", "feature_infos", "tree_sizes");
+
+    /** The fields a tree may have: as many as the native reader reads ({@code max_num_line}). */
+    private static final int MAX_TREE_FIELDS = 22;
+
     final Map<String, String> header;
     final boolean averageOutput;
     final List<Block> trees;
@@ -36,26 +44,27 @@ final class LightGbmText {
     }
 
     static LightGbmText read(String text) {
-        String[] lines = text.split("\n", -1);
-        int i = 0;
+        Lines lines = new Lines(text);
         Map<String, String> header = new HashMap<>();
         boolean averageOutput = false;
-        while (i < lines.length && !lines[i].startsWith("Tree=")) {
-            String line = lines[i++].strip();
+        while (lines.hasNext() && !lines.peek().startsWith("Tree=")) {
+            String line = lines.next().strip();
             if (line.equals("average_output")) {
                 averageOutput = true;
             }
             int eq = line.indexOf('=');
-            if (eq > 0 && header.put(line.substring(0, eq), line.substring(eq + 1).strip()) != null) {
-                throw new IllegalArgumentException("LightGBM header has " + line.substring(0, eq) + " twice");
+            String key = eq > 0 ? line.substring(0, eq) : "";
+            // only what the reader uses is kept: a header of a million lines costs nothing
+            if (HEADER_KEYS.contains(key) && header.put(key, line.substring(eq + 1).strip()) != null) {
+                throw new IllegalArgumentException("LightGBM header has " + key + " twice");
             }
         }
         List<Block> trees = new ArrayList<>();
         while (true) {
-            if (i == lines.length) {
+            if (!lines.hasNext()) {
                 return new LightGbmText(header, averageOutput, trees, false);
             }
-            String line = lines[i];
+            String line = lines.next();
             if (line.strip().equals("end of trees")) {
                 return new LightGbmText(header, averageOutput, trees, true);
             }
@@ -73,11 +82,11 @@ final class LightGbmText {
             }
             long bytes = utf8Length(line) + 1;
             Map<String, String> fields = new HashMap<>();
-            i++;
             // key=value lines up to the first empty one, as the native Tree(const char*) reads them: it takes all
             // up to the next '=' as the key, so a line without one, or a padded one, would be read across lines
-            while (i < lines.length && !withoutCr(lines[i]).isEmpty()) {
-                String l = withoutCr(lines[i]);
+            while (lines.hasNext() && !withoutCr(lines.peek()).isEmpty()) {
+                String raw = lines.next();
+                String l = withoutCr(raw);
                 int eq = l.indexOf('=');
                 if (l.startsWith("Tree=") || l.equals("end of trees")) {
                     throw new IllegalArgumentException("LightGBM tree " + index + " is not closed by an empty line");
@@ -90,14 +99,47 @@ final class LightGbmText {
                     throw new IllegalArgumentException("LightGBM tree " + index + " has " + l.substring(0, eq)
                             + " twice");
                 }
-                bytes += utf8Length(lines[i]) + 1;
-                i++;
+                if (fields.size() > MAX_TREE_FIELDS) {
+                    throw new IllegalArgumentException("LightGBM tree " + index + " has more than " + MAX_TREE_FIELDS
+                            + " fields");
+                }
+                bytes += utf8Length(raw) + 1;
             }
-            while (i < lines.length && withoutCr(lines[i]).isEmpty()) {
-                bytes += utf8Length(lines[i]) + 1;
-                i++;
+            while (lines.hasNext() && withoutCr(lines.peek()).isEmpty()) {
+                bytes += utf8Length(lines.next()) + 1;
             }
             trees.add(new Block(index, fields, bytes));
+        }
+    }
+
+    /** The lines of a text one at a time (split at '\n', a last empty line after a final '\n'), none kept. */
+    private static final class Lines {
+        private final String text;
+        private int start;
+        private String current;
+
+        Lines(String text) {
+            this.text = text;
+        }
+
+        boolean hasNext() {
+            return current != null || start <= text.length();
+        }
+
+        String peek() {
+            if (current == null) {
+                int end = text.indexOf('\n', start);
+                int stop = end < 0 ? text.length() : end;
+                current = text.substring(start, stop);
+                start = stop + 1;
+            }
+            return current;
+        }
+
+        String next() {
+            String line = peek();
+            current = null;
+            return line;
         }
     }
 
@@ -125,13 +167,22 @@ final class LightGbmText {
         return n;
     }
 
-    /** The space-separated values of a field, exactly {@code expected} of them. */
+    /** The space-separated values of a field, exactly {@code expected} of them, counted before any is cut out. */
     static String[] values(String s, int expected, String what) {
-        String[] parts = s.isEmpty() ? new String[0] : s.split(" ", -1);
-        if (parts.length != expected) {
-            throw new IllegalArgumentException(what + " has " + parts.length + " values, expected " + expected);
+        int count = count(s);
+        if (count != expected) {
+            throw new IllegalArgumentException(what + " has " + count + " values, expected " + expected);
         }
-        return parts;
+        return s.isEmpty() ? new String[0] : s.split(" ", -1);
+    }
+
+    /** How many space-separated values a field has. */
+    static int count(String s) {
+        int count = s.isEmpty() ? 0 : 1;
+        for (int k = s.indexOf(' '); k >= 0; k = s.indexOf(' ', k + 1)) {
+            count++;
+        }
+        return count;
     }
 
     static int[] ints(String s, int expected, String what) {

@@ -100,11 +100,12 @@ final class LightGbmTextParser {
         if (sizes == null) {
             return;
         }
-        String[] listed = sizes.isEmpty() ? new String[0] : sizes.split(" ", -1);
-        if (listed.length != file.trees.size()) {
-            throw new IllegalArgumentException("LightGBM tree_sizes lists " + listed.length + " trees, the text has "
+        int count = LightGbmText.count(sizes);
+        if (count != file.trees.size()) {
+            throw new IllegalArgumentException("LightGBM tree_sizes lists " + count + " trees, the text has "
                     + file.trees.size());
         }
+        String[] listed = LightGbmText.values(sizes, count, "LightGBM tree_sizes");
         for (int t = 0; t < listed.length; t++) {
             long bytes = file.trees.get(t).bytes();
             if (!listed[t].equals(Long.toString(bytes))) {

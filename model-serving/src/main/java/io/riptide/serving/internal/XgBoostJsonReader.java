@@ -3,11 +3,11 @@ package io.riptide.serving.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,12 +20,20 @@ import java.util.Set;
  * an object, every string three), while here only the node arrays are kept, each refused as soon as it would
  * take the model past {@link ModelLimits#MAX_NODES} nodes. Values must have the types XGBoost writes (ints for
  * indexes, numbers for conditions, strings for parameters): a wrong type is refused, not coerced. A key twice in
- * one object, nesting deeper than Jackson's default 1000 levels or content after the model are refused too.
+ * an object the reader uses, nesting deeper than Jackson's default 1000 levels or content after the model are
+ * refused too.
  */
 final class XgBoostJsonReader {
 
+    /**
+     * Field names are not canonicalized: a file of millions of distinct names would fill the symbol table. Duplicate
+     * keys are found here, in the objects the reader descends into, rather than by Jackson in every object.
+     */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
+
+    /** Fields of an object the reader descends into (XGBoost writes about ten): the names seen are kept. */
+    private static final int MAX_FIELDS = 1_000;
 
     /** Parameter values are short ("binary:logistic", "[5E-1]"); a longer one is not kept. */
     private static final int MAX_PARAMETER_LENGTH = 64;
@@ -190,9 +198,17 @@ final class XgBoostJsonReader {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("XGBoost JSON " + what + " is not an object");
         }
+        Set<String> seen = new HashSet<>();
         JsonToken t;
         while ((t = next()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("XGBoost JSON " + what + " has the key '"
+                        + StrictNumbers.excerpt(name) + "' twice");
+            }
+            if (seen.size() > MAX_FIELDS) {
+                throw new IllegalArgumentException("XGBoost JSON " + what + " has more than " + MAX_FIELDS + " keys");
+            }
             next();
             field.read(name);
         }

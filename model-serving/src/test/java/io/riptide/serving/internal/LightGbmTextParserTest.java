@@ -172,6 +172,27 @@ class LightGbmTextParserTest {
         assertEquals("LightGBM tree 0 has no num_cat", rejection(noNumCat));
     }
 
+    /** Values are counted before any is cut out, and header lines the reader does not use are not kept. */
+    @Test
+    void refusesHugeFieldsWithoutCuttingThemUp() {
+        String tokens = "0 ".repeat(2_000_000) + "0";
+        String huge = withMatchingTreeSizes(withField(text, 0, "leaf_value", tokens));
+        long before = allocatedByThisThread();
+        assertEquals("LightGBM tree 0 leaf_value has 2000001 values, expected 15", rejection(huge));
+        long allocated = allocatedByThisThread() - before;
+        assertTrue(allocated < 8L * huge.length(), "refusing " + huge.length() + " chars allocated " + allocated);
+
+        String header = text.replaceFirst("\ntree_sizes=", "\n" + "x=1\n".repeat(500_000) + "tree_sizes=");
+        before = allocatedByThisThread();
+        assertEquals(20, LightGbmJavaModel.parse(header).numTrees());
+        assertTrue(allocatedByThisThread() - before < 30L * header.length(), "a long header is not kept");
+    }
+
+    private static long allocatedByThisThread() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
     @Test
     void refusesA10000DeepChainByTheDepthBound() {
         String chain = LightGbmTextEdits.chain(10_000);

@@ -188,13 +188,47 @@ class XgBoostJsonParserTest {
     void refusesDuplicateKeysDeepNestingAndTrailingContent() {
         String text = new String(hist, StandardCharsets.UTF_8);
         String twice = text.replaceFirst("\"left_children\":", "\"left_children\":[1],\"left_children\":");
-        assertTrue(rejection(twice.getBytes(StandardCharsets.UTF_8)).contains("Duplicate field 'left_children'"));
+        assertEquals("XGBoost JSON tree 0 has the key 'left_children' twice",
+                rejection(twice.getBytes(StandardCharsets.UTF_8)));
         String deep = "{\"learner\":{\"attributes\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}}";
         assertTrue(rejection(deep.getBytes(StandardCharsets.UTF_8)).startsWith("XGBoost model is not JSON"));
         assertEquals("XGBoost JSON has content after the model",
                 rejection((text + "{}").getBytes(StandardCharsets.UTF_8)));
         String cut = rejection(text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8));
         assertTrue(cut.startsWith("XGBoost model is not JSON") || cut.contains("truncated"), cut);
+    }
+
+    /** What the reader keeps grows with the nodes it accepts, not with the file: a hostile file is cheap to refuse. */
+    @Test
+    void refusesHugeFilesWithoutKeepingWhatTheyHold() {
+        StringBuilder keys = new StringBuilder("{\"learner\":{");
+        for (int k = 0; k < 200_000; k++) {
+            keys.append("\"k").append(k).append("\":0,");
+        }
+        String manyKeys = keys.append("\"z\":0}}").toString();
+        assertEquals("XGBoost JSON learner has more than 1000 keys", rejection(manyKeys.getBytes(StandardCharsets.UTF_8)));
+
+        StringBuilder skipped = new StringBuilder("{\"learner\":{\"attributes\":{");
+        for (int k = 0; k < 300_000; k++) {
+            skipped.append("\"k").append(k).append("\":\"").append("v".repeat(20)).append("\",");
+        }
+        byte[] big = skipped.append("\"z\":0}}}").toString().getBytes(StandardCharsets.UTF_8);
+        long before = allocatedByThisThread();
+        assertEquals("XGBoost JSON has no learner object", rejection(big));
+        long allocated = allocatedByThisThread() - before;
+        assertTrue(allocated < 3L * big.length, "skipping " + big.length + " bytes allocated " + allocated);
+
+        ObjectNode doc = read(hist);
+        ArrayNode left = (ArrayNode) tree(doc, 0).path("left_children");
+        for (int k = 0; k < ModelLimits.MAX_NODES; k++) {
+            left.add(-1);
+        }
+        assertTrue(rejection(doc).contains("left_children takes the model past 1000000 values"), rejection(doc));
+    }
+
+    private static long allocatedByThisThread() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
     }
 
     @Test
