@@ -145,21 +145,39 @@ public interface Calibrator {
         return positive && negative;
     }
 
+    /**
+     * Reads {@link #toBytes()}'s form back. The bytes come with a published model, so they are checked as untrusted:
+     * the point count against the values present before anything is allocated, finite Platt coefficients, isotonic
+     * points ascending in both coordinates with values in [0,1].
+     */
     static Calibrator fromBytes(byte[] bytes) {
         String[] p = new String(bytes, StandardCharsets.UTF_8).strip().split("\\s+");
         try {
             switch (p[0]) {
                 case "none":
+                    requireValues(p, 1, "none");
                     return identity();
-                case "platt":
-                    return new Platt(Double.parseDouble(p[1]), Double.parseDouble(p[2]));
+                case "platt": {
+                    requireValues(p, 3, "platt");
+                    double a = finite(p[1]);
+                    double b = finite(p[2]);
+                    return new Platt(a, b);
+                }
                 case "isotonic": {
                     int n = Integer.parseInt(p[1]);
+                    if (n < 1 || p.length != 2 + 2L * n) {
+                        throw new IllegalArgumentException("isotonic calibrator declares " + n + " points and has "
+                                + (p.length - 2) + " values");
+                    }
                     double[] xs = new double[n];
                     double[] ys = new double[n];
                     for (int i = 0; i < n; i++) {
-                        xs[i] = Double.parseDouble(p[2 + 2 * i]);
-                        ys[i] = Double.parseDouble(p[3 + 2 * i]);
+                        xs[i] = finite(p[2 + 2 * i]);
+                        ys[i] = finite(p[3 + 2 * i]);
+                        if (ys[i] < 0 || ys[i] > 1 || (i > 0 && (xs[i] < xs[i - 1] || ys[i] < ys[i - 1]))) {
+                            throw new IllegalArgumentException("isotonic point " + i + " (" + xs[i] + ", " + ys[i]
+                                    + ") is not ascending within [0,1]");
+                        }
                     }
                     return new Isotonic(xs, ys);
                 }
@@ -169,6 +187,21 @@ public interface Calibrator {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("calibrator bytes do not parse: " + e.getMessage(), e);
         }
+    }
+
+    private static void requireValues(String[] parts, int expected, String method) {
+        if (parts.length != expected) {
+            throw new IllegalArgumentException(method + " calibrator has " + (parts.length - 1) + " values, expected "
+                    + (expected - 1));
+        }
+    }
+
+    private static double finite(String s) {
+        double v = Double.parseDouble(s);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("calibrator value " + v + " is not finite");
+        }
+        return v;
     }
 
     private static void requireSameLength(double[] scores, double[] labels) {

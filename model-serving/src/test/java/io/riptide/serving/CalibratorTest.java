@@ -8,6 +8,7 @@ import io.riptide.serving.training.TrainingParams;
 import io.riptide.serving.training.TrainingResult;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,6 +77,19 @@ class CalibratorTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Calibrator.fromBytes("sigmoid 1".getBytes()));
         assertThrows(IllegalArgumentException.class, () -> Calibrator.fit("beta", d[0], d[1]));
+    }
+
+    @Test
+    void refusesPublishedCalibratorBytesThatAreNotACalibrator() {
+        for (String bad : new String[] {"isotonic 2147483647 0.5 0.5", "isotonic 0", "isotonic -3 0.1 0.2",
+            "isotonic 2 0.5 0.2 0.1 0.9", "isotonic 2 0.1 0.9 0.5 0.2", "isotonic 1 0.5 1.5", "isotonic 1 NaN 0.5",
+            "platt NaN 1", "platt 1", "platt 1 2 3", "platt 1 Infinity", "none 1", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Calibrator.fromBytes(bad.getBytes(StandardCharsets.UTF_8)), bad);
+            assertTrue(e.getMessage().startsWith("calibrator bytes do not parse"), e.getMessage());
+        }
+        Calibrator ties = Calibrator.fromBytes("isotonic 3 0.1 0.2 0.1 0.3 0.9 0.3".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0.3, ties.apply(0.5), 1e-12);
     }
 
     @Test

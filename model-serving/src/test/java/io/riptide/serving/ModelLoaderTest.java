@@ -115,4 +115,89 @@ class ModelLoaderTest {
                 () -> ModelLoader.load(bad, bad.sha256(), HASH, HASH, 5));
         assertTrue(e.getMessage().contains("sanity") || e.getMessage().contains("parse"), e.getMessage());
     }
+
+    private static ModelRejectedException rejected(ModelArtifact a, boolean nativePath) {
+        return assertThrows(ModelRejectedException.class,
+                () -> ModelLoader.load(a, a.sha256(), HASH, HASH, 5, nativePath));
+    }
+
+    @Test
+    void refusesACyclicTreeOnBothPathsWithTheJavaReason() {
+        String text = new String(artifact.bytes(), StandardCharsets.UTF_8);
+        String cyclic = LightGbmTextEdits.withMatchingTreeSizes(LightGbmTextEdits.withElement(text, 0, "right_child", 0, "0"));
+        ModelArtifact bad = new ModelArtifact(ModelFormats.LIGHTGBM_TEXT, cyclic.getBytes(StandardCharsets.UTF_8));
+        for (boolean nativePath : new boolean[] {false, true}) {
+            assertEquals("model does not parse as lightgbm-text: LightGBM tree 0: node 0 is reachable twice"
+                    + " (cycle or shared child)", rejected(bad, nativePath).getMessage(), "native " + nativePath);
+        }
+    }
+
+    @Test
+    void refusesA10000DeepChainWithoutAStackOverflow() {
+        ModelArtifact chain = new ModelArtifact(ModelFormats.LIGHTGBM_TEXT,
+                LightGbmTextEdits.chain(10_000).getBytes(StandardCharsets.UTF_8));
+        ModelRejectedException e = assertThrows(ModelRejectedException.class,
+                () -> ModelLoader.load(chain, chain.sha256(), HASH, HASH, 1));
+        assertTrue(e.getMessage().contains("deeper than 256 levels"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnArtifactOverTheSizeCapBeforeHashingIt() {
+        ModelArtifact huge = new ModelArtifact(ModelFormats.LIGHTGBM_TEXT, new byte[ModelLoader.MAX_ARTIFACT_BYTES + 1]);
+        ModelRejectedException e = assertThrows(ModelRejectedException.class,
+                () -> ModelLoader.load(huge, "not checked", HASH, HASH, 5));
+        assertEquals("model artifact is 67108865 bytes, over the 67108864 the loader reads", e.getMessage());
+    }
+
+    @Test
+    void turnsEveryFailureOfTheInputIntoAOneLineRejection() {
+        assertEquals("x: nested too deeply (StackOverflowError)",
+                ModelLoader.rejected("x", new StackOverflowError()).getMessage());
+        assertEquals("x: OutOfMemoryError: Requested array size exceeds VM limit",
+                ModelLoader.rejected("x", new OutOfMemoryError("Requested array size exceeds VM limit")).getMessage());
+        assertEquals("x: NumberFormatException: For input string: \"abc\"",
+                ModelLoader.rejected("x", new NumberFormatException("For input string: \"abc\"")).getMessage());
+        assertEquals("x: tree 3: bad", ModelLoader.rejected("x", new IllegalArgumentException("tree 3: bad")).getMessage());
+        assertEquals("x: NullPointerException", ModelLoader.rejected("x", new NullPointerException()).getMessage());
+        assertEquals("x: line one line two", ModelLoader.rejected("x", new IllegalArgumentException("line one\n  line two"))
+                .getMessage());
+        assertTrue(ModelLoader.rejected("x", new IllegalArgumentException("y".repeat(5_000))).getMessage().length() < 320);
+        ModelRejectedException original = new ModelRejectedException("as it was");
+        assertEquals(original, ModelLoader.rejected("x", original));
+        assertThrows(InternalError.class, () -> ModelLoader.rejected("x", new InternalError("the JVM is broken")));
+    }
+
+    @Test
+    void aModelFailingItsSanityPredictionsWithAnErrorIsClosedAndRefused() {
+        boolean[] closed = {false};
+        Model overflowing = new Model() {
+            @Override
+            public double predict(double[] features) {
+                throw new StackOverflowError();
+            }
+
+            @Override
+            public void predictBatch(double[] rowsRowMajor, int rows, double[] out) {
+                throw new StackOverflowError();
+            }
+
+            @Override
+            public int numFeatures() {
+                return 5;
+            }
+
+            @Override
+            public String format() {
+                return "test";
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> ModelLoader.checked(overflowing, 5));
+        assertEquals("sanity prediction failed: nested too deeply (StackOverflowError)", e.getMessage());
+        assertTrue(closed[0], "the refused model is closed");
+    }
 }

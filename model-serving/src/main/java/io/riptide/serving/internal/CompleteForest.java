@@ -60,14 +60,7 @@ final class CompleteForest {
     record Tree(int[] slot, float[] threshold, int[] left, int[] right, float[] value) {
 
         int depth() {
-            return depth(0, 0);
-        }
-
-        private int depth(int k, int level) {
-            if (level > 64) {
-                throw new IllegalArgumentException("tree deeper than 64 or cyclic");
-            }
-            return left[k] == -1 ? 0 : 1 + Math.max(depth(left[k], level + 1), depth(right[k], level + 1));
+            return TreeShape.walkXgBoost("tree", left, right).depth();
         }
     }
 
@@ -111,6 +104,7 @@ final class CompleteForest {
         return new CompleteForest(trees.length, arrays, blockDepth);
     }
 
+    /** Recursive, but never more than {@link #build}'s depth limit (20) deep. */
     private static void fill(Tree tree, int k, int pos, int remaining, long[] a, int lane) {
         boolean leaf = tree.left[k] == -1;
         if (remaining == 0) {

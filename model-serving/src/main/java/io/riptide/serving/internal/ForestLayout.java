@@ -70,6 +70,7 @@ final class ForestLayout {
          * is 1 (both as local refs: >= 0 internal node, ~j leaf j).
          */
         void addTree(int[] nodeFeature, double[] nodeThreshold, int[] first, int[] second, double[] leafValues) {
+            int treeDepth = TreeShape.depth(first, second, leafValues.length);
             int base = feature.size();
             int inner = nodeFeature.length;
             for (int k = 0; k < inner; k++) {
@@ -88,17 +89,11 @@ final class ForestLayout {
                 leaf.add(leafValues[j]);
             }
             roots.add(new int[] {inner == 0 ? base : base});
-            depth.add(inner == 0 ? 0 : depthOf(0, first, second));
+            depth.add(treeDepth);
         }
 
         private static int global(int ref, int base, int inner) {
             return ref >= 0 ? base + ref : base + inner + ~ref;
-        }
-
-        private static int depthOf(int node, int[] first, int[] second) {
-            int a = first[node] >= 0 ? depthOf(first[node], first, second) : 0;
-            int b = second[node] >= 0 ? depthOf(second[node], first, second) : 0;
-            return 1 + Math.max(a, b);
         }
 
         ForestLayout build() {

@@ -1,13 +1,17 @@
 package io.riptide.serving.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads a LightGBM text model (header, then one block per tree) into the flat arrays and evaluator layouts a
  * {@link LightGbmJavaModel} is built from, refusing what it cannot serve with a message naming the problem.
+ *
+ * <p>Nothing is built before everything is checked: the layout of the text ({@link LightGbmText}), the header
+ * (feature count within {@link ModelLimits#MAX_FEATURES}, one binary output, a finite positive sigmoid,
+ * {@code tree_sizes} against the bytes of every block and their number), then every tree ({@link LightGbmTree}),
+ * with the model's node count kept within {@link ModelLimits#MAX_NODES} as they are read.
  */
 final class LightGbmTextParser {
     int numFeatures = -1;
@@ -32,55 +36,83 @@ final class LightGbmTextParser {
     boolean branchFree = true;
 
     LightGbmJavaModel parse(String text, TreeEvaluator evaluator) {
-        String[] lines = text.split("\n");
-        int i = 0;
-        Map<String, String> header = new HashMap<>();
-        while (i < lines.length && !lines[i].startsWith("Tree=")) {
-            String line = lines[i++].strip();
-            if (line.equals("average_output")) {
-                averageOutput = true;
-            }
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                header.put(line.substring(0, eq), line.substring(eq + 1));
-            }
+        LightGbmText file = LightGbmText.read(text);
+        readHeader(file.header);
+        averageOutput = file.averageOutput;
+        if (!file.ended) {
+            throw new IllegalArgumentException("LightGBM model text has no 'end of trees' line after "
+                    + file.trees.size() + " trees (truncated?)");
         }
-        if (!header.containsKey("max_feature_idx")) {
-            throw new IllegalArgumentException("LightGBM model text has no max_feature_idx header");
-        }
-        numFeatures = Integer.parseInt(header.get("max_feature_idx").strip()) + 1;
-        String numClass = header.getOrDefault("num_class", "1").strip();
-        if (!numClass.equals("1") || !header.getOrDefault("num_tree_per_iteration", "1").strip().equals("1")) {
-            throw new IllegalArgumentException("LightGBM model has num_class=" + numClass
-                    + "; only binary models with one tree per iteration are served");
-        }
-        sigmoid = objectiveSigmoid(header.get("objective"));
-        quickScorer = new QuickScorer.Builder(numFeatures);
-        rankForest = new RankForestBuilder(numFeatures);
-        while (i < lines.length) {
-            String line = lines[i].strip();
-            if (line.startsWith("end of trees")) {
-                break;
-            }
-            if (line.startsWith("Tree=")) {
-                Map<String, String> tree = new HashMap<>();
-                i++;
-                while (i < lines.length && !lines[i].startsWith("Tree=") && !lines[i].startsWith("end of trees")) {
-                    String l = lines[i++].strip();
-                    int eq = l.indexOf('=');
-                    if (eq > 0) {
-                        tree.put(l.substring(0, eq), l.substring(eq + 1));
-                    }
-                }
-                addTree(tree, roots.size());
-            } else {
-                i++;
-            }
-        }
-        if (roots.isEmpty()) {
+        if (file.trees.isEmpty()) {
             throw new IllegalArgumentException("LightGBM model text has no trees");
         }
+        checkTreeSizes(file);
+        // every tree is read and checked before the first is built
+        List<LightGbmTree> trees = new ArrayList<>(file.trees.size());
+        int nodes = 0;
+        for (LightGbmText.Block block : file.trees) {
+            LightGbmTree tree = LightGbmTree.read(block, numFeatures, ModelLimits.MAX_NODES - nodes);
+            nodes += 2 * tree.numLeaves() - 1;
+            trees.add(tree);
+        }
+        quickScorer = new QuickScorer.Builder(numFeatures);
+        rankForest = new RankForestBuilder(numFeatures);
+        for (LightGbmTree tree : trees) {
+            addTree(tree);
+        }
         return new LightGbmJavaModel(this, evaluator);
+    }
+
+    private void readHeader(Map<String, String> header) {
+        String maxFeature = header.get("max_feature_idx");
+        if (maxFeature == null) {
+            throw new IllegalArgumentException("LightGBM model text has no max_feature_idx header");
+        }
+        int maxFeatureIndex = StrictNumbers.parseInt(maxFeature, "LightGBM max_feature_idx");
+        if (maxFeatureIndex < 0 || maxFeatureIndex >= ModelLimits.MAX_FEATURES) {
+            throw new IllegalArgumentException("LightGBM max_feature_idx is " + maxFeatureIndex + ", outside 0.."
+                    + (ModelLimits.MAX_FEATURES - 1));
+        }
+        numFeatures = maxFeatureIndex + 1;
+        String numClass = header.getOrDefault("num_class", "1");
+        String perIteration = header.getOrDefault("num_tree_per_iteration", "1");
+        if (!numClass.equals("1") || !perIteration.equals("1")) {
+            throw new IllegalArgumentException("LightGBM model has num_class=" + StrictNumbers.excerpt(numClass)
+                    + " and num_tree_per_iteration=" + StrictNumbers.excerpt(perIteration)
+                    + "; only binary models with one tree per iteration are served");
+        }
+        for (String key : new String[] {"feature_names", "feature_infos"}) {
+            String v = header.get(key);
+            if (v != null) {
+                LightGbmText.values(v, numFeatures, "LightGBM " + key);
+            }
+        }
+        sigmoid = objectiveSigmoid(header.get("objective"));
+    }
+
+    /**
+     * {@code tree_sizes}, when the header has it, lists the bytes of every tree block: the native loader reads
+     * tree i at the sum of the sizes before it, so a list that does not match the blocks (a cut or edited file)
+     * would be read differently there. Without it the native loader reads the blocks in order, as here.
+     */
+    private static void checkTreeSizes(LightGbmText file) {
+        String sizes = file.header.get("tree_sizes");
+        if (sizes == null) {
+            return;
+        }
+        int count = LightGbmText.count(sizes);
+        if (count != file.trees.size()) {
+            throw new IllegalArgumentException("LightGBM tree_sizes lists " + count + " trees, the text has "
+                    + file.trees.size());
+        }
+        String[] listed = LightGbmText.values(sizes, count, "LightGBM tree_sizes");
+        for (int t = 0; t < listed.length; t++) {
+            long bytes = file.trees.get(t).bytes();
+            if (!listed[t].equals(Long.toString(bytes))) {
+                throw new IllegalArgumentException("LightGBM tree " + t + " is " + bytes + " bytes, tree_sizes says "
+                        + StrictNumbers.excerpt(listed[t]));
+            }
+        }
     }
 
     private static double objectiveSigmoid(String objective) {
@@ -92,7 +124,13 @@ final class LightGbmTextParser {
             case "binary": {
                 for (String p : parts) {
                     if (p.startsWith("sigmoid:")) {
-                        return Double.parseDouble(p.substring("sigmoid:".length()));
+                        double sigmoid = StrictNumbers.parseDouble(p.substring("sigmoid:".length()),
+                                "LightGBM sigmoid");
+                        if (!(sigmoid > 0 && sigmoid < Double.POSITIVE_INFINITY)) {
+                            throw new IllegalArgumentException("LightGBM sigmoid is " + sigmoid
+                                    + ", not a finite positive number");
+                        }
+                        return sigmoid;
                     }
                 }
                 return 1.0;
@@ -101,17 +139,15 @@ final class LightGbmTextParser {
             case "xentropy":
                 return 1.0;
             default:
-                throw new IllegalArgumentException("LightGBM objective '" + objective
+                throw new IllegalArgumentException("LightGBM objective '" + StrictNumbers.excerpt(objective)
                         + "' does not produce a probability; expected binary or cross_entropy");
         }
     }
 
-    private void addTree(Map<String, String> tree, int index) {
-        int numLeaves = Integer.parseInt(require(tree, "num_leaves", index));
-        if ("1".equals(tree.getOrDefault("is_linear", "0").strip())) {
-            throw new IllegalArgumentException("LightGBM tree " + index + " is a linear tree; not supported");
-        }
-        double[] leaves = doubles(require(tree, "leaf_value", index), numLeaves, "leaf_value", index);
+    /** Adds a checked tree to the flat arrays and to every evaluator layout. */
+    private void addTree(LightGbmTree tree) {
+        int numLeaves = tree.numLeaves();
+        double[] leaves = tree.leafValue();
         int leafOffset = leafValue.size();
         for (double v : leaves) {
             leafValue.add(v);
@@ -124,18 +160,15 @@ final class LightGbmTextParser {
             return;
         }
         int inner = numLeaves - 1;
-        int[] splitFeature = ints(require(tree, "split_feature", index), inner, "split_feature", index);
-        double[] thresholds = doubles(require(tree, "threshold", index), inner, "threshold", index);
-        int[] decision = ints(require(tree, "decision_type", index), inner, "decision_type", index);
-        int[] leftChild = ints(require(tree, "left_child", index), inner, "left_child", index);
-        int[] rightChild = ints(require(tree, "right_child", index), inner, "right_child", index);
-        int numCat = Integer.parseInt(tree.getOrDefault("num_cat", "0").strip());
-        int[] catBoundaries = null;
-        int[] bits = null;
+        int[] splitFeature = tree.splitFeature();
+        double[] thresholds = tree.threshold();
+        int[] decision = tree.decisionType();
+        int[] leftChild = tree.left();
+        int[] rightChild = tree.right();
+        int[] catBoundaries = tree.catBoundaries();
+        int[] bits = tree.catThreshold();
         int catOffset = catBits.size();
-        if (numCat > 0) {
-            catBoundaries = ints(require(tree, "cat_boundaries", index), numCat + 1, "cat_boundaries", index);
-            bits = ints(require(tree, "cat_threshold", index), catBoundaries[numCat], "cat_threshold", index);
+        if (bits != null) {
             for (int b : bits) {
                 catBits.add(b);
             }
@@ -162,13 +195,8 @@ final class LightGbmTextParser {
         }
         layout.addTree(expandedFeature, cleanThreshold, leftChild, rightChild, leaves);
         for (int k = 0; k < inner; k++) {
-            int f = splitFeature[k];
-            if (f < 0 || f >= numFeatures) {
-                throw new IllegalArgumentException("LightGBM tree " + index + " splits on feature " + f
-                        + " outside 0.." + (numFeatures - 1));
-            }
-            int l = child(leftChild[k], nodeOffset, leafOffset, inner, numLeaves, index);
-            int r = child(rightChild[k], nodeOffset, leafOffset, inner, numLeaves, index);
+            int l = child(leftChild[k], nodeOffset, leafOffset);
+            int r = child(rightChild[k], nodeOffset, leafOffset);
             int dt = decision[k];
             double th = thresholds[k];
             boolean categorical = (dt & LightGbmJavaModel.CATEGORICAL_MASK) != 0;
@@ -176,7 +204,7 @@ final class LightGbmTextParser {
             boolean fast = !categorical && missingType != LightGbmJavaModel.MISSING_ZERO
                     && !(Math.abs(th) <= LightGbmJavaModel.K_ZERO_THRESHOLD);
             int nan = missingType == LightGbmJavaModel.MISSING_NAN ? ((dt & LightGbmJavaModel.DEFAULT_LEFT_MASK) != 0 ? l : r) : (0.0 <= th ? l : r);
-            feature.add(f);
+            feature.add(splitFeature[k]);
             threshold.add(th);
             left.add(l);
             right.add(r);
@@ -185,10 +213,6 @@ final class LightGbmTextParser {
             decisionType.add(dt);
             if (categorical) {
                 int catIdx = (int) th;
-                if (catBoundaries == null || catIdx < 0 || catIdx >= numCat) {
-                    throw new IllegalArgumentException("LightGBM tree " + index + " categorical split " + k
-                            + " refers to missing category set " + catIdx);
-                }
                 catStart.add(catOffset + catBoundaries[catIdx]);
                 catWords.add(catBoundaries[catIdx + 1] - catBoundaries[catIdx]);
             } else {
@@ -198,73 +222,12 @@ final class LightGbmTextParser {
         }
         quickScorer.addTree(numLeaves, splitFeature, thresholds, decision, leftChild, rightChild, leaves,
                 catBoundaries, bits);
-        boolean anyCategorical = false;
-        for (int dt : decision) {
-            anyCategorical |= (dt & LightGbmJavaModel.CATEGORICAL_MASK) != 0;
-        }
-        rankForest.addTree(expandedFeature, splitFeature, thresholds, leftChild, rightChild, leaves, anyCategorical);
+        rankForest.addTree(expandedFeature, splitFeature, thresholds, leftChild, rightChild, leaves,
+                tree.categorical());
     }
 
-    private static int child(int c, int nodeOffset, int leafOffset, int inner, int numLeaves, int tree) {
-        if (c >= 0) {
-            if (c >= inner) {
-                throw new IllegalArgumentException("LightGBM tree " + tree + " child " + c + " out of range");
-            }
-            return nodeOffset + c;
-        }
-        int leaf = ~c;
-        if (leaf >= numLeaves) {
-            throw new IllegalArgumentException("LightGBM tree " + tree + " leaf " + leaf + " out of range");
-        }
-        return ~(leafOffset + leaf);
-    }
-
-    private static String require(Map<String, String> tree, String key, int index) {
-        String v = tree.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("LightGBM tree " + index + " has no " + key);
-        }
-        return v.strip();
-    }
-
-    private static double[] doubles(String s, int expected, String key, int tree) {
-        String[] parts = s.isEmpty() ? new String[0] : s.split(" ");
-        if (parts.length != expected) {
-            throw new IllegalArgumentException("LightGBM tree " + tree + " " + key + " has " + parts.length
-                    + " values, expected " + expected);
-        }
-        double[] out = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = parseDouble(parts[i]);
-        }
-        return out;
-    }
-
-    private static double parseDouble(String s) {
-        switch (s) {
-            case "inf":
-            case "+inf":
-                return Double.POSITIVE_INFINITY;
-            case "-inf":
-                return Double.NEGATIVE_INFINITY;
-            case "nan":
-            case "-nan":
-                return Double.NaN;
-            default:
-                return Double.parseDouble(s);
-        }
-    }
-
-    private static int[] ints(String s, int expected, String key, int tree) {
-        String[] parts = s.isEmpty() ? new String[0] : s.split(" ");
-        if (parts.length != expected) {
-            throw new IllegalArgumentException("LightGBM tree " + tree + " " + key + " has " + parts.length
-                    + " values, expected " + expected);
-        }
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = (int) Long.parseLong(parts[i]);
-        }
-        return out;
+    /** A child as a global reference: its node index, or ~index of its leaf (children are checked). */
+    private static int child(int c, int nodeOffset, int leafOffset) {
+        return c >= 0 ? nodeOffset + c : ~(leafOffset + ~c);
     }
 }

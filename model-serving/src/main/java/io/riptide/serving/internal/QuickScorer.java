@@ -330,8 +330,8 @@ final class QuickScorer {
             if (numLeaves == 1) {
                 position[0] = 0;
             } else if (!unsupported) {
-                int[] counter = {0};
-                inOrder(0, leftChild, rightChild, position, lo, hi, counter, 0);
+                TreeShape.checkLightGbm("LightGBM tree " + t, numLeaves, leftChild, rightChild);
+                inOrder(leftChild, rightChild, position, lo, hi);
             }
             int offset = leafValues.size();
             leafOffsets.add(offset);
@@ -382,19 +382,29 @@ final class QuickScorer {
             }
         }
 
-        private static void inOrder(int node, int[] left, int[] right, int[] position, int[] lo, int[] hi,
-                                    int[] counter, int level) {
-            if (level > MAX_LEAVES) {
-                throw new IllegalArgumentException("LightGBM tree is cyclic");
+        /**
+         * Numbers the leaves left to right and records, per node, the positions [lo, hi) of the leaves in its left
+         * subtree. Iterative: the stack holds the nodes whose left subtree is being numbered, at most the depth.
+         */
+        private static void inOrder(int[] left, int[] right, int[] position, int[] lo, int[] hi) {
+            int[] stack = new int[left.length];
+            int size = 0;
+            int counter = 0;
+            int node = 0;
+            while (true) {
+                while (node >= 0) {
+                    lo[node] = counter;
+                    stack[size++] = node;
+                    node = left[node];
+                }
+                position[~node] = counter++;
+                if (size == 0) {
+                    return;
+                }
+                int parent = stack[--size];
+                hi[parent] = counter;
+                node = right[parent];
             }
-            if (node < 0) {
-                position[~node] = counter[0]++;
-                return;
-            }
-            lo[node] = counter[0];
-            inOrder(left[node], left, right, position, lo, hi, counter, level + 1);
-            hi[node] = counter[0];
-            inOrder(right[node], left, right, position, lo, hi, counter, level + 1);
         }
 
         QuickScorer build() {

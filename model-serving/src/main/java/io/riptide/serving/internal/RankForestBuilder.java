@@ -61,16 +61,6 @@ final class RankForestBuilder {
         trees.add(new Tree(slot, feature, threshold, left, right, leaves));
     }
 
-    private static int depth(Tree tree, int ref, int level) {
-        if (ref < 0 || tree.slot.length == 0) {
-            return 0;
-        }
-        if (level > 64) {
-            throw new IllegalArgumentException("LightGBM tree deeper than 64 or cyclic");
-        }
-        return 1 + Math.max(depth(tree, tree.left[ref], level + 1), depth(tree, tree.right[ref], level + 1));
-    }
-
     /** Index of a tree's node (ref >= 0) or leaf (~index) in one numbering, nodes first. */
     private static int index(Tree tree, int ref) {
         return ref >= 0 ? ref : (tree == null ? 0 : tree.slot.length + ~ref);
@@ -107,7 +97,8 @@ final class RankForestBuilder {
         // blocks of trees of similar depth: a block takes as many steps as its deepest tree
         int[] depthOf = new int[trees.size()];
         for (int t = 0; t < trees.size(); t++) {
-            depthOf[t] = depth(trees.get(t), 0, 0);
+            Tree tree = trees.get(t);
+            depthOf[t] = TreeShape.depth(tree.left, tree.right, tree.leaves.length);
         }
         int[] treeOf = IntStream.range(0, blocks * LANES).boxed()
                 .sorted(Comparator.comparingInt((Integer t) -> t < trees.size() ? depthOf[t] : Integer.MAX_VALUE)
