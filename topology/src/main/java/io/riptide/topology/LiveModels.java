@@ -2,6 +2,7 @@ package io.riptide.topology;
 
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.serving.BoundedGunzip;
 import io.riptide.serving.CalibratedModel;
 import io.riptide.serving.Calibrator;
 import io.riptide.serving.Model;
@@ -13,9 +14,6 @@ import io.riptide.serving.RiskLevels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The models this instance serves, swapped in place as versions arrive on {@code models.versions}. Written by the
@@ -140,7 +137,7 @@ public final class LiveModels implements AutoCloseable {
             LOG.info("serving {} ({}, calibration {}) from now on, replacing {}", serving.servedBy(),
                     version.getRole(), calibrationMethod(model), previous == null ? "the fallback" : previous.servedBy());
             return true;
-        } catch (ModelRejectedException | IOException e) {
+        } catch (ModelRejectedException e) {
             rejections.incrementAndGet();
             lastRejection = version.getModelKey() + "@" + version.getVersion() + ": " + e.getMessage();
             LOG.warn("rejected model {}; the current model keeps serving", lastRejection);
@@ -148,7 +145,7 @@ public final class LiveModels implements AutoCloseable {
         }
     }
 
-    private Model load(ModelVersion version) throws IOException, ModelRejectedException {
+    private Model load(ModelVersion version) throws ModelRejectedException {
         Calibrator calibrator = calibratorOf(version);
         Model model = ModelLoader.load(new ModelArtifact(version.getFormat(), artifactBytes(version)),
                 version.getSha256(), version.getFeatureSetHash(), servingFeatureSetHash, numFeatures, nativePath);
@@ -172,16 +169,18 @@ public final class LiveModels implements AutoCloseable {
         return model instanceof CalibratedModel calibrated ? calibrated.calibrator().method() : "none";
     }
 
-    private static byte[] artifactBytes(ModelVersion version) throws IOException, ModelRejectedException {
+    /**
+     * The artifact, inflated no further than the size the version declares (and never past the loader's hard cap):
+     * a compressed record cannot make the stream allocate more than a real model would.
+     */
+    private static byte[] artifactBytes(ModelVersion version) throws ModelRejectedException {
         if (version.getArtifactGzip() == null) {
             throw new ModelRejectedException("artifact is not inline (pointer " + version.getArtifactPointer()
                     + "); raise trigger.artifact.inline.max.bytes so the stream can load it");
         }
         byte[] gzip = new byte[version.getArtifactGzip().remaining()];
         version.getArtifactGzip().duplicate().get(gzip);
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
-            return in.readAllBytes();
-        }
+        return BoundedGunzip.gunzip(gzip, version.getArtifactBytes());
     }
 
     private synchronized void retire(ServingModel previous) {
