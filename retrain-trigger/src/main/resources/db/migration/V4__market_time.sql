@@ -4,3 +4,5 @@ ALTER TABLE ml_training_jobs ADD COLUMN queued_market_ms BIGINT;
 ALTER TABLE ml_training_jobs ADD COLUMN finished_market_ms BIGINT;
 UPDATE ml_training_jobs SET queued_market_ms = (extract(epoch FROM created_at) * 1000)::BIGINT,
                             finished_market_ms = (extract(epoch FROM finished_at) * 1000)::BIGINT;
+-- A job that could not train (not enough data) starts no cooldown: the next one runs as soon as the data is there.
+ALTER TABLE ml_training_jobs ADD COLUMN starts_cooldown BOOLEAN NOT NULL DEFAULT TRUE;

@@ -98,6 +98,16 @@ public final class RetrainPolicy {
                     counts[0], counts[1]);
             return Optional.empty(); // a job now could only be rejected for lack of data
         }
+        if (parsed.instrumentScope() == null && parsed.regimeScope() == null) {
+            ExampleStore.Labels labels = examples.labels(parsed.task(), parsed.horizonMinutes(), config.maxExamples());
+            String shortfall = labels.timesMs().length == 0 ? " no examples;" : TrainingSplits.shortfall(
+                    TrainingSplits.of(labels.timesMs(), parsed.horizonMs(), config.holdoutFraction()),
+                    labels.labels(), TrainingJobRunner.minSplitRows(config));
+            if (!shortfall.isEmpty()) {
+                LOG.debug("{} trigger for {} ignored: a job could not train yet:{}", trigger, modelKey, shortfall);
+                return Optional.empty(); // judged per class and split, as the job will judge it
+            }
+        }
         String why = reason + "; " + counts[0] + " examples with " + counts[1] + " positives stored";
         Optional<Long> last = jobs.lastFinishedMarketMs(modelKey);
         if (last.isPresent() && clock.millis() < last.get() + config.cooldownMs()) {

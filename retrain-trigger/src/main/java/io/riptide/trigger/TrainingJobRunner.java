@@ -67,7 +67,7 @@ public final class TrainingJobRunner {
         } catch (RuntimeException | ModelRejectedException e) {
             LOG.error("job {} for {} failed", job.id(), job.modelKey(), e);
             String message = "failed: " + e.getMessage();
-            jobs.finish(job.id(), JobStatus.FAILED.name(), message, null, clock.millis());
+            jobs.finish(job.id(), JobStatus.FAILED.name(), message, null, clock.millis(), true);
             publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.FAILED, job.trigger(), 1, message, null,
                     Map.of());
             return JobStatus.FAILED;
@@ -80,25 +80,20 @@ public final class TrainingJobRunner {
         TrainingRows rows = examples.load(key.task(), key.horizonMinutes(), key.instrumentScope(),
                 key.regimeScope(), config.maxExamples());
         if (rows.size() < config.minExamples() || rows.positives() < config.minPositives()) {
-            return finish(job, JobStatus.REJECTED, "not enough data: " + rows.size() + " examples with "
-                    + rows.positives() + " positives (need " + config.minExamples() + " / "
-                    + config.minPositives() + ")", null, Map.of());
+            return refuse(job, "not enough data: " + rows.size() + " examples with " + rows.positives()
+                    + " positives (need " + config.minExamples() + " / " + config.minPositives() + ")");
         }
-        Dataset all = new Dataset(rows.rowsRowMajor(), rows.size(), rows.featureNames(), rows.labels(), null,
-                rows.timesMs());
-        // The hold-out is the most recent slice, so nothing trains after it: purging (no label window of a training
-        // row reaches into the hold-out) is needed, an embargo is not.
-        TimeSplit.Split outer = TimeSplit.purged(rows.timesMs(), key.horizonMs(), config.holdoutFraction(), 0);
-        Dataset trainAll = all.select(outer.train());
-        Dataset holdout = all.select(outer.test());
-        TimeSplit.Split inner = TimeSplit.purged(trainAll.timesMs(), key.horizonMs(), 0.2, 0);
-        Dataset train = trainAll.select(inner.train());
-        Dataset validation = trainAll.select(inner.test());
-        String tooSmall = tooSmall(train, "training") + tooSmall(validation, "validation") + tooSmall(holdout, "hold-out");
+        Dataset all = new Dataset(rows.rowsRowMajor(), rows.size(), rows.featureNames(), rows.labels(),
+                recencyWeights(rows.timesMs(), config.trainingHalfLifeMs()), rows.timesMs());
+        TrainingSplits.Plan plan = TrainingSplits.of(rows.timesMs(), key.horizonMs(), config.holdoutFraction());
+        String tooSmall = TrainingSplits.shortfall(plan, rows.labels(), minSplitRows(config));
         if (!tooSmall.isEmpty()) {
-            return finish(job, JobStatus.REJECTED, "not enough data after purging label windows of "
-                    + key.horizonMinutes() + " min:" + tooSmall, null, Map.of());
+            return refuse(job, "not enough data after purging label windows of " + key.horizonMinutes() + " min:"
+                    + tooSmall);
         }
+        Dataset train = all.select(plan.train());
+        Dataset validation = all.select(plan.validation());
+        Dataset holdout = all.select(plan.holdout());
 
         progress(job, 0.2, "training " + config.trainer() + " on " + train.rows() + " rows");
         // Few, correlated rows (labels overlap in time): small trees, feature bagging and L2 keep it honest.
@@ -176,13 +171,42 @@ public final class TrainingJobRunner {
         return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted: " + reasons, version, candidateMetrics);
     }
 
-    /** A split too small, or with one class only, cannot train or be scored meaningfully. */
-    private String tooSmall(Dataset split, String name) {
-        int positives = split.positives();
-        if (split.rows() < config.minExamples() / 10 || positives == 0 || positives == split.rows()) {
-            return " " + name + " has " + split.rows() + " rows with " + positives + " positives;";
+    /** The smallest weight a row gets: old rows still count a little (and never vanish numerically). */
+    static final double MIN_WEIGHT = 0.02;
+
+    /**
+     * 2^(-age / half-life) per row, age before the newest row in market time, floored at {@value #MIN_WEIGHT}; null
+     * (every row weighs 1) when the half-life is 0.
+     */
+    static double[] recencyWeights(long[] timesMs, long halfLifeMs) {
+        if (halfLifeMs <= 0 || timesMs.length == 0) {
+            return null;
         }
-        return "";
+        long newest = Long.MIN_VALUE;
+        for (long t : timesMs) {
+            newest = Math.max(newest, t);
+        }
+        double[] w = new double[timesMs.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.max(MIN_WEIGHT, Math.pow(2, -(double) (newest - timesMs[i]) / halfLifeMs));
+        }
+        return w;
+    }
+
+    /** The fewest rows a split needs. */
+    static int minSplitRows(TriggerConfig config) {
+        return config.minExamples() / 10;
+    }
+
+    /**
+     * A job that could not train for lack of data ends REJECTED without starting its key's cooldown: nothing was
+     * trained, and the policy queues the next one as soon as the data is there.
+     */
+    private JobStatus refuse(TrainingJob job, String why) {
+        jobs.finish(job.id(), JobStatus.REJECTED.name(), why, null, clock.millis(), false);
+        publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.REJECTED, job.trigger(), 1, why, null, Map.of());
+        LOG.info("job {} ({}, {}) REJECTED: {}", job.id(), job.modelKey(), job.trigger(), why);
+        return JobStatus.REJECTED;
     }
 
     private Trainer trainer() {
@@ -233,7 +257,7 @@ public final class TrainingJobRunner {
 
     private JobStatus finish(TrainingJob job, JobStatus status, String message, Integer version,
                              Map<String, Double> metrics) {
-        jobs.finish(job.id(), status.name(), message, version, clock.millis());
+        jobs.finish(job.id(), status.name(), message, version, clock.millis(), true);
         publisher.publishJobEvent(job.id(), job.modelKey(), status, job.trigger(), 1, message, version, metrics);
         LOG.info("job {} ({}, {}) {}: {}", job.id(), job.modelKey(), job.trigger(), status, message);
         return status;

@@ -25,13 +25,16 @@ import java.util.List;
  * @param calibration         none, platt or isotonic: fitted on the validation scores and published with the model
  * @param automaticRetraining false: only the first model of each key is trained automatically (drift, performance
  *                            and the schedule no longer retrain it; ops still can): a frozen champion
+ * @param trainingHalfLifeMs  training rows weigh 2^(-age / half-life), age in market time before the newest row, so a
+ *                            retrain after a shift learns mostly the new market yet keeps the old one's structure; 0
+ *                            weighs every row the same
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
                             long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
                             double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
                             int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
-                            boolean automaticRetraining) {
+                            boolean automaticRetraining, long trainingHalfLifeMs) {
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -83,12 +86,14 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.longValue("trigger.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
                 s.intValue("trigger.artifact.inline.max.bytes", 8 * 1024 * 1024, 0, 15 * 1024 * 1024),
                 s.string("trigger.calibration", "platt"),
-                s.booleanValue("trigger.automatic.retrain", true));
+                s.booleanValue("trigger.automatic.retrain", true),
+                s.longValue("trigger.training.half.life.ms", 0, 0, 365L * 86_400_000L));
     }
 
     public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
-                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining);
+                holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining,
+                trainingHalfLifeMs);
     }
 }

@@ -19,7 +19,7 @@ class TopologyDocsTest {
     @Test
     void theDocumentedDescriptionIsTheTopologysOwn() throws Exception {
         StreamConfig config = StreamConfig.defaults(new KafkaSettings("unused:9092", "http://unused", (short) 1,
-                Map.of()), "docs", Path.of("unused")).withHorizons(List.of(15));
+                Map.of()), "riptide-stream", Path.of("unused")).withHorizons(List.of(15));
         try (LiveModels models = new LiveModels(FeatureSets.liquidation().hash(), FeatureSets.liquidation().names())) {
             String description = StreamTopology.build(config, FeatureSets.liquidation(), models,
                     new InMemorySchemaRegistry()).describe().toString().strip();

@@ -97,6 +97,7 @@ final class ArmRuntime implements AutoCloseable {
                 .collect(Collectors.joining(",")));
         s.put("trigger.trainer", options.trainer());
         s.put("trigger.group.id", "bt-" + arm.label() + "-trigger");
+        s.putAll(options.settings());
         s.put("trigger.automatic.retrain", Boolean.toString(arm.retrains));
         Settings settings = Settings.load(null, Map.of(), s);
         StreamConfig streamConfig = StreamConfig.from(settings).withKafka(kafka);

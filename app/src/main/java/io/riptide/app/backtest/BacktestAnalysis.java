@@ -194,9 +194,10 @@ final class BacktestAnalysis {
     }
 
     /**
-     * Per detector: alarms (distinct (key, time) firings at CRITICAL, what the trigger acts on; WARNING counted
-     * beside), false alarms per key per calm market day (firings outside {@value #DETECTION_WINDOW_MS} ms after a
-     * shift), detection delay after each shift per key in market minutes, and missed shifts.
+     * Per detector, judged on its own: its firings (distinct (key, time) events at WARNING or CRITICAL; data-drift
+     * detectors never go above WARNING, concept-drift ones alarm at CRITICAL), false alarms per key per calm market
+     * day (firings outside {@value #DETECTION_WINDOW_MS} ms after a shift), detection delay after each shift per key
+     * in market minutes, and missed shifts.
      */
     Map<String, Object> detectors(List<Alarm> alarms) {
         TreeSet<String> detectors = new TreeSet<>();
@@ -205,8 +206,8 @@ final class BacktestAnalysis {
         double calmDays = calmDays();
         for (String detector : detectors) {
             Map<String, Object> d = new LinkedHashMap<>();
+            TreeSet<String> firings = new TreeSet<>();
             TreeSet<String> critical = new TreeSet<>();
-            TreeSet<String> warning = new TreeSet<>();
             int falseAlarms = 0;
             List<Double> delays = new ArrayList<>();
             int missed = 0;
@@ -215,12 +216,11 @@ final class BacktestAnalysis {
                     continue;
                 }
                 String id = a.modelKey() + "|" + a.timeMs();
+                if (fires(a) && firings.add(id) && !inDetectionWindow(a.timeMs())) {
+                    falseAlarms++;
+                }
                 if (a.severity().equals("CRITICAL")) {
-                    if (critical.add(id) && !inDetectionWindow(a.timeMs())) {
-                        falseAlarms++;
-                    }
-                } else if (a.severity().equals("WARNING")) {
-                    warning.add(id);
+                    critical.add(id);
                 }
             }
             Map<String, Object> perShift = new LinkedHashMap<>();
@@ -228,7 +228,7 @@ final class BacktestAnalysis {
                 Map<String, Object> perKey = new LinkedHashMap<>();
                 for (String key : keys) {
                     Long first = alarms.stream().filter(a -> a.detector().equals(detector)
-                                    && a.severity().equals("CRITICAL") && a.modelKey().startsWith(key)
+                                    && fires(a) && a.modelKey().startsWith(key)
                                     && a.timeMs() >= shift && a.timeMs() < shift + DETECTION_WINDOW_MS)
                             .map(Alarm::timeMs).min(Long::compare).orElse(null);
                     if (first == null) {
@@ -242,8 +242,8 @@ final class BacktestAnalysis {
                 }
                 perShift.put(Instant.ofEpochMilli(shift).toString(), perKey);
             }
-            d.put("critical_alarms", critical.size());
-            d.put("warnings", warning.size());
+            d.put("firings", firings.size());
+            d.put("critical", critical.size());
             d.put("false_alarms", falseAlarms);
             d.put("false_alarms_per_key_per_calm_day", calmDays > 0
                     ? LiveMetrics.round(falseAlarms / (double) keys.size() / calmDays) : null);
@@ -253,6 +253,10 @@ final class BacktestAnalysis {
             out.put(detector, d);
         }
         return out;
+    }
+
+    private static boolean fires(Alarm a) {
+        return !a.severity().equals("INFO");
     }
 
     /** The earliest CRITICAL firing of any detector after each shift, per key: median over shifts and keys. */

@@ -21,6 +21,10 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Simulator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--instruments", defaultValue = "3",
+            description = "Simulated instruments, 1 to 10 (default ${DEFAULT-VALUE}): more give each retrain more rows per market hour.")
+    int instruments;
+
     @Option(names = "--market-hours", defaultValue = "24", description = "Simulated market hours (default ${DEFAULT-VALUE}).")
     int marketHours;
 
@@ -58,6 +62,10 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--trainer", defaultValue = "lightgbm", description = "lightgbm or xgboost (default ${DEFAULT-VALUE}).")
     String trainer;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A stream or trigger setting for every arm (repeatable), e.g. --set trigger.cooldown.ms=1800000; see docs/CONFIGURATION.md.")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--quiet", description = "No progress lines, only the RESULT line.")
     boolean quiet;
 
@@ -71,6 +79,10 @@ public final class BacktestCommand implements Callable<Integer> {
         }
         if (!captures.isEmpty() && !klines.isEmpty()) {
             throw new IllegalArgumentException("--capture and --klines drive bars differently; backtest one or the other");
+        }
+        if (instruments < 1 || instruments > BacktestOptions.SIMULATED.size()) {
+            throw new IllegalArgumentException("--instruments must be between 1 and " + BacktestOptions.SIMULATED.size()
+                    + ", got " + instruments);
         }
         if (marketHours < 1 || marketHours > 24 * 31) {
             throw new IllegalArgumentException("--market-hours must be between 1 and 744, got " + marketHours);
@@ -97,6 +109,11 @@ public final class BacktestCommand implements Callable<Integer> {
         if (!trainer.equals("lightgbm") && !trainer.equals("xgboost")) {
             throw new IllegalArgumentException("--trainer must be lightgbm or xgboost, got '" + trainer + "'");
         }
+        for (String key : settings.keySet()) {
+            if (!key.startsWith("stream.") && !key.startsWith("trigger.")) {
+                throw new IllegalArgumentException("--set takes stream.* and trigger.* settings, got " + key);
+            }
+        }
         List<Arm> chosen = new ArrayList<>();
         for (String a : arms) {
             Arm arm = Arm.parse(a);
@@ -104,8 +121,8 @@ public final class BacktestCommand implements Callable<Integer> {
                 chosen.add(arm);
             }
         }
-        BacktestOptions options = new BacktestOptions(simulate, seed, marketHours, shiftAt, captures, symbol, klines,
-                liquidations, chosen, out, stepMinutes, List.copyOf(horizons), trainer, quiet);
+        BacktestOptions options = new BacktestOptions(simulate, seed, instruments, marketHours, shiftAt, captures, symbol, klines,
+                liquidations, chosen, out, stepMinutes, List.copyOf(horizons), trainer, quiet, settings);
         BacktestResult result = new BacktestRun(options, System.out).run();
         result.writeJson(out.resolve("backtest.json"));
         BacktestReport.write(out.resolve("report.html"), result);

@@ -7,6 +7,7 @@ import java.util.List;
  * What a backtest runs: its input (the simulator, or recorded files), its arms and how it steps.
  *
  * @param seed         simulator seed
+ * @param instruments  simulated instruments
  * @param marketHours  simulated hours
  * @param shiftHours   market hours (from the start) of scripted shifts, ascending
  * @param captures     recorded Binance websocket captures (files or folders)
@@ -16,10 +17,16 @@ import java.util.List;
  * @param stepMinutes  market minutes per lockstep step: the longest a trained model waits to serve
  * @param horizons     liquidation-risk horizons in minutes
  * @param trainer      lightgbm or xgboost
+ * @param settings     stream and trigger settings for every arm ({@code --set key=value}), over the backtest's own
  */
-record BacktestOptions(boolean simulate, long seed, int marketHours, List<Double> shiftHours, List<Path> captures,
+record BacktestOptions(boolean simulate, long seed, int instruments, int marketHours, List<Double> shiftHours, List<Path> captures,
                        String symbol, List<Path> klines, List<Path> liquidations, List<Arm> arms, Path out,
-                       int stepMinutes, List<Integer> horizons, String trainer, boolean quiet) {
+                       int stepMinutes, List<Integer> horizons, String trainer, boolean quiet,
+                       java.util.Map<String, String> settings) {
+
+    /** The simulator's instruments, in the order {@code --instruments N} takes them. */
+    static final List<String> SIMULATED = List.of("SIM:BTCUSDT", "SIM:ETHUSDT", "SIM:SOLUSDT", "SIM:DOGEUSDT",
+            "SIM:AVAXUSDT", "SIM:LINKUSDT", "SIM:XRPUSDT", "SIM:ADAUSDT", "SIM:DOTUSDT", "SIM:LTCUSDT");
 
     BacktestOptions {
         shiftHours = List.copyOf(shiftHours);
@@ -28,5 +35,6 @@ record BacktestOptions(boolean simulate, long seed, int marketHours, List<Double
         liquidations = List.copyOf(liquidations);
         arms = List.copyOf(arms);
         horizons = List.copyOf(horizons);
+        settings = java.util.Map.copyOf(settings);
     }
 }

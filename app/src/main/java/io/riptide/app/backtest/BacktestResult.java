@@ -47,8 +47,10 @@ record BacktestResult(Map<String, Object> json, Map<String, Object> headline,
         config.put("stepMinutes", options.stepMinutes());
         config.put("horizonsMinutes", options.horizons());
         config.put("trainer", options.trainer());
+        config.put("settings", new java.util.TreeMap<>(options.settings()));
         if (options.simulate()) {
             config.put("seed", options.seed());
+            config.put("instruments", options.instruments());
         }
         json.put("config", config);
         json.put("phases", analysis.phases());

@@ -58,7 +58,8 @@ interface BacktestSource {
                 shifts.add(SIMULATION_START_MS + Math.round(h * 3_600_000L) / 60_000L * 60_000L);
             }
             this.shifts = List.copyOf(shifts);
-            SimulatorConfig config = SimulatorConfig.defaults(o.seed(), SIMULATION_START_MS);
+            SimulatorConfig config = SimulatorConfig.defaults(o.seed(), SIMULATION_START_MS)
+                    .withInstruments(BacktestOptions.SIMULATED.subList(0, o.instruments()));
             config = Shifts.apply(config, this.shifts);
             this.simulator = new MarketSimulator(config);
             this.endMs = SIMULATION_START_MS + o.marketHours() * 3_600_000L;

@@ -114,6 +114,39 @@ public final class ExampleStore {
         }
     }
 
+    /** Times and labels of the rows {@link #load} would return, oldest first: enough to plan a job's splits. */
+    public record Labels(long[] timesMs, double[] labels) {
+    }
+
+    public Labels labels(String task, int horizonMinutes, int max) {
+        String sql = "SELECT time_ms, label FROM training_examples WHERE task = ? AND horizon_minutes = ? AND "
+                + "feature_set_hash = (SELECT feature_set_hash FROM training_examples WHERE task = ? AND "
+                + "horizon_minutes = ? ORDER BY time_ms DESC LIMIT 1) ORDER BY time_ms DESC, example_id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, task);
+            ps.setInt(2, horizonMinutes);
+            ps.setString(3, task);
+            ps.setInt(4, horizonMinutes);
+            ps.setInt(5, max);
+            List<long[]> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new long[]{rs.getLong(1), rs.getInt(2)});
+                }
+            }
+            Collections.reverse(rows);
+            long[] times = new long[rows.size()];
+            double[] labels = new double[rows.size()];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = rows.get(i)[0];
+                labels[i] = rows.get(i)[1];
+            }
+            return new Labels(times, labels);
+        } catch (SQLException e) {
+            throw new SqlException("reading labels of " + task + "-" + horizonMinutes + "m", e);
+        }
+    }
+
     private static List<String> featureNames(Connection c, String hash) throws SQLException {
         if (hash == null) {
             return List.of();

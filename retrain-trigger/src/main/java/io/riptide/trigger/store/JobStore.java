@@ -87,10 +87,14 @@ public final class JobStore {
         });
     }
 
-    /** @param marketTimeMs market time when it finished: the start of its key's cooldown */
-    public void finish(long jobId, String status, String message, Integer candidateVersion, long marketTimeMs) {
+    /**
+     * @param marketTimeMs     market time when it finished
+     * @param startsCooldown   whether its key's cooldown starts now (not for a job that could not train at all)
+     */
+    public void finish(long jobId, String status, String message, Integer candidateVersion, long marketTimeMs,
+                       boolean startsCooldown) {
         update("UPDATE ml_training_jobs SET status = ?, message = ?, progress = 1, finished_at = now(), "
-                + "candidate_version = ?, finished_market_ms = ? WHERE id = ?", jobId, ps -> {
+                + "candidate_version = ?, finished_market_ms = ?, starts_cooldown = ? WHERE id = ?", jobId, ps -> {
             ps.setString(1, status);
             ps.setString(2, message);
             if (candidateVersion == null) {
@@ -99,7 +103,8 @@ public final class JobStore {
                 ps.setInt(3, candidateVersion);
             }
             ps.setLong(4, marketTimeMs);
-            ps.setLong(5, jobId);
+            ps.setBoolean(5, startsCooldown);
+            ps.setLong(6, jobId);
         });
     }
 
@@ -114,10 +119,10 @@ public final class JobStore {
         }
     }
 
-    /** Market time at which the last job for the key finished, if any: the start of its cooldown. */
+    /** Market time at which the last job for the key that started a cooldown finished, if any. */
     public Optional<Long> lastFinishedMarketMs(String modelKey) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT max(finished_market_ms) FROM ml_training_jobs WHERE model_key = ?")) {
+                "SELECT max(finished_market_ms) FROM ml_training_jobs WHERE model_key = ? AND starts_cooldown")) {
             ps.setString(1, modelKey);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

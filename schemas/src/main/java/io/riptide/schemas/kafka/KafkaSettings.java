@@ -63,6 +63,6 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, s
     public String toString() {
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", schemaRegistryUrl="
                 + Redaction.url(schemaRegistryUrl) + ", replicationFactor=" + replicationFactor + ", clientOverrides="
-                + Redaction.settings(clientOverrides) + ", topics=" + topics + "]";
+                + Redaction.settings(clientOverrides) + (topics.prefix().isEmpty() ? "" : ", topics=" + topics) + "]";
     }
 }

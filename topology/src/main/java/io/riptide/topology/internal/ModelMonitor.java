@@ -35,8 +35,10 @@ import java.util.Optional;
  * <ul>
  *   <li>data drift: every {@code stream.drift.window} predictions, PSI and Kolmogorov-Smirnov of the score and of
  *       each feature against the version's training reference (the score's events always, a feature's when it
- *       reaches WARNING);</li>
- *   <li>concept drift: ADWIN and Page-Hinkley on each resolved outcome's log-loss, which alarm when the model's
+ *       reaches WARNING). WARNING at most: a market's regimes move feature and score distributions all the time
+ *       (the backtest measured dozens of significant windows per calm day), and a distribution that moved while the
+ *       model still ranks well is no reason to retrain; data drift explains, concept drift acts;</li>
+ *   <li>concept drift: ADWIN and Page-Hinkley on each resolved outcome's log-loss, CRITICAL when the model's
  *       loss rises (ADWIN's cuts to a lower loss are reported as INFO);</li>
  *   <li>performance: every {@code stream.performance.window} outcomes, AUC, F1, precision, recall, Brier and
  *       log-loss of the latest window.</li>
@@ -184,7 +186,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
             double psi = psi(reference.getBinFractions(), counts);
             double warning = warningThreshold(bins, n);
             double critical = criticalThreshold(bins, n);
-            Severity psiSeverity = psi >= critical ? Severity.CRITICAL : psi >= warning ? Severity.WARNING : Severity.INFO;
+            Severity psiSeverity = psi >= warning ? Severity.WARNING : Severity.INFO;
             if (isScore || psiSeverity != Severity.INFO) {
                 emit(sample, state, at, PSI, reference.getName(), psi, psi >= critical ? critical : warning,
                         psiSeverity, n, null);
@@ -195,11 +197,7 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
             } catch (IllegalArgumentException e) {
                 continue; // a reference KS cannot read (e.g. one bin): PSI alone speaks for it
             }
-            Severity ksSeverity = switch (check.level()) {
-                case CRITICAL -> Severity.CRITICAL;
-                case WARNING -> Severity.WARNING;
-                case NONE -> Severity.INFO;
-            };
+            Severity ksSeverity = check.level() == DistributionCheck.Level.NONE ? Severity.INFO : Severity.WARNING;
             if (isScore || ksSeverity != Severity.INFO) {
                 emit(sample, state, at, KolmogorovSmirnov.NAME, reference.getName(), check.statistic(),
                         check.threshold(), ksSeverity, n, String.format(Locale.ROOT,
