@@ -43,6 +43,14 @@ final class BacktestAnalysis {
         this.keys = List.copyOf(keys);
     }
 
+    int shiftCount() {
+        return shifts.size();
+    }
+
+    int keyCount() {
+        return keys.size();
+    }
+
     /** Market phases: before the first shift, between shifts, after the last (or the whole run without shifts). */
     List<Map<String, Object>> phases() {
         List<Map<String, Object>> phases = new ArrayList<>();

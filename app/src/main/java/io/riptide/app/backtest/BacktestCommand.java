@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code riptide backtest}: replay a market through the real services and measure whether retraining helps. */
-@Command(name = "backtest", mixinStandardHelpOptions = true,
+@Command(name = "backtest", mixinStandardHelpOptions = true, subcommands = DetectorSweepCommand.class,
         description = {"Replay a simulated or recorded market through the real stream and trigger services, in event",
                 "time at machine speed, with arms (retrain, frozen, rules, no-online) side by side on the same input.",
                 "Writes backtest.json and report.html to --out; the last line is RESULT key=value ..."})

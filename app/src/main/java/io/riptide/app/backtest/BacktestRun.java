@@ -183,7 +183,7 @@ final class BacktestRun {
     }
 
     private BacktestResult collect(BacktestSource source, List<ArmRuntime> arms, EmbeddedRuntime runtime,
-                                   long events) {
+                                   long events) throws java.io.IOException {
         List<String> keys = options.horizons().stream().map(ModelKeys::liquidation).toList();
         BacktestAnalysis analysis = new BacktestAnalysis(source.startMs(), source.endMs(), source.shiftsMs(), keys);
         Map<String, List<LiveMetrics.Outcome>> outcomesByArm = new LinkedHashMap<>();
@@ -191,6 +191,7 @@ final class BacktestRun {
         Map<String, Object> armsJson = new LinkedHashMap<>();
         Map<String, TreeMap<Long, String>> regimes = null;
         List<ArmRuntime.Swap> retrainSwaps = List.of();
+        List<String> outcomeRows = new ArrayList<>();
         for (ArmRuntime arm : arms) {
             KafkaClientFactory clients = new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(),
                     runtime.schemaRegistryUrl(), (short) 1, Map.of(), arm.topics));
@@ -201,9 +202,13 @@ final class BacktestRun {
             List<io.riptide.schemas.avro.LabeledExample> examples = TopicReader.readAll(clients,
                     arm.topics.topic(Topics.TRAINING_EXAMPLES));
             List<LiveMetrics.Outcome> outcomes = new ArrayList<>();
-            for (Outcome o : TopicReader.readAll(clients, arm.topics.topic(Topics.OUTCOMES))) {
+            List<Outcome> resolved = new ArrayList<>(TopicReader.readAll(clients, arm.topics.topic(Topics.OUTCOMES)));
+            resolved.sort(java.util.Comparator.comparingLong(Outcome::getResolvedAtMs)
+                    .thenComparingLong(Outcome::getPredictionTimeMs).thenComparing(o -> o.getPredictionId()));
+            for (Outcome o : resolved) {
                 outcomes.add(new LiveMetrics.Outcome(o.getModelKey(), o.getModelVersion(), o.getInstrument(),
                         o.getPredictionTimeMs(), o.getProbability(), o.getLabel()));
+                outcomeRows.add(OutcomesCsv.row(arm.arm.label(), o));
             }
             outcomes.sort(java.util.Comparator.comparingLong(LiveMetrics.Outcome::predictionTimeMs)
                     .thenComparing(LiveMetrics.Outcome::instrument).thenComparing(LiveMetrics.Outcome::modelKey));
@@ -228,6 +233,7 @@ final class BacktestRun {
             armJson.put("digests", Digests.of(features, examples));
             armsJson.put(arm.arm.label(), armJson);
         }
+        OutcomesCsv.write(options.out().resolve(OutcomesCsv.FILE), outcomeRows);
         Map<String, Object> lockstep = new LinkedHashMap<>();
         for (ArmRuntime arm : arms) {
             Map<String, Object> phases = new LinkedHashMap<>();

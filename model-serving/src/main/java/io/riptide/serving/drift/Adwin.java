@@ -154,6 +154,18 @@ public final class Adwin implements DriftDetector {
         return samples;
     }
 
+    /** Empties the window (the count of values given so far is kept). */
+    @Override
+    public void reset() {
+        width = 0;
+        total = 0;
+        variance = 0;
+        rows = 1;
+        java.util.Arrays.fill(rowSize, 0);
+        java.util.Arrays.fill(bucketTotal, 0);
+        java.util.Arrays.fill(bucketVariance, 0);
+    }
+
     /** Values in the current window. */
     public long width() {
         return width;

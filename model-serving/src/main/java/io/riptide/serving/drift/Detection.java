@@ -21,4 +21,9 @@ package io.riptide.serving.drift;
  */
 public record Detection(String detector, long index, double statistic, double threshold, long sizeBefore,
                         long sizeAfter, double meanBefore, double meanAfter, long windowAfter) {
+
+    /** The watched value went up: on a loss, the model got worse (the only change worth an alarm). */
+    public boolean isRise() {
+        return meanAfter > meanBefore;
+    }
 }

@@ -18,6 +18,22 @@ public interface DriftDetector {
      */
     Detection update(double x);
 
+    /** Forgets the values seen (the window, the running statistic); {@link #samples()} keeps counting. */
+    void reset();
+
+    /**
+     * Concept drift on a loss: feeds {@code loss} and returns what it raised, or null. After a rise the detector
+     * starts over, so one change of the loss raises one alarm, and the next alarm means it rose again. (ADWIN would
+     * otherwise cut the same change again and again as it sheds the old window piece by piece.)
+     */
+    static Detection watchLoss(DriftDetector detector, double loss) {
+        Detection d = detector.update(loss);
+        if (d != null && d.isRise()) {
+            detector.reset();
+        }
+        return d;
+    }
+
     /** Values given so far, across restores and resets. */
     long samples();
 

@@ -141,6 +141,7 @@ public final class PageHinkley implements DriftDetector {
     }
 
     /** Starts over, as after an alarm; {@link #samples()} keeps counting. */
+    @Override
     public void reset() {
         n = 0;
         mean = 0;

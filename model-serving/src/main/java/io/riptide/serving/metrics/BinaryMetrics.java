@@ -105,6 +105,15 @@ public final class BinaryMetrics {
     }
 
     /**
+     * One outcome's log-loss, capped at {@code clip}: the per-outcome loss the stream's concept-drift detectors
+     * watch. The cap keeps one confident miss from outweighing a window of outcomes.
+     */
+    public static double clippedLogLoss(double probability, int label, double clip) {
+        double p = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, probability));
+        return Math.min(clip, -(label == 1 ? Math.log(p) : Math.log(1 - p)));
+    }
+
+    /**
      * Expected calibration error over {@code bins} equal-width bins of [0,1]: the row-weighted mean of
      * |mean score - positive rate| per bin (a score of exactly 1 falls in the last bin).
      */

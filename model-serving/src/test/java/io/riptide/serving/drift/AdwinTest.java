@@ -282,4 +282,38 @@ class AdwinTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Adwin.Config.defaults().withMaxRows(49)).getMessage().contains("adwin.maxRows"));
     }
+
+    /** A Bernoulli loss stream (rare costly misses) whose rate steps from 5% to 40% at value 720. */
+    private static double[] steppedLoss(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] losses = new double[1440];
+        for (int t = 0; t < losses.length; t++) {
+            losses[t] = random.nextDouble() < (t < 720 ? 0.05 : 0.4) ? 3.0 : 0.05;
+        }
+        return losses;
+    }
+
+    @Test
+    void aStepInTheLossIsCutAgainAndAgainButWatchedAsALossItRaisesOneAlarm() {
+        double[] losses = steppedLoss(2);
+        Adwin plain = new Adwin(Adwin.Config.defaults().withDelta(1e-6).withRange(5));
+        Adwin watched = new Adwin(Adwin.Config.defaults().withDelta(1e-6).withRange(5));
+        List<Long> plainRises = new ArrayList<>();
+        List<Long> watchedRises = new ArrayList<>();
+        for (int t = 0; t < losses.length; t++) {
+            Detection p = plain.update(losses[t]);
+            if (p != null && p.isRise()) {
+                plainRises.add((long) t);
+            }
+            Detection w = DriftDetector.watchLoss(watched, losses[t]);
+            if (w != null && w.isRise()) {
+                watchedRises.add((long) t);
+            }
+        }
+        assertTrue(plainRises.size() > 1, "ADWIN sheds the old window in pieces, cutting each time: " + plainRises);
+        assertEquals(1, watchedRises.size(), "one step, one alarm: " + watchedRises);
+        assertTrue(watchedRises.get(0) > 720 && watchedRises.get(0) < 720 + 200, "found " + watchedRises);
+        assertEquals(losses.length, watched.samples(), "samples count across the reset");
+        assertTrue(watched.width() < losses.length - watchedRises.get(0), "the window restarted at the alarm");
+    }
 }

@@ -9,6 +9,7 @@ import io.riptide.schemas.avro.Severity;
 import io.riptide.serving.drift.Adwin;
 import io.riptide.serving.drift.BinnedReference;
 import io.riptide.serving.drift.Detection;
+import io.riptide.serving.drift.DriftDetector;
 import io.riptide.serving.drift.DistributionCheck;
 import io.riptide.serving.drift.KolmogorovSmirnov;
 import io.riptide.serving.drift.PageHinkley;
@@ -243,26 +244,19 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         return k * Math.pow(1 - a + z * Math.sqrt(a), 3);
     }
 
-    /** Per-outcome log-loss of probability {@code p} for {@code label}, clipped at {@code clip}. */
-    static double logLoss(double p, int label, double clip) {
-        double q = Math.min(1 - 1e-12, Math.max(1e-12, p));
-        return Math.min(clip, -(label == 1 ? Math.log(q) : Math.log(1 - q)));
-    }
-
     private void onOutcome(MonitoringSample sample, MonitorState state) {
         int label = sample.getLabel() == null ? 0 : sample.getLabel();
         long at = sample.getAtMs();
         state.addOutcome(sample.getProbability(), label, sample.getTimeMs());
-        double loss = logLoss(sample.getProbability(), label, config.monitoring().lossClip());
-        Detection cut = state.adwin.update(loss);
+        double loss = BinaryMetrics.clippedLogLoss(sample.getProbability(), label, config.monitoring().lossClip());
+        Detection cut = DriftDetector.watchLoss(state.adwin, loss);
         if (cut != null) {
-            boolean worse = cut.meanAfter() > cut.meanBefore();
             emit(sample, state, at, Adwin.NAME, LOG_LOSS, cut.statistic(), cut.threshold(),
-                    worse ? Severity.CRITICAL : Severity.INFO, cut.sizeBefore() + cut.sizeAfter(),
+                    cut.isRise() ? Severity.CRITICAL : Severity.INFO, cut.sizeBefore() + cut.sizeAfter(),
                     String.format(Locale.ROOT, "mean log-loss %.3f -> %.3f over %d | %d outcomes", cut.meanBefore(),
                             cut.meanAfter(), cut.sizeBefore(), cut.sizeAfter()));
         }
-        Detection rise = state.pageHinkley.update(loss);
+        Detection rise = DriftDetector.watchLoss(state.pageHinkley, loss);
         if (rise != null) {
             emit(sample, state, at, PageHinkley.NAME, LOG_LOSS, rise.statistic(), rise.threshold(), Severity.CRITICAL,
                     rise.sizeBefore() + rise.sizeAfter(), String.format(Locale.ROOT,
