@@ -63,7 +63,7 @@ class DeployFilesTest {
         ProcessBuilder builder = new ProcessBuilder(binary.get().toString(), "--project-directory", ROOT.toString(),
                 "-f", ROOT.resolve("docker-compose.yml").toString(), "--env-file", envFile, "config")
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().keySet().removeIf(k -> k.contains("PASSWORD") || k.contains("TOKEN"));
+        builder.environment().keySet().removeIf(k -> k.contains("PASSWORD") || k.contains("TOKEN") || k.contains("SECRET"));
         Process process = builder.start();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "docker-compose config finishes");
         Run run = new Run(process.exitValue(), Files.readString(out), Files.readString(err));
@@ -116,12 +116,16 @@ class DeployFilesTest {
         assertTrue(services.at("/prometheus/volumes").toString().contains("deploy/prometheus"));
         assertTrue(services.at("/grafana/volumes").toString().contains("deploy/grafana/provisioning"));
         assertTrue(services.at("/riptide-trigger/environment/RIPTIDE_OPS_API_TOKENS").asText().startsWith("sha256:"));
+        for (String app : List.of("riptide-stream", "riptide-trigger")) {
+            assertTrue(services.at("/" + app + "/environment/RIPTIDE_MODELS_SIGNING_SECRET").asText().length() >= 16,
+                    app + " has the models' signing secret");
+        }
     }
 
     @Test
     void passwordsComeFromTheEnvironmentAndComposeRefusesToRunWithoutThem() throws Exception {
         String raw = Files.readString(ROOT.resolve("docker-compose.yml"));
-        Matcher secrets = Pattern.compile("(?m)^\\s*([A-Z_]*(PASSWORD|TOKEN)[A-Z_]*):\\s*(.+)$").matcher(raw);
+        Matcher secrets = Pattern.compile("(?m)^\\s*([A-Z_]*(PASSWORD|TOKEN|SECRET)[A-Z_]*):\\s*(.+)$").matcher(raw);
         int found = 0;
         while (secrets.find()) {
             found++;

@@ -5,6 +5,7 @@ import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.ReferenceDistribution;
 import io.riptide.schemas.avro.TrainingJobEvent;
+import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.trigger.store.StoredModel;
@@ -30,16 +31,15 @@ public final class ModelPublisher implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final int inlineMaxBytes;
     private final TopicNamespace topics;
+    private final ModelSigning signing;
 
-    public ModelPublisher(Producer<String, SpecificRecord> transactionalProducer, int inlineMaxBytes) {
-        this(transactionalProducer, inlineMaxBytes, TopicNamespace.NONE);
-    }
-
+    /** @param signing signs every version, so that only this trigger's versions serve (docs/SECURITY.md) */
     public ModelPublisher(Producer<String, SpecificRecord> transactionalProducer, int inlineMaxBytes,
-                          TopicNamespace topics) {
+                          TopicNamespace topics, ModelSigning signing) {
         this.producer = transactionalProducer;
         this.inlineMaxBytes = inlineMaxBytes;
         this.topics = topics;
+        this.signing = signing;
         producer.initTransactions();
     }
 
@@ -75,7 +75,7 @@ public final class ModelPublisher implements AutoCloseable {
     ModelVersion toModelVersion(StoredModel model, ModelRole role, String reason, long publishedAtMs) {
         byte[] gzip = gzip(model.artifact());
         boolean inline = gzip.length <= inlineMaxBytes;
-        return ModelVersion.newBuilder()
+        return signing.sign(ModelVersion.newBuilder()
                 .setModelKey(model.modelKey()).setRole(role).setVersion(model.version()).setFormat(model.format())
                 .setSha256(model.sha256()).setFeatureSetId(model.featureSetId())
                 .setFeatureSetHash(model.featureSetHash()).setFeatureNames(model.featureNames())
@@ -85,7 +85,7 @@ public final class ModelPublisher implements AutoCloseable {
                 .setArtifactGzip(inline ? ByteBuffer.wrap(gzip) : null)
                 .setArtifactPointer(inline ? null : "postgres:ml_models/" + model.id())
                 .setArtifactBytes(model.artifact().length).setReason(reason)
-                .setCalibration(model.calibration().equals("none") ? null : model.calibration()).build();
+                .setCalibration(model.calibration().equals("none") ? null : model.calibration()).build());
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package io.riptide.trigger;
 import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.security.ModelSigning;
 
 import java.util.List;
 
@@ -28,13 +29,14 @@ import java.util.List;
  * @param trainingHalfLifeMs  training rows weigh 2^(-age / half-life), age in market time before the newest row, so a
  *                            retrain after a shift learns mostly the new market yet keeps the old one's structure; 0
  *                            weighs every row the same
+ * @param signing             signs every published version (models.signing.*; docs/SECURITY.md)
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
                             long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
                             double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
                             int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
-                            boolean automaticRetraining, long trainingHalfLifeMs) {
+                            boolean automaticRetraining, long trainingHalfLifeMs, ModelSigning signing) {
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -87,13 +89,14 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.intValue("trigger.artifact.inline.max.bytes", 8 * 1024 * 1024, 0, 15 * 1024 * 1024),
                 s.string("trigger.calibration", "platt"),
                 s.booleanValue("trigger.automatic.retrain", true),
-                s.longValue("trigger.training.half.life.ms", 0, 0, 365L * 86_400_000L));
+                s.longValue("trigger.training.half.life.ms", 0, 0, 365L * 86_400_000L),
+                ModelSigning.from(s));
     }
 
     public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
                 holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining,
-                trainingHalfLifeMs);
+                trainingHalfLifeMs, signing);
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.riptide.schemas.avro.DeadLetter;
 import io.riptide.schemas.avro.DriftEvent;
 import io.riptide.schemas.avro.JobStatus;
 import io.riptide.schemas.avro.LabeledExample;
@@ -13,6 +14,7 @@ import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.service.Service;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.api.OpsSettings;
 import io.riptide.trigger.api.OpsSurface;
 import io.riptide.trigger.internal.ConsumerLoop;
@@ -25,6 +27,7 @@ import io.riptide.trigger.store.TrainingJob;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -76,6 +82,11 @@ public final class TriggerService implements Service {
     private final OpsRequestHandler ops;
     private final TrainingJobRunner runner;
     private final OpsSurface opsSurface;
+    /** Not transactional: dead letters of undecodable input records, written before the loop skips them. */
+    private final KafkaProducer<String, SpecificRecord> deadLetterProducer;
+    private volatile OpsRequestAuthority kafkaOpsAuthority = OpsRequestAuthority.refuseAll(
+            "ops requests over Kafka must be signed with an ops token this trigger knows, and it knows none "
+                    + "(ops.api.tokens or ops.api.tokens.file)");
     private final List<ConsumerLoop<?>> loops = new ArrayList<>();
     private final List<Signal> inbox = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
@@ -111,12 +122,14 @@ public final class TriggerService implements Service {
         this.monitoring = new MonitoringStore(dataSource);
         KafkaProducer<String, SpecificRecord> publisherProducer = clients.producer("riptide-trigger-publisher",
                 config.groupId() + "-publisher");
-        this.publisher = new ModelPublisher(publisherProducer, config.inlineArtifactMaxBytes(), config.kafka().topics());
+        this.publisher = new ModelPublisher(publisherProducer, config.inlineArtifactMaxBytes(), config.kafka().topics(),
+                config.signing());
         this.policy = new RetrainPolicy(config, jobs, examples, registry, clock);
         this.ops = new OpsRequestHandler(policy, registry, publisher);
         this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, clock);
         this.opsSurface = new OpsSurface(config, opsSettings, clients, dataSource, jobs, ops, meters);
         opsSurface.bind(publisherProducer);
+        this.deadLetterProducer = opsSurface.bind(clients.producer("riptide-trigger-deadletter", null));
         this.worker = new Thread(this::work, "riptide-trigger-jobs");
         this.worker.setDaemon(true);
     }
@@ -150,16 +163,17 @@ public final class TriggerService implements Service {
         }
         TopicNamespace topics = config.kafka().topics();
         loops.add(new ConsumerLoop<>("example-sink", opsSurface.bind(clients.consumer(config.groupId(),
-                topics.topic(Topics.TRAINING_EXAMPLES))), topics.name(Topics.TRAINING_EXAMPLES), this::storeExamples));
+                topics.topic(Topics.TRAINING_EXAMPLES))), topics.name(Topics.TRAINING_EXAMPLES), this::storeExamples,
+                this::deadLetter));
         loops.add(new ConsumerLoop<>("performance-listener", opsSurface.bind(clients.consumer(config.groupId(),
                 topics.topic(Topics.PERFORMANCE))), topics.name(Topics.PERFORMANCE),
-                batch -> batch.forEach(r -> onPerformance(r.value()))));
+                batch -> batch.forEach(r -> onPerformance(r.value())), this::deadLetter));
         loops.add(new ConsumerLoop<>("drift-listener", opsSurface.bind(clients.consumer(config.groupId(),
                 topics.topic(Topics.DRIFT))), topics.name(Topics.DRIFT),
-                batch -> batch.forEach(r -> onDrift(r.value()))));
+                batch -> batch.forEach(r -> onDrift(r.value())), this::deadLetter));
         loops.add(new ConsumerLoop<>("ops-listener", opsSurface.bind(clients.consumer(config.groupId(),
                 topics.topic(Topics.RETRAIN_REQUESTS))), topics.name(Topics.RETRAIN_REQUESTS),
-                batch -> batch.forEach(r -> onOpsRequest(r.value()))));
+                batch -> batch.forEach(r -> onOpsRequest(r.value())), this::deadLetter));
         loops.forEach(ConsumerLoop::start);
         if (mode == JobMode.CONTINUOUS) {
             worker.start();
@@ -209,9 +223,24 @@ public final class TriggerService implements Service {
         }
     }
 
+    /**
+     * Who may send ops requests over Kafka, and under what name (the principal whose token signed the request). Until
+     * this is called every such request is refused: a trigger that knows no ops token can verify none.
+     */
+    public void authorizeKafkaOpsRequests(OpsRequestAuthority authority) {
+        this.kafkaOpsAuthority = authority;
+    }
+
     private void onOpsRequest(RetrainRequest request) {
         try {
-            opsSurface.desk().submit(request, "kafka"); // carried out, logged and answered on ops.responses
+            OpsRequestAuthority.Verdict verdict = kafkaOpsAuthority.check(request);
+            if (!verdict.isAllowed()) {
+                opsSurface.desk().refuse(request, "kafka", verdict.refusal());
+                return;
+            }
+            // carried out, logged and answered on ops.responses, under the name that signed it
+            opsSurface.desk().submit(RetrainRequest.newBuilder(request).setRequestedBy(verdict.principal()).build(),
+                    "kafka");
         } catch (IllegalArgumentException e) {
             LOG.warn("ops request ignored: {}", e.getMessage());
         }
@@ -318,6 +347,19 @@ public final class TriggerService implements Service {
         return loops.stream().map(ConsumerLoop::failure).filter(f -> f != null).findFirst();
     }
 
+    private void deadLetter(DeadLetter letter) {
+        try {
+            deadLetterProducer.send(new ProducerRecord<>(config.kafka().topics().name(Topics.DEADLETTER),
+                    letter.getStage(), letter)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering", e);
+        } catch (ExecutionException | TimeoutException e) {
+            // the record is not skipped: the loop stops loudly rather than lose it
+            throw new IllegalStateException("cannot write a dead letter: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         running = false;
@@ -330,6 +372,7 @@ public final class TriggerService implements Service {
         loops.forEach(ConsumerLoop::close);
         opsSurface.close();
         publisher.close();
+        deadLetterProducer.close(Duration.ofSeconds(5));
         pool.close();
     }
 }

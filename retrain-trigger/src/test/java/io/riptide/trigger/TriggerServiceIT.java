@@ -12,8 +12,11 @@ import io.riptide.schemas.avro.TrainingJobEvent;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.security.ModelSigning;
+import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.serving.ModelArtifact;
+import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.store.ExampleStore;
 import io.riptide.trigger.store.JobStore;
 import io.riptide.trigger.store.Migrations;
@@ -37,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
@@ -48,6 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TriggerServiceIT {
     private static final List<String> NAMES = List.of("liq_notional_15m", "rv_close_30", "noise_a", "noise_b");
     private static final String KEY = "liquidation-15m";
+    private static final String SECRET = "trigger-it-signing-secret";
+    private static final String OPS_TOKEN = "trigger-it-ops-token";
     private static EmbeddedRuntime runtime;
     private static KafkaClientFactory clients;
 
@@ -109,6 +115,7 @@ class TriggerServiceIT {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("kafka.bootstrap.servers", runtime.bootstrapServers());
         overrides.put("schema.registry.url", runtime.schemaRegistryUrl());
+        overrides.put("models.signing.secret", SECRET);
         overrides.put("db.url", runtime.jdbcUrl());
         overrides.put("db.user", runtime.jdbcUser());
         overrides.put("db.password", runtime.jdbcPassword());
@@ -126,6 +133,10 @@ class TriggerServiceIT {
              KafkaConsumer<String, TrainingJobEvent> jobEvents = clients.consumer("it-jobs", Topics.TRAINING_JOBS);
              KafkaConsumer<String, OpsResponse> replies = clients.consumer("it-replies", Topics.OPS_RESPONSES)) {
             replies.subscribe(List.of(Topics.OPS_RESPONSES.name()));
+            byte[] opsTokenHash = OpsRequestSigning.tokenHash(OPS_TOKEN);
+            trigger.authorizeKafkaOpsRequests(r -> OpsRequestSigning.signedWith(r, opsTokenHash)
+                    ? OpsRequestAuthority.Verdict.allowed("it-ops")
+                    : OpsRequestAuthority.Verdict.refused("bad signature"));
             trigger.start();
             for (LabeledExample e : examples("e2e-", 900, 2_000_000_000L)) {
                 producer.send(new ProducerRecord<>(Topics.TRAINING_EXAMPLES.name(), e.getInstrument(), e));
@@ -141,6 +152,8 @@ class TriggerServiceIT {
             assertEquals(v1.getSha256(), new ModelArtifact(v1.getFormat(), artifact).sha256(),
                     "the published artifact is the one whose sha256 is announced");
             assertTrue(v1.getMetrics().get("auc") > 0.75, "hold-out AUC " + v1.getMetrics().get("auc"));
+            assertEquals(null, ModelSigning.withSecret(SECRET).refusal(v1), "signed with the configured secret");
+            assertTrue(ModelSigning.withSecret("another-secret-of-16+").refusal(v1).startsWith("bad signature"));
             assertTrue(v1.getReferenceDistributions().stream().anyMatch(r -> r.getName().equals("score")));
             assertTrue(v1.getReferenceDistributions().stream().allMatch(r -> r.getBinEdges().size()
                     == Math.max(0, r.getBinFractions().size() - 1)), "inner edges, as the schema says");
@@ -157,7 +170,18 @@ class TriggerServiceIT {
             TrainingJobEvent done = await(jobEvents, e -> e.getStatus() == JobStatus.SUCCEEDED, Duration.ofSeconds(30));
             assertEquals("bootstrap", done.getTrigger());
 
-            // ops: a forced retrain makes v2, then a rollback re-publishes v1; each is answered on ops.responses
+            // ops over Kafka: a request that is not signed with a known token is refused and changes nothing
+            String forged = UUID.randomUUID().toString();
+            producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, RetrainRequest.newBuilder()
+                    .setRequestId(forged).setModelKey(KEY).setAction(OpsAction.RETRAIN).setRequestedBy("it-ops")
+                    .setReason("forged").setForce(true).setTimeMs(System.currentTimeMillis()).build()));
+            producer.flush();
+            OpsResponse forgedReply = await(replies, r -> r.getRequestId().equals(forged), Duration.ofSeconds(30));
+            assertEquals(OpsResponseStatus.REFUSED, forgedReply.getStatus());
+            assertEquals("not authorised: bad signature", forgedReply.getMessage());
+
+            // a forced retrain makes v2, then a rollback re-publishes v1; each is answered on ops.responses, and
+            // audited under the principal whose token signed it, whatever requestedBy claims
             String retrain = send(producer, OpsAction.RETRAIN, null, true);
             OpsResponse accepted = await(replies, r -> r.getRequestId().equals(retrain), Duration.ofSeconds(30));
             assertEquals(OpsResponseStatus.ACCEPTED, accepted.getStatus(), accepted.toString());
@@ -195,19 +219,19 @@ class TriggerServiceIT {
     private static String send(KafkaProducer<String, SpecificRecord> producer, OpsAction action, Integer version,
                                boolean force) {
         String id = action + "-" + System.nanoTime();
-        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, RetrainRequest.newBuilder()
-                .setRequestId(id).setModelKey(KEY).setAction(action)
-                .setRequestedBy("it-ops").setReason("integration test").setForce(force).setTargetVersion(version)
-                .setTimeMs(System.currentTimeMillis()).build()));
+        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, OpsRequestSigning.sign(
+                RetrainRequest.newBuilder().setRequestId(id).setModelKey(KEY).setAction(action)
+                        .setRequestedBy("a-claimed-name").setReason("integration test").setForce(force)
+                        .setTargetVersion(version).setTimeMs(System.currentTimeMillis()).build(), OPS_TOKEN)));
         producer.flush();
         return id;
     }
 
     private static void resend(KafkaProducer<String, SpecificRecord> producer, String id, OpsAction action) {
-        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, RetrainRequest.newBuilder()
-                .setRequestId(id).setModelKey(KEY).setAction(action).setRequestedBy("it-ops")
-                .setReason("integration test, redelivered").setForce(false).setTimeMs(System.currentTimeMillis())
-                .build()));
+        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, OpsRequestSigning.sign(
+                RetrainRequest.newBuilder().setRequestId(id).setModelKey(KEY).setAction(action)
+                        .setRequestedBy("it-ops").setReason("integration test, redelivered").setForce(false)
+                        .setTimeMs(System.currentTimeMillis()).build(), OPS_TOKEN)));
         producer.flush();
     }
 

@@ -138,11 +138,23 @@ public final class LiveModels implements AutoCloseable {
                     version.getRole(), calibrationMethod(model), previous == null ? "the fallback" : previous.servedBy());
             return true;
         } catch (ModelRejectedException e) {
-            rejections.incrementAndGet();
-            lastRejection = version.getModelKey() + "@" + version.getVersion() + ": " + e.getMessage();
-            LOG.warn("rejected model {}; the current model keeps serving", lastRejection);
+            reject(version.getModelKey() + "@" + version.getVersion(), e.getMessage());
+            return false;
+        } catch (OutOfMemoryError e) {
+            throw e; // artifacts are inflated no further than their declared, capped size: this is the JVM's memory
+        } catch (Throwable e) {
+            // a loader bug or an artifact no check foresaw must not reach the global thread, which can't be replaced
+            LOG.error("loading {}@{} failed", version.getModelKey(), version.getVersion(), e);
+            reject(version.getModelKey() + "@" + version.getVersion(), "loading failed: " + e);
             return false;
         }
+    }
+
+    /** Counts a published version refused before or while loading, and logs why; the current model keeps serving. */
+    public void reject(String what, String reason) {
+        rejections.incrementAndGet();
+        lastRejection = what + ": " + reason;
+        LOG.warn("rejected model {}; the current model keeps serving", lastRejection);
     }
 
     private Model load(ModelVersion version) throws ModelRejectedException {

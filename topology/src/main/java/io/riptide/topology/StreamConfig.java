@@ -3,6 +3,7 @@ package io.riptide.topology;
 import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.security.ModelSigning;
 import io.riptide.serving.RiskLevels;
 
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import java.util.Map;
 public record StreamConfig(KafkaSettings kafka, String applicationId, Path stateDir, int numThreads,
                            List<Integer> horizonsMinutes, double liquidationThreshold, RiskLevels riskLevels,
                            long commitIntervalMs, long maxTaskIdleMs, Serving serving, Input input,
-                           Monitoring monitoring) {
+                           Monitoring monitoring, ModelSigning signing) {
 
     public StreamConfig {
         horizonsMinutes = List.copyOf(horizonsMinutes);
@@ -85,11 +86,17 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
      * silent would hold it back forever, so it is passed over once it has been silent for {@code idleWallMs} of
      * wall-clock time AND is more than {@code idleEventMs} of event time behind the instrument's other sources. The
      * same rule passes over a silent instrument in the monitors' event-time ordering.
+     *
+     * <p>{@code maxFutureMs}: a market record or heartbeat whose event time lies more than this ahead of its Kafka
+     * record's timestamp (the broker's append time on Riptide's LogAppendTime market topics: the wall clock) is
+     * dead-lettered before it can move the instrument's event time, which would close bars early and make every real
+     * record after it late; 0 turns the check off (for a simulation deliberately run ahead of the wall clock).
      */
-    public record Input(long idleWallMs, long idleEventMs) {
+    public record Input(long idleWallMs, long idleEventMs, long maxFutureMs) {
         public static Input from(Settings settings) {
             return new Input(settings.longValue("stream.input.idle.wall.ms", 30_000, 100, 86_400_000),
-                    settings.longValue("stream.input.idle.event.ms", 120_000, 0, 86_400_000L * 30));
+                    settings.longValue("stream.input.idle.event.ms", 120_000, 0, 86_400_000L * 30),
+                    settings.longValue("stream.input.max.future.ms", 300_000, 0, 86_400_000L * 365));
         }
     }
 
@@ -144,14 +151,19 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 settings.longValue("stream.max.task.idle.ms", 0, 0, 60_000),
                 Serving.from(settings),
                 Input.from(settings),
-                Monitoring.from(settings));
+                Monitoring.from(settings),
+                ModelSigning.from(settings));
     }
 
     /** Every default, against the given Kafka, application id and state directory. */
+    /**
+     * Every default, for code that builds its own stream (tests, benchmarks): unsigned model versions are installed
+     * unless {@link #withSigning} gives a secret. The stream service ({@link #from}) requires one.
+     */
     public static StreamConfig defaults(KafkaSettings kafka, String applicationId, Path stateDir) {
         return from(Settings.load(null, Map.of(), Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "schema.registry.url", kafka.schemaRegistryUrl()))).withKafka(kafka)
-                .withApplicationId(applicationId).withStateDir(stateDir);
+                "schema.registry.url", kafka.schemaRegistryUrl(), ModelSigning.ALLOW_UNSIGNED_KEY, "true")))
+                .withKafka(kafka).withApplicationId(applicationId).withStateDir(stateDir);
     }
 
     private static RiskLevels riskLevels(Settings settings) {
@@ -168,46 +180,51 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
     public StreamConfig withKafka(KafkaSettings newKafka) {
         return new StreamConfig(newKafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
     }
 
     public StreamConfig withApplicationId(String id) {
         return new StreamConfig(kafka, id, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
     }
 
     public StreamConfig withStateDir(Path dir) {
         return new StreamConfig(kafka, applicationId, dir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
     }
 
     public StreamConfig withServing(Serving newServing) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring, signing);
     }
 
     public StreamConfig withHorizons(List<Integer> horizons) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizons, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
     }
 
     public StreamConfig withLiquidationThreshold(double threshold) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, threshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
     }
 
     public StreamConfig withInput(Input newInput) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring, signing);
     }
 
     public StreamConfig withMonitoring(Monitoring newMonitoring) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring, signing);
     }
 
     public StreamConfig withCommitIntervalMs(long ms) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring);
+                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring, signing);
+    }
+
+    public StreamConfig withSigning(ModelSigning newSigning) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, newSigning);
     }
 }

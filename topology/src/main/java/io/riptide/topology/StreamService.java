@@ -27,6 +27,8 @@ public final class StreamService implements Service {
     private final KafkaClientFactory clients;
     private final LiveModels liveModels;
     private final Topology topology;
+    /** The exit code of a stream JVM that ran out of memory (as -XX:+ExitOnOutOfMemoryError's would be non-zero). */
+    public static final int OUT_OF_MEMORY_EXIT_CODE = 3;
     private final KafkaStreams streams;
     private final StreamMetrics streamMetrics;
 
@@ -42,6 +44,12 @@ public final class StreamService implements Service {
         this.topology = StreamTopology.build(config, featureSet, liveModels, clients.registry());
         this.streams = new KafkaStreams(topology, streamsProperties(config, clients));
         streams.setUncaughtExceptionHandler(e -> {
+            if (outOfMemory(e)) {
+                // every decode is bounded, so this is the JVM's own memory: exit non-zero and let the supervisor
+                // restart it; the open transaction is aborted, nothing committed is lost
+                LOG.error("stream thread ran out of memory; exiting", e);
+                Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT_CODE);
+            }
             LOG.error("stream thread died; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -134,5 +142,14 @@ public final class StreamService implements Service {
         streams.close(Duration.ofSeconds(30));
         streamMetrics.close();
         liveModels.close();
+    }
+
+    private static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 }

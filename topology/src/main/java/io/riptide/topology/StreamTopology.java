@@ -97,11 +97,13 @@ public final class StreamTopology {
         sink(topology, serdes, topics, DRIFT_SINK, Topics.DRIFT, MODEL_MONITOR);
         sink(topology, serdes, topics, PERFORMANCE_SINK, Topics.PERFORMANCE, MODEL_MONITOR);
 
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_VERSIONS_STORE),
+        // persistent: it holds the last good version of each key, which a rejected record does not replace
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODEL_VERSIONS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                 MODEL_VERSIONS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(),
                 topics.name(Topics.MODEL_VERSIONS), MODEL_VERSION_LOADER,
-                () -> new ModelVersionLoader(liveModels, new AvroWireDeserializer<>(registry, ModelVersion.class)));
+                () -> new ModelVersionLoader(liveModels, new AvroWireDeserializer<>(registry, ModelVersion.class),
+                        config.signing()));
         return topology;
     }
 

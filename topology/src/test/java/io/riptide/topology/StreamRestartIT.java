@@ -110,7 +110,7 @@ class StreamRestartIT {
         StreamConfig config = StreamConfig.from(Settings.load(null, Map.of(), Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(), "schema.registry.url", kafka.schemaRegistryUrl(),
                 "stream.application.id", appId, "stream.state.dir", state.toString(),
-                "stream.horizons.minutes", "5",
+                "stream.horizons.minutes", "5", "models.signing.secret", "restart-it-signing-secret",
                 // bars wait for their batch longer than a run lasts after its last bar, so the run that is stopped
                 // leaves closed bars unscored in its store; the online learner is blended in from its 5th outcome
                 "stream.batch.max.age.ms", "10000", "stream.online.min.updates", "5")));

@@ -20,10 +20,12 @@ import io.riptide.feed.Heartbeats;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.serving.RiskLevels;
 import io.riptide.schemas.registry.InMemorySchemaRegistry;
+import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.serde.AvroWireSerializer;
 import io.riptide.schemas.serde.SerdeFactory;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.topology.internal.NodeNames;
 import io.riptide.serving.ModelArtifact;
 import io.riptide.serving.training.Dataset;
 import io.riptide.serving.training.LightGbmTrainer;
@@ -36,6 +38,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,10 +88,14 @@ class StreamTopologyTest {
     }
 
     private void start(StreamConfig.Serving serving) {
+        start(serving, ModelSigning.unsignedAllowed());
+    }
+
+    private void start(StreamConfig.Serving serving, ModelSigning signing) {
         price = 100;
         KafkaSettings kafka = new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of());
         StreamConfig config = StreamConfig.defaults(kafka, "topology-test", stateDir).withHorizons(List.of(5))
-                .withLiquidationThreshold(THRESHOLD).withServing(serving)
+                .withLiquidationThreshold(THRESHOLD).withServing(serving).withSigning(signing)
                 .withMonitoring(StreamConfig.defaults(kafka, "x", stateDir).monitoring().withWindows(20, 20));
         liveModels = new LiveModels(featureSet.hash(), featureSet.names(), serving.nativePath());
         Properties props = StreamService.streamsProperties(config,
@@ -264,6 +271,66 @@ class StreamTopologyTest {
                 "liquidation-5m@1", "liquidation-5m@1", "liquidation-5m@1"), servedBy);
         assertEquals(1, liveModels.rejections(), "the artifact with a wrong sha256 is refused");
         assertTrue(liveModels.lastRejection().contains("sha256"), liveModels.lastRejection());
+
+        // a good artifact under another key's record key is refused too: the key names what it may replace
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.SHADOW),
+                version(artifact, 3, artifact.sha256()), T0 + 7 * MINUTE);
+        assertEquals(2, liveModels.rejections());
+        assertTrue(liveModels.lastRejection().contains("does not name its model key and role"),
+                liveModels.lastRejection());
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(NodeNames.MODEL_VERSIONS_STORE);
+        ModelVersion kept = new io.riptide.schemas.serde.AvroWireDeserializer<>(registry, ModelVersion.class)
+                .deserialize(Topics.MODEL_VERSIONS.name(),
+                        store.get(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION)));
+        assertEquals(1, kept.getVersion(), "the rejected v2 did not replace the last good version in the store");
+        assertEquals(null, store.get(Topics.modelVersionKey("liquidation-5m", ModelRole.SHADOW)));
+    }
+
+    @Test
+    void withASigningSecretOnlyVersionsSignedWithItServe() throws Exception {
+        driver.close();
+        liveModels.close();
+        ModelSigning trigger = ModelSigning.withSecret("topology-test-signing-secret");
+        start(StreamConfig.Serving.unbatched(), trigger);
+        ModelArtifact artifact = trainTinyModel();
+        String key = Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION);
+        modelVersions.pipeInput(key, version(artifact, 1, artifact.sha256()), T0);
+        modelVersions.pipeInput(key, ModelSigning.withSecret("someone-elses-secret-123").sign(
+                version(artifact, 2, artifact.sha256())), T0);
+        ModelVersion signed = trigger.sign(version(artifact, 3, artifact.sha256()));
+        modelVersions.pipeInput(key, ModelVersion.newBuilder(signed).setVersion(4).build(), T0);
+        assertEquals(3, liveModels.rejections(), "unsigned, signed with another secret, altered after signing");
+        assertTrue(liveModels.lastRejection().contains("bad signature"), liveModels.lastRejection());
+        modelVersions.pipeInput(key, signed, T0);
+        assertEquals(3, liveModels.rejections());
+        // a genuinely signed but older publication, sent again by whoever can produce to the topic: a replay
+        modelVersions.pipeInput(key, trigger.sign(version(artifact, 2, artifact.sha256())), T0);
+        assertEquals(4, liveModels.rejections());
+        assertTrue(liveModels.lastRejection().endsWith("an old record sent again"), liveModels.lastRejection());
+        for (int m = 0; m < 2; m++) {
+            minute(m, false);
+        }
+        assertEquals(List.of("liquidation-5m@3"), output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList().stream()
+                .map(LiquidationRisk::getServedBy).distinct().toList());
+    }
+
+    @Test
+    void aRecordDatedFarAheadOfItsRecordTimestampIsDeadLetteredAndMovesNoClock() {
+        minute(0, false);
+        Trade future = Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(T0 + 24 * 60 * MINUTE)
+                .setPrice(100).setQty(1).setAggressorSide(Side.BUY).setTradeId("future").build();
+        trades.pipeInput(INSTRUMENT, future, T0 + MINUTE);
+        for (int m = 1; m < 4; m++) {
+            minute(m, false);
+        }
+        List<DeadLetter> letters = output(Topics.DEADLETTER).readValuesToList();
+        assertEquals(1, letters.size(), "only the far-future trade: " + letters);
+        assertTrue(letters.get(0).getError().startsWith("trades event at " + (T0 + 24 * 60 * MINUTE) + " is "),
+                letters.get(0).getError());
+        assertTrue(letters.get(0).getError().contains("stream.input.max.future.ms"), letters.get(0).getError());
+        List<Bar> bars = output(Topics.BARS_1M).readValuesToList();
+        assertEquals(List.of(T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE),
+                bars.stream().map(Bar::getCloseTimeMs).toList(), "bars close on the real trades' clock");
     }
 
     @Test

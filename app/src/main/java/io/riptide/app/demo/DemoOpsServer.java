@@ -26,14 +26,22 @@ final class DemoOpsServer implements AutoCloseable {
     static final String PRINCIPAL = "demo-ops";
     private final ServiceHttpServer server;
 
-    private DemoOpsServer(ServiceHttpServer server) {
+    private final OpsTokens tokens;
+
+    private DemoOpsServer(ServiceHttpServer server, OpsTokens tokens) {
         this.server = server;
+        this.tokens = tokens;
+    }
+
+    /** The tokens the API accepts (none when it is off); they sign ops requests over Kafka too. */
+    OpsTokens tokens() {
+        return tokens;
     }
 
     static DemoOpsServer startIfAsked(int port, StreamService stream, TriggerService trigger,
                                       PrometheusMeterRegistry metrics, String registryUrl, Consumer<String> say) {
         if (port <= 0) {
-            return new DemoOpsServer(null);
+            return new DemoOpsServer(null, OpsTokens.none());
         }
         String token = System.getenv("RIPTIDE_OPS_TOKEN");
         boolean generated = token == null || token.isBlank();
@@ -55,7 +63,7 @@ final class DemoOpsServer implements AutoCloseable {
                 + (generated ? token + " (generated; set RIPTIDE_OPS_TOKEN to choose one)" : "from RIPTIDE_OPS_TOKEN"));
         say.accept("  console: " + server.url() + "/" + (generated ? "#token=" + token : "")
                 + "   CLI: RIPTIDE_OPS_API=" + server.url() + " RIPTIDE_OPS_TOKEN=... ./riptide ops status");
-        return new DemoOpsServer(server);
+        return new DemoOpsServer(server, api.tokens());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.riptide.app.demo;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.riptide.app.services.http.OpsRole;
+import io.riptide.app.services.http.OpsTokens;
 import io.riptide.app.services.http.ServiceMetrics;
 import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.features.FeatureSet;
@@ -14,6 +16,8 @@ import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.security.ModelSigning;
+import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.topology.ModelKeys;
 import io.riptide.topology.ServingStats;
@@ -33,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +57,10 @@ final class DemoRun {
     private final DemoOptions options;
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
+    /** The demo's own ops identity: it signs the manual retrain the demo sends over Kafka. */
+    private final String demoOpsToken = OpsTokens.generate();
+    private final OpsTokens demoOps = OpsTokens.single(demoOpsToken, "demo-ops",
+            EnumSet.of(OpsRole.READ, OpsRole.OPERATE));
 
     DemoRun(DemoOptions options, PrintStream out) {
         this.options = options;
@@ -80,6 +89,7 @@ final class DemoRun {
                  OutputWatcher watcher = new OutputWatcher(clients);
                  DemoOpsServer ops = DemoOpsServer.startIfAsked(options.opsPort(), stream, trigger, metrics,
                          runtime.schemaRegistryUrl(), this::say)) {
+                trigger.authorizeKafkaOpsRequests(demoOps.plus(ops.tokens()).kafkaAuthority());
                 stream.start();
                 trigger.start();
                 stream.awaitRunning(Duration.ofSeconds(60));
@@ -108,6 +118,8 @@ final class DemoRun {
         s.put("db.url", runtime.jdbcUrl());
         s.put("db.user", runtime.jdbcUser());
         s.put("db.password", runtime.jdbcPassword());
+        // one secret for this run: the trigger signs what it publishes, the stream installs only what verifies
+        s.put(ModelSigning.SECRET_KEY, ModelSigning.newSecret());
         s.put("stream.application.id", "riptide-demo-" + UUID.randomUUID().toString().substring(0, 8));
         s.put("stream.horizons.minutes", options.horizons().stream().map(String::valueOf)
                 .collect(Collectors.joining(",")));
@@ -182,6 +194,7 @@ final class DemoRun {
                 .setModelKey(key).setAction(OpsAction.RETRAIN).setRequestedBy("demo-ops")
                 .setReason("demo: manual retrain after the regime shift").setForce(false)
                 .setTimeMs(System.currentTimeMillis()).build();
+        request = OpsRequestSigning.sign(request, demoOpsToken);
         try (KafkaProducer<String, SpecificRecord> producer = clients.producer("riptide-demo-ops", null)) {
             producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), key, request));
         }

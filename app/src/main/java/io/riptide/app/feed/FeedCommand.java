@@ -146,7 +146,7 @@ public final class FeedCommand implements Callable<Integer> {
         long seed;
 
         @Option(names = "--start", description = "Event time of the first instant: ISO-8601 instant or epoch ms "
-                + "(default: now, to the minute)")
+                + "(default: far enough back, to the minute, that the market ends about now at this --speed)")
         String start;
 
         @Option(names = "--duration", defaultValue = "1h", description = "Simulated time to produce (default: 1h)")
@@ -171,11 +171,11 @@ public final class FeedCommand implements Callable<Integer> {
         }
 
         private int simulate() throws InterruptedException {
-            long startMs = parseStart();
-            long durationMs = parseDurationMs(duration, "--duration");
             if (!(speed >= 0) || Double.isInfinite(speed)) {
                 throw new IllegalArgumentException("--speed must be 0 or a positive factor, was " + speed);
             }
+            long durationMs = parseDurationMs(duration, "--duration");
+            long startMs = parseStart(durationMs);
             SimulatorConfig config = SimulatorConfig.defaults(seed, startMs)
                     .withBookIntervalMs(parseDurationMs(bookInterval, "--book-interval"));
             if (instruments != null && !instruments.isEmpty()) {
@@ -220,10 +220,15 @@ public final class FeedCommand implements Callable<Integer> {
             return 0;
         }
 
-        private long parseStart() {
+        /**
+         * By default the market ends about now: a run faster than real time starts far enough back that its event
+         * time never passes the wall clock, which the stream would refuse (stream.input.max.future.ms).
+         */
+        private long parseStart(long durationMs) {
             if (start == null) {
-                long now = System.currentTimeMillis();
-                return now - now % 60_000;
+                double ahead = speed == 0 ? 1 : Math.max(0, 1 - 1 / speed);
+                long first = System.currentTimeMillis() - Math.round(durationMs * ahead);
+                return Math.floorDiv(first, 60_000L) * 60_000L;
             }
             try {
                 return start.matches("\\d+") ? Long.parseLong(start) : Instant.parse(start).toEpochMilli();

@@ -9,6 +9,7 @@ import io.riptide.schemas.avro.OpsResponseStatus;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
+import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code riptide ops retrain|rollback|promote}. With {@code --api} the request goes to the trigger's HTTP API
- * (audited under the token's principal); without, to {@code ops.retrain-requests} on Kafka (audited under
- * {@code --by}). {@code --wait} waits for the final reply: over HTTP by following the request, over Kafka on
+ * (audited under the token's principal); without, to {@code ops.retrain-requests} on Kafka, signed with the same
+ * token (the trigger carries it out only if the signature verifies, and audits it under the token's principal). {@code --wait} waits for the final reply: over HTTP by following the request, over Kafka on
  * {@code ops.responses}. Exit code: 0 done (or accepted, without --wait), 1 refused, rejected or failed, 3 no final
  * reply within --timeout.
  */
@@ -56,7 +57,7 @@ final class OpsChangeCommands {
         @Option(names = "--reason", defaultValue = "requested from the CLI", description = "Why (kept in the audit history).")
         String reason;
         @Option(names = "--by", defaultValue = "${sys:user.name}",
-                description = "Who asks, on the Kafka path (default: the OS user). Over --api the token's principal is recorded instead.")
+                description = "Who you say you are (default: the OS user); the audit records the principal of the token that signed or sent the request.")
         String requestedBy;
         @Option(names = "--wait", description = "Wait for the final reply (for a retrain: the job's outcome).")
         boolean waitForResult;
@@ -128,9 +129,14 @@ final class OpsChangeCommands {
         }
 
         private int overKafka() throws Exception {
-            RetrainRequest request = RetrainRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
-                    .setModelKey(modelKey).setAction(action()).setRequestedBy(requestedBy).setReason(reason)
-                    .setForce(force()).setTargetVersion(targetVersion()).setTimeMs(System.currentTimeMillis()).build();
+            if (client.token == null || client.token.isBlank()) {
+                throw new IllegalArgumentException("ops requests over Kafka are signed with your ops token: give "
+                        + "--token or set RIPTIDE_OPS_TOKEN (riptide ops token makes one)");
+            }
+            RetrainRequest request = OpsRequestSigning.sign(RetrainRequest.newBuilder()
+                    .setRequestId(UUID.randomUUID().toString()).setModelKey(modelKey).setAction(action())
+                    .setRequestedBy(requestedBy).setReason(reason).setForce(force()).setTargetVersion(targetVersion())
+                    .setTimeMs(System.currentTimeMillis()).build(), client.token.strip());
             KafkaClientFactory clients = new KafkaClientFactory(KafkaSettings.from(config.load()));
             try (KafkaConsumer<String, OpsResponse> replies = waitForResult
                     ? clients.consumer("riptide-ops-cli-" + UUID.randomUUID(), Topics.OPS_RESPONSES) : null;
@@ -193,7 +199,7 @@ final class OpsChangeCommands {
 
     @Command(name = "retrain", description = "Queue a manual retrain of a model key (no cooldown, highest priority).")
     static final class Retrain extends Change {
-        @Option(names = "--force", description = "Skip the quality gates (over --api the token needs the force role).")
+        @Option(names = "--force", description = "Skip the quality gates (the token needs the force role).")
         boolean force;
 
         @Override

@@ -9,7 +9,8 @@ public final class OpsClientOptions {
     String api;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:RIPTIDE_OPS_TOKEN}",
-            description = "Bearer token for the API (default: $RIPTIDE_OPS_TOKEN; never printed).")
+            description = "Your ops token: the API's bearer token, and what signs a request sent over Kafka "
+                    + "(default: $RIPTIDE_OPS_TOKEN; never printed).")
     String token;
 
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")

@@ -51,6 +51,7 @@ public final class TriggerCommand implements Callable<Integer> {
         PrometheusMeterRegistry metrics = ServiceMetrics.prometheus();
         TriggerService service = new TriggerService(triggerConfig, opsSettings,
                 new KafkaClientFactory(triggerConfig.kafka()), dataSource, metrics);
+        service.authorizeKafkaOpsRequests(api.tokens().kafkaAuthority());
         List<Service> services = new ArrayList<>();
         if (port > 0) {
             services.add(server(service, api, port, metrics, triggerConfig.kafka().schemaRegistryUrl()));
@@ -67,6 +68,7 @@ public final class TriggerCommand implements Callable<Integer> {
         } else {
             LOG.info("ops API accepts {}", api.tokens());
         }
+        service.authorizeKafkaOpsRequests(api.tokens().kafkaAuthority()); // the same tokens sign Kafka requests
         LOG.info("HTTP binds {} ({})", api.bindAddress(), api.bindReason());
         List<HealthCheck> ready = new ArrayList<>(List.of(HealthChecks.triggerLoops(service)));
         ready.add(HealthChecks.database(service));

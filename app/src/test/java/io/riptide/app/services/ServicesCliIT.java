@@ -142,7 +142,9 @@ class ServicesCliIT {
                 "db.url=" + runtime.jdbcUrl(),
                 "db.user=" + runtime.jdbcUser(), ""));
         String token = OpsTokens.generate();
-        Map<String, String> env = new HashMap<>(Map.of("RIPTIDE_DB_PASSWORD", runtime.jdbcPassword(),
+        // the signing secret from the environment, as a Secret would give it, never in the file
+        Map<String, String> env = new HashMap<>(Map.of("RIPTIDE_MODELS_SIGNING_SECRET", "cli-it-signing-secret-0123",
+                "RIPTIDE_DB_PASSWORD", runtime.jdbcPassword(),
                 "RIPTIDE_STREAM_APPLICATION_ID", "cli-it", "RIPTIDE_HTTP_BIND_ADDRESS", "127.0.0.1",
                 "RIPTIDE_OPS_WATCH_INTERVAL_MS", "1000",
                 "RIPTIDE_OPS_API_TOKENS", OpsTokens.line(token, "cli-it-ops", EnumSet.allOf(OpsRole.class))));

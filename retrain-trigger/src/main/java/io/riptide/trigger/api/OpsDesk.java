@@ -81,6 +81,32 @@ public final class OpsDesk {
             }
         }
         requests.decide(id, decision.status().name(), decision.message(), decision.jobId(), decision.version());
+        return answer(request, source, decision);
+    }
+
+    /**
+     * Refuses a request that may not be carried out at all (one from Kafka whose signature does not verify), logs
+     * it under the name it claimed, and answers it. A request id already in the log keeps its entry: a forged copy of
+     * a real request changes nothing.
+     */
+    public synchronized OpsResponse refuse(RetrainRequest request, String source, String reason) {
+        String id = request.getRequestId();
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("an ops request needs a requestId");
+        }
+        OpsDecision decision = OpsDecision.refused("not authorised: " + reason, null);
+        if (requests.receive(id, source, request.getAction().name(), request.getModelKey(),
+                "unverified:" + request.getRequestedBy(), request.getReason(), request.getForce(),
+                request.getTargetVersion())) {
+            requests.decide(id, decision.status().name(), decision.message(), null, null);
+        }
+        LOG.warn("ops request {} ({} {} claiming to be from {}) via {} refused: {}", id, request.getAction(),
+                request.getModelKey(), request.getRequestedBy(), source, reason);
+        return answer(request, source, decision);
+    }
+
+    private OpsResponse answer(RetrainRequest request, String source, OpsDecision decision) {
+        String id = request.getRequestId();
         metrics.opsRequest(request.getAction().name(), decision.status().name(), source);
         if (decision.status() == OpsResponseStatus.SUCCEEDED) {
             metrics.servingChange(request.getModelKey(), request.getAction().name(), false);

@@ -1,12 +1,16 @@
 package io.riptide.trigger.internal;
 
+import io.riptide.schemas.avro.DeadLetter;
+import io.riptide.schemas.registry.SchemaRegistryUnavailableException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,9 @@ import java.util.Set;
 /**
  * Polls one topic on its own thread and hands each batch to a handler; offsets are committed only after the
  * handler returns, so a crash re-delivers the batch (handlers are idempotent). A handler failure stops the loop
- * loudly rather than skipping data.
+ * loudly rather than skipping data. A record that can't be decoded is not data: it goes to the dead-letter topic with
+ * the reason and the loop reads on past it; a schema registry that can't be reached is an outage, waited out with
+ * backoff on the same record.
  */
 public final class ConsumerLoop<V> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -25,17 +31,30 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         void handle(List<ConsumerRecord<String, V>> batch);
     }
 
+    /** Writes a dead letter durably (returns once the broker has it). */
+    public interface DeadLetterSink {
+        void write(DeadLetter letter);
+    }
+
+    private static final long OUTAGE_FIRST_BACKOFF_MS = 200;
+    private static final long OUTAGE_MAX_BACKOFF_MS = 10_000;
+
     private final String name;
     private final Consumer<String, V> consumer;
     private final BatchHandler<V> handler;
+    private final DeadLetterSink deadLetters;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private volatile long deadLettered;
+    private long outageBackoffMs = OUTAGE_FIRST_BACKOFF_MS;
 
-    public ConsumerLoop(String name, Consumer<String, V> consumer, String topic, BatchHandler<V> handler) {
+    public ConsumerLoop(String name, Consumer<String, V> consumer, String topic, BatchHandler<V> handler,
+                        DeadLetterSink deadLetters) {
         this.name = name;
         this.consumer = consumer;
         this.handler = handler;
+        this.deadLetters = deadLetters;
         consumer.subscribe(Set.of(topic));
         this.thread = new Thread(this::run, "riptide-" + name);
         this.thread.setDaemon(true);
@@ -48,7 +67,14 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                ConsumerRecords<String, V> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<String, V> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (RecordDeserializationException e) {
+                    undecodable(e);
+                    continue;
+                }
+                outageBackoffMs = OUTAGE_FIRST_BACKOFF_MS;
                 if (records.isEmpty()) {
                     continue;
                 }
@@ -69,8 +95,64 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Records before the bad one were returned by earlier polls, so skipping its offset skips nothing else. It is
+     * dead-lettered before the skip: a crash in between dead-letters it again rather than losing it.
+     */
+    private void undecodable(RecordDeserializationException e) {
+        if (registryOutage(e)) {
+            LOG.warn("{}: schema registry unreachable at {}@{}; retrying in {} ms: {}", name, e.topicPartition(),
+                    e.offset(), outageBackoffMs, e.getMessage());
+            try {
+                Thread.sleep(outageBackoffMs);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            outageBackoffMs = Math.min(outageBackoffMs * 2, OUTAGE_MAX_BACKOFF_MS);
+            consumer.seek(e.topicPartition(), e.offset());
+            return;
+        }
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        String reason = "cannot decode: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getMessage());
+        LOG.warn("{}: record {}@{} dead-lettered: {}", name, e.topicPartition(), e.offset(), reason);
+        deadLetters.write(DeadLetter.newBuilder()
+                .setSourceTopic(e.topicPartition().topic()).setPartition(e.topicPartition().partition())
+                .setOffset(e.offset()).setTimestampMs(e.timestamp())
+                .setKey(copy(e.keyBuffer())).setValue(copy(e.valueBuffer()))
+                .setStage(name).setError(reason).setErrorClass(cause.getClass().getName())
+                .setDeadLetteredAtMs(System.currentTimeMillis()).build());
+        deadLettered++;
+        consumer.seek(e.topicPartition(), e.offset() + 1);
+    }
+
+    private static boolean registryOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ByteBuffer copy(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer slice = buffer.duplicate();
+        byte[] bytes = new byte[slice.remaining()];
+        slice.get(bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+
     public String name() {
         return name;
+    }
+
+    /** Records this loop could not decode and sent to the dead-letter topic. */
+    public long deadLettered() {
+        return deadLettered;
     }
 
     /** Started, still polling, and not stopped by an error. */

@@ -3,6 +3,7 @@ package io.riptide.schemas.kafka;
 import io.riptide.schemas.registry.HttpSchemaRegistryClient;
 import io.riptide.schemas.registry.SchemaRegistryClient;
 import io.riptide.schemas.serde.AvroLimits;
+import io.riptide.schemas.serde.ErrorsAsBadRecords;
 import io.riptide.schemas.serde.SerdeFactory;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.TopicBootstrap;
@@ -101,6 +102,7 @@ public final class KafkaClientFactory {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_VERSIONS_MAX_MESSAGE_BYTES);
         Serde<V> valueSerde = serdes.valueSerde(topic);
-        return new KafkaConsumer<>(props, serdes.keySerde().deserializer(), valueSerde.deserializer());
+        return new KafkaConsumer<>(props, serdes.keySerde().deserializer(),
+                new ErrorsAsBadRecords<>(valueSerde.deserializer()));
     }
 }

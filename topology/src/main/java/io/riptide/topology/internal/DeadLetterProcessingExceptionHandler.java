@@ -2,6 +2,7 @@ package io.riptide.topology.internal;
 
 import io.riptide.schemas.avro.DeadLetter;
 import io.riptide.schemas.registry.HttpSchemaRegistryClient;
+import io.riptide.schemas.registry.SchemaRegistryUnavailableException;
 import io.riptide.schemas.serde.AvroWireSerializer;
 import io.riptide.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -19,7 +20,9 @@ import java.util.Map;
 
 /**
  * When a processor throws on a record (a bug or an input no validator foresaw), the record's original bytes go to
- * the dead-letter topic with the exception, inside the same transaction, and the stream carries on.
+ * the dead-letter topic with the exception, inside the same transaction, and the stream carries on. A schema
+ * registry outage is the exception: the record is fine, so the task fails without committing and the record is read
+ * again when Kafka Streams replaces the thread.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
     /** Streams config key carrying the registry URL to this handler. */
@@ -46,6 +49,11 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (isRegistryOutage(exception)) {
+            LOG.error("processor {} cannot reach the schema registry on {}-{}@{}; the task fails and the record is "
+                    + "read again", context.processorNodeId(), context.topic(), context.partition(), context.offset());
+            return Response.fail();
+        }
         LOG.error("processor {} failed on {}-{}@{}; record dead-lettered", context.processorNodeId(),
                 context.topic(), context.partition(), context.offset(), exception);
         DeadLetter letter = DeadLetter.newBuilder()
@@ -58,5 +66,14 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
                 .build();
         byte[] key = context.processorNodeId().getBytes(StandardCharsets.UTF_8);
         return Response.resume(List.of(new ProducerRecord<>(topic, key, serializer.serialize(topic, letter))));
+    }
+
+    static boolean isRegistryOutage(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -38,8 +38,9 @@ import java.util.Map;
  * same input, however the topics interleave.
  *
  * <p>Emits bars and feature vectors; hands each closed bar, each released liquidation and each advance of event
- * time to the labeller. A record older than what was released (late), or a kline on a trade-driven instrument (or
- * a trade or book on a kline-driven one), goes to the dead-letter topic with the reason.
+ * time to the labeller. A record older than what was released (late), one dated too far ahead of its Kafka record's
+ * timestamp ({@code stream.input.max.future.ms}), or a kline on a trade-driven instrument (or a trade or book on a
+ * kline-driven one), goes to the dead-letter topic with the reason, and moves neither event time nor a bar clock.
  *
  * <p>A source that falls silent without heartbeats would hold event time back forever; it is declared idle once it
  * has been silent for {@code stream.input.idle.wall.ms} of wall-clock time and is more than
@@ -83,6 +84,13 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         byte[] event = encode(record.value());
         MarketSource source = BufferedEvent.sourceOf(event);
         long time = BufferedEvent.timeOf(event);
+        long maxFutureMs = config.input().maxFutureMs();
+        if (maxFutureMs > 0 && time - record.timestamp() > maxFutureMs) {
+            deadLetter(record, source.name().toLowerCase() + (BufferedEvent.isHeartbeat(event) ? " heartbeat" : " event")
+                    + " at " + time + " is " + (time - record.timestamp()) + " ms ahead of its record's timestamp "
+                    + record.timestamp() + " (stream.input.max.future.ms " + maxFutureMs + ")");
+            return;
+        }
         state.lastHeardWallMs[source.ordinal()] = wallNow;
         if (BufferedEvent.isHeartbeat(event)) {
             state.merger.heartbeat(source, time);

@@ -1,8 +1,9 @@
 package io.riptide.app.services.http;
 
-import java.nio.charset.StandardCharsets;
+import io.riptide.schemas.security.OpsRequestSigning;
+import io.riptide.trigger.api.OpsRequestAuthority;
+
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -116,6 +117,37 @@ public final class OpsTokens {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * The authority over ops requests read from Kafka: a request is carried out when it is signed with one of these
+     * tokens ({@link OpsRequestSigning}) whose principal has {@code operate} (and {@code force}, for a forced one),
+     * under that principal's name. Every entry is tried, whatever matches, as {@link #authenticate} does.
+     */
+    public OpsRequestAuthority kafkaAuthority() {
+        return request -> {
+            if (request.getSignature() == null) {
+                return OpsRequestAuthority.Verdict.refused("unsigned; ops requests over Kafka must be signed with an "
+                        + "ops token (riptide ops --token, or RIPTIDE_OPS_TOKEN)");
+            }
+            Principal found = null;
+            for (Entry e : entries) {
+                if (OpsRequestSigning.signedWith(request, e.sha256()) && found == null) {
+                    found = e.principal();
+                }
+            }
+            if (found == null) {
+                return OpsRequestAuthority.Verdict.refused("bad signature: signed with no token this trigger knows");
+            }
+            if (!found.has(OpsRole.OPERATE)) {
+                return OpsRequestAuthority.Verdict.refused(found.name() + " lacks the operate role");
+            }
+            if (request.getForce() && !found.has(OpsRole.FORCE)) {
+                return OpsRequestAuthority.Verdict.refused(found.name() + " lacks the force role, which a forced "
+                        + "retrain needs");
+            }
+            return OpsRequestAuthority.Verdict.allowed(found.name());
+        };
+    }
+
     /** A new random token (32 bytes, URL-safe base64). */
     public static String generate() {
         byte[] bytes = new byte[32];
@@ -130,11 +162,7 @@ public final class OpsTokens {
     }
 
     static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return OpsRequestSigning.tokenHash(token);
     }
 
     @Override

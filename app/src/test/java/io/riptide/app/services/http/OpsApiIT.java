@@ -103,6 +103,7 @@ class OpsApiIT {
         s.put("db.url", runtime.jdbcUrl());
         s.put("db.user", runtime.jdbcUser());
         s.put("db.password", runtime.jdbcPassword());
+        s.put("models.signing.secret", "ops-it-signing-secret-0123");
         s.put("trigger.model.keys", KEY);
         s.put("trigger.min.examples", "300");
         s.put("trigger.cooldown.ms", "3600000"); // the drift below must not start a job of its own
@@ -437,13 +438,22 @@ class OpsApiIT {
         assertTrue(retrain.out().contains("ACCEPTED") && retrain.out().contains("SUCCEEDED"), retrain.out());
         awaitIdle();
 
-        Cli rollback = riptide("ops", "rollback", "--model", KEY, "--reason", "cli over kafka", "--by", "kafka-ops",
+        // over Kafka the request is signed with the token: none, no request; a reader's, refused
+        Cli unsigned = riptide("ops", "rollback", "--model", KEY, "--reason", "cli over kafka", "--token", "",
                 "--wait", "--timeout", "60s", "--config", kafkaConfig.toString());
+        assertEquals(2, unsigned.exit(), unsigned.out());
+        Cli reader = riptide("ops", "rollback", "--model", KEY, "--reason", "cli over kafka", "--token", READER,
+                "--wait", "--timeout", "60s", "--config", kafkaConfig.toString());
+        assertEquals(1, reader.exit(), reader.out());
+        assertTrue(reader.out().contains("REFUSED: not authorised: rita lacks the operate role"), reader.out());
+        Cli rollback = riptide("ops", "rollback", "--model", KEY, "--reason", "cli over kafka", "--by", "kafka-ops",
+                "--token", OPERATOR, "--wait", "--timeout", "60s", "--config", kafkaConfig.toString());
         assertEquals(0, rollback.exit(), rollback.out());
         assertTrue(rollback.out().contains("SUCCEEDED: rollback of " + KEY), rollback.out());
         Cli history = riptide("ops", "history", "--api", base, "--token", READER, "--model", KEY);
         assertEquals(0, history.exit(), history.out());
-        assertTrue(history.out().contains("kafka-ops") && history.out().contains("cli over kafka"), history.out());
+        assertTrue(history.out().contains("cli over kafka") && !history.out().contains("kafka-ops"),
+                "audited under the token's principal (olga), not the claimed --by: " + history.out());
         Cli jobs = riptide("ops", "jobs", "--api", base, "--token", READER, "--status", "succeeded");
         assertTrue(jobs.out().contains("manual") && jobs.out().contains("bootstrap"), jobs.out());
     }
@@ -477,7 +487,7 @@ class OpsApiIT {
             String jobs = browser.evaluate("document.querySelector('#jobs').innerText").asText();
             assertTrue(jobs.contains("bootstrap") && jobs.contains("SUCCEEDED"), jobs);
             String history = browser.evaluate("document.querySelector('#history').innerText").asText();
-            assertTrue(history.contains("ROLLBACK") && history.contains("kafka-ops"), history);
+            assertTrue(history.contains("ROLLBACK") && history.contains("cli over kafka"), history);
 
             browser.evaluate("document.getElementById('reason').value = 'clicked in the console'");
             browser.click("button.retrain[data-key='" + KEY + "']");

@@ -1,5 +1,10 @@
 package io.riptide.app.services.http;
 
+import io.riptide.schemas.avro.OpsAction;
+import io.riptide.schemas.avro.RetrainRequest;
+import io.riptide.schemas.security.OpsRequestSigning;
+import io.riptide.trigger.api.OpsRequestAuthority;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -53,5 +58,30 @@ class OpsTokensTest {
         String a = OpsTokens.generate();
         assertTrue(a.length() >= 43, a);
         assertFalse(a.equals(OpsTokens.generate()));
+    }
+
+    @Test
+    void aKafkaRequestIsCarriedOutUnderThePrincipalWhoseTokenSignedItAndOnlyWithTheRolesItNeeds() {
+        String olga = OpsTokens.generate();
+        String rita = OpsTokens.generate();
+        OpsTokens tokens = OpsTokens.parse(OpsTokens.line(olga, "olga", EnumSet.of(OpsRole.READ, OpsRole.OPERATE))
+                + "\n" + OpsTokens.line(rita, "rita", EnumSet.of(OpsRole.READ)), "test");
+        OpsRequestAuthority authority = tokens.kafkaAuthority();
+        RetrainRequest request = RetrainRequest.newBuilder().setRequestId("r1").setModelKey("liquidation-15m")
+                .setAction(OpsAction.ROLLBACK).setRequestedBy("mallory").setReason("why").setForce(false)
+                .setTimeMs(1).build();
+        assertEquals(OpsRequestAuthority.Verdict.allowed("olga"),
+                authority.check(OpsRequestSigning.sign(request, olga)), "the signer, not the claimed mallory");
+        assertEquals("rita lacks the operate role", authority.check(OpsRequestSigning.sign(request, rita)).refusal());
+        RetrainRequest forced = RetrainRequest.newBuilder(request).setAction(OpsAction.RETRAIN).setForce(true).build();
+        assertTrue(authority.check(OpsRequestSigning.sign(forced, olga)).refusal().startsWith("olga lacks the force"));
+        assertTrue(authority.check(request).refusal().startsWith("unsigned"));
+        assertTrue(authority.check(OpsRequestSigning.sign(request, OpsTokens.generate())).refusal()
+                .startsWith("bad signature"));
+        RetrainRequest tampered = RetrainRequest.newBuilder(OpsRequestSigning.sign(request, olga))
+                .setModelKey("liquidation-5m").build();
+        assertTrue(authority.check(tampered).refusal().startsWith("bad signature"), "the signature covers the key");
+        assertTrue(OpsTokens.none().kafkaAuthority().check(OpsRequestSigning.sign(request, olga)).refusal()
+                .startsWith("bad signature"));
     }
 }

@@ -1,0 +1,64 @@
+package io.riptide.schemas.serde;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A consumer's value deserializer whose Errors (a StackOverflowError on a crafted record, say) come out as
+ * {@link SerializationException}s, which the consumer reports as a
+ * {@link org.apache.kafka.common.errors.RecordDeserializationException} naming the record, so the caller can
+ * dead-letter it and read on; an Error would escape {@code poll()} as is and stop the loop. OutOfMemoryError is the
+ * JVM's, not the record's (every decode is bounded), and passes through.
+ */
+public final class ErrorsAsBadRecords<V> implements Deserializer<V> {
+    private final Deserializer<V> delegate;
+
+    public ErrorsAsBadRecords(Deserializer<V> delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public V deserialize(String topic, byte[] data) {
+        try {
+            return delegate.deserialize(topic, data);
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Error e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public V deserialize(String topic, Headers headers, byte[] data) {
+        try {
+            return delegate.deserialize(topic, headers, data);
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Error e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public V deserialize(String topic, Headers headers, ByteBuffer data) {
+        try {
+            return delegate.deserialize(topic, headers, data);
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Error e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private static SerializationException failed(Error e) {
+        return new SerializationException("the decoder failed with " + e, e);
+    }
+}
