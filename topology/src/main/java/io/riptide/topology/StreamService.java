@@ -31,6 +31,7 @@ public final class StreamService implements Service {
     public static final int OUT_OF_MEMORY_EXIT_CODE = 3;
     private final KafkaStreams streams;
     private final StreamMetrics streamMetrics;
+    private final java.util.concurrent.atomic.AtomicLong threadDeaths = new java.util.concurrent.atomic.AtomicLong();
 
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
         this(config, featureSet, clients, Metrics.globalRegistry);
@@ -50,6 +51,7 @@ public final class StreamService implements Service {
                 LOG.error("stream thread ran out of memory; exiting", e);
                 Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT_CODE);
             }
+            threadDeaths.incrementAndGet();
             LOG.error("stream thread died; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -118,6 +120,11 @@ public final class StreamService implements Service {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Stream threads that died of an uncaught exception (each was replaced) since start. */
+    public long threadDeaths() {
+        return threadDeaths.get();
     }
 
     public KafkaStreams.State state() {

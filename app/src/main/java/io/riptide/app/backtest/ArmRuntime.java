@@ -4,6 +4,7 @@ import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.features.FeatureSet;
 import io.riptide.feed.sim.SimulatorConfig;
 import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.topics.Topic;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  */
 final class ArmRuntime implements AutoCloseable {
     final Arm arm;
+    /** The arm's name in topics, application ids and messages (the arm's own label in a backtest). */
+    final String label;
     final TopicNamespace topics;
     final StreamConfig streamConfig;
     final StreamService stream;
@@ -51,9 +54,10 @@ final class ArmRuntime implements AutoCloseable {
     record Swap(String key, int fromVersion, int toVersion, long marketTimeMs, String trigger) {
     }
 
-    private ArmRuntime(Arm arm, TopicNamespace topics, StreamConfig streamConfig, StreamService stream,
+    private ArmRuntime(Arm arm, String label, TopicNamespace topics, StreamConfig streamConfig, StreamService stream,
                        TriggerService trigger, String triggerGroup) {
         this.arm = arm;
+        this.label = label;
         this.topics = topics;
         this.streamConfig = streamConfig;
         this.stream = stream;
@@ -62,22 +66,35 @@ final class ArmRuntime implements AutoCloseable {
     }
 
     static TopicNamespace namespaceOf(Arm arm) {
-        return TopicNamespace.of("bt-" + arm.label() + ".");
+        return namespaceOf(arm.label());
+    }
+
+    static TopicNamespace namespaceOf(String label) {
+        return TopicNamespace.of("bt-" + label + ".");
     }
 
     static ArmRuntime start(Arm arm, EmbeddedRuntime runtime, BacktestOptions options, FeatureSet featureSet)
             throws IOException {
-        TopicNamespace topics = namespaceOf(arm);
+        return start(arm, arm.label(), runtime, options, featureSet);
+    }
+
+    /**
+     * An arm under another name: its topics are {@code bt-<label>.}, its application {@code bt-<label>}. The poison
+     * bench runs two rules arms this way, one of them fed hostile records as well.
+     */
+    static ArmRuntime start(Arm arm, String label, EmbeddedRuntime runtime, BacktestOptions options,
+                            FeatureSet featureSet) throws IOException {
+        TopicNamespace topics = namespaceOf(label);
         KafkaSettings kafka = new KafkaSettings(runtime.bootstrapServers(), runtime.schemaRegistryUrl(), (short) 1,
                 Map.of("fetch.max.wait.ms", "5"), topics);
         KafkaClientFactory clients = new KafkaClientFactory(kafka);
-        Path state = Files.createTempDirectory("riptide-backtest-" + arm.label() + "-");
+        Path state = Files.createTempDirectory("riptide-backtest-" + label + "-");
         String horizons = options.horizons().stream().map(String::valueOf).collect(Collectors.joining(","));
         long stepMs = options.stepMinutes() * 60_000L;
         Map<String, String> s = new HashMap<>();
         s.put("kafka.bootstrap.servers", runtime.bootstrapServers());
         s.put("schema.registry.url", runtime.schemaRegistryUrl());
-        s.put("stream.application.id", "bt-" + arm.label());
+        s.put("stream.application.id", "bt-" + label);
         s.put("stream.state.dir", state.toString());
         // consumers are woken by new data, not by the markers that make it readable (read_committed): a long fetch
         // wait would add up to half a second to every hop of every step
@@ -96,9 +113,10 @@ final class ArmRuntime implements AutoCloseable {
         s.put("trigger.model.keys", options.horizons().stream().map(ModelKeys::liquidation)
                 .collect(Collectors.joining(",")));
         s.put("trigger.trainer", options.trainer());
-        s.put("trigger.group.id", "bt-" + arm.label() + "-trigger");
+        s.put("trigger.group.id", "bt-" + label + "-trigger");
         s.putAll(options.settings());
         s.put("trigger.automatic.retrain", Boolean.toString(arm.retrains));
+        s.putIfAbsent(ModelSigning.SECRET_KEY, ModelSigning.newSecret()); // signed as in production, one per arm
         Settings settings = Settings.load(null, Map.of(), s);
         StreamConfig streamConfig = StreamConfig.from(settings).withKafka(kafka);
         StreamService stream = new StreamService(streamConfig, featureSet, clients);
@@ -108,10 +126,10 @@ final class ArmRuntime implements AutoCloseable {
             TriggerConfig triggerConfig = TriggerConfig.from(Settings.load(null, Map.of(), s)).with(kafka,
                     new TriggerConfig.Database(runtime.jdbcUrl(), runtime.jdbcUser(), runtime.jdbcPassword()));
             trigger = new TriggerService(triggerConfig, clients,
-                    runtime.createDatabaseNamed("bt_" + arm.label().replace('-', '_')), TriggerService.JobMode.STEPPED);
+                    runtime.createDatabaseNamed("bt_" + label.replace('-', '_')), TriggerService.JobMode.STEPPED);
         }
-        ArmRuntime armRuntime = new ArmRuntime(arm, topics, streamConfig, stream, trigger,
-                "bt-" + arm.label() + "-trigger");
+        ArmRuntime armRuntime = new ArmRuntime(arm, label, topics, streamConfig, stream, trigger,
+                "bt-" + label + "-trigger");
         stream.start();
         if (trigger != null) {
             trigger.start();
@@ -172,7 +190,7 @@ final class ArmRuntime implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(arm.label() + ": the stream did not install " + missing + " within "
+                throw new IllegalStateException(label + ": the stream did not install " + missing + " within "
                         + timeout + (stream.liveModels().rejections() > 0 ? "; last rejection: "
                         + stream.liveModels().lastRejection() : ""));
             }

@@ -138,7 +138,7 @@ final class BacktestRun {
     }
 
     /** Waits until the arm has processed everything up to {@code until}, then steps its trigger there. */
-    private void settle(ArmRuntime arm, Lockstep lockstep, long until) throws InterruptedException {
+    static void settle(ArmRuntime arm, Lockstep lockstep, long until) throws InterruptedException {
         String app = arm.streamConfig.applicationId();
         List<Topic<?>> inputs = arm.streamInputs();
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.riptide.embedded.internal;
 
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -33,10 +34,26 @@ public final class EmbeddedKafka implements KafkaServer {
 
     /** Formats and starts the cluster under {@code baseDirectory} (null: a temporary directory, deleted on close). */
     public static EmbeddedKafka start(Path baseDirectory) throws Exception {
+        return start(baseDirectory, SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * A broker whose listeners take SASL/PLAIN and which authorises with KRaft's StandardAuthorizer: no ACL, no
+     * access. The test kit knows two users, {@code plain-admin} (a super user, password {@code plain-admin-secret})
+     * and {@code plain-user1} ({@code plain-user1-secret}); it writes their JAAS file and points
+     * {@code java.security.auth.login.config} at it, for the whole JVM.
+     */
+    public static EmbeddedKafka startWithSasl(Path baseDirectory) throws Exception {
+        return start(baseDirectory, SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    private static EmbeddedKafka start(Path baseDirectory, SecurityProtocol protocol) throws Exception {
         TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
-                .setNumControllerNodes(1);
+                .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(protocol)
+                .setControllerSecurityProtocol(protocol);
         if (baseDirectory != null) {
             nodes.setBaseDirectory(baseDirectory);
         }

@@ -14,6 +14,10 @@ import java.util.List;
  */
 public final class MarketRecordValidator {
     public static final int MAX_BOOK_LEVELS = 20;
+    /** Longest instrument id ({@code VENUE:SYMBOL}); real ones are under 30 characters. */
+    public static final int MAX_INSTRUMENT_LENGTH = 64;
+    /** Longest trade id; exchanges use numbers or UUIDs. */
+    public static final int MAX_TRADE_ID_LENGTH = 128;
 
     private MarketRecordValidator() {
     }
@@ -44,6 +48,9 @@ public final class MarketRecordValidator {
         }
         if (!positive(t.getQty())) {
             return "trade qty must be a positive finite number, got " + t.getQty();
+        }
+        if (t.getTradeId().length() > MAX_TRADE_ID_LENGTH) {
+            return "trade id is " + t.getTradeId().length() + " characters long, more than " + MAX_TRADE_ID_LENGTH;
         }
         return null;
     }
@@ -139,6 +146,9 @@ public final class MarketRecordValidator {
     private static String checkCommon(String instrument, long exchangeTimeMs) {
         if (instrument == null || instrument.isBlank()) {
             return "instrument is empty";
+        }
+        if (instrument.length() > MAX_INSTRUMENT_LENGTH) {
+            return "instrument id is " + instrument.length() + " characters long, more than " + MAX_INSTRUMENT_LENGTH;
         }
         if (exchangeTimeMs <= 0) {
             return "exchange time must be a positive epoch ms, got " + exchangeTimeMs;
