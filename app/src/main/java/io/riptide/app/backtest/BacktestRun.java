@@ -67,11 +67,7 @@ final class BacktestRun {
         say("starting embedded Kafka (KRaft), PostgreSQL and schema registry ...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(EmbeddedRuntime.Options.defaults().withTopics(topics))) {
             List<ArmRuntime> arms = new ArrayList<>();
-            ExecutorService pool = Executors.newFixedThreadPool(options.arms().size(), r -> {
-                Thread t = new Thread(r, "riptide-backtest-arm");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = settlingPool(options.arms().size());
             try {
                 for (Arm arm : options.arms()) {
                     arms.add(ArmRuntime.start(arm, runtime, options, featureSet));
@@ -112,20 +108,7 @@ final class BacktestRun {
                 source.deliverBefore(until, feed);
                 feed.finish(until);
                 producer.commitTransaction();
-                List<Future<?>> settled = new ArrayList<>();
-                for (ArmRuntime arm : arms) {
-                    settled.add(pool.submit(() -> {
-                        settle(arm, lockstep, until);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : settled) {
-                    try {
-                        f.get();
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof Exception cause ? cause : e;
-                    }
-                }
+                settleAll(arms, lockstep, until, pool);
                 if (System.nanoTime() >= nextProgress || until >= source.endMs()) {
                     progress(source, arms, until, fanOut.events());
                     nextProgress = System.nanoTime() + 10_000_000_000L;
@@ -133,6 +116,34 @@ final class BacktestRun {
                 if (until >= source.endMs()) {
                     return fanOut.events();
                 }
+            }
+        }
+    }
+
+    /** One daemon thread per arm, for {@link #settleAll}. */
+    static ExecutorService settlingPool(int arms) {
+        return Executors.newFixedThreadPool(arms, r -> {
+            Thread t = new Thread(r, "riptide-backtest-arm");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Settles every arm at {@code until}, side by side; the first failure is thrown. */
+    static void settleAll(List<ArmRuntime> arms, Lockstep lockstep, long until, ExecutorService pool)
+            throws Exception {
+        List<Future<?>> settled = new ArrayList<>();
+        for (ArmRuntime arm : arms) {
+            settled.add(pool.submit(() -> {
+                settle(arm, lockstep, until);
+                return null;
+            }));
+        }
+        for (Future<?> f : settled) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
             }
         }
     }

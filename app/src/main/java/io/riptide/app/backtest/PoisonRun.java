@@ -19,7 +19,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -29,10 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The poison bench: two stream applications on one embedded runtime, fed the same simulated market in lockstep (as
@@ -65,7 +61,8 @@ final class PoisonRun {
         String resultLine() {
             long outputRecords = outputs.values().stream().mapToLong(c -> c[0]).sum();
             return String.format(java.util.Locale.ROOT, "RESULT bad=%d dead_lettered=%d with_reason=%d crashes=%d "
-                            + "valid_outputs_equal=%s records=%d valid=%d valid_dead_lettered=%d outputs=%d wall_s=%.1f",
+                            + "valid_outputs_equal=%s records=%d valid=%d valid_dead_lettered=%d outputs=%d "
+                            + "wall_s=%.1f",
                     bad, deadLettered, withReason, crashes, outputsEqual, valid + bad, valid, validDeadLettered,
                     outputRecords, wallSeconds);
         }
@@ -95,11 +92,7 @@ final class PoisonRun {
         topics.addAll(ArmRuntime.namespaceOf(FED).all());
         say("starting embedded Kafka (KRaft), PostgreSQL and schema registry ...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(EmbeddedRuntime.Options.defaults().withTopics(topics))) {
-            ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "riptide-poison-settle");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = BacktestRun.settlingPool(2);
             ArmRuntime clean = null;
             ArmRuntime fed = null;
             try {
@@ -125,9 +118,10 @@ final class PoisonRun {
         }
     }
 
-    private BacktestOptions marketOptions() throws java.io.IOException {
+    /** The simulated market as the backtest would run it (the bench writes no backtest files, so no --out). */
+    private BacktestOptions marketOptions() {
         return new BacktestOptions(true, options.seed(), options.instruments(), 24 * 31, List.of(), List.of(), null,
-                List.of(), List.of(), List.of(Arm.RULES), Files.createTempDirectory("riptide-poison-"),
+                List.of(), List.of(), List.of(Arm.RULES), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
                 options.stepMinutes(), List.of(5, 15, 30, 60), "lightgbm", options.quiet(), Map.of());
     }
 
@@ -149,8 +143,8 @@ final class PoisonRun {
     }
 
     private long replay(BacktestSource source, KafkaClientFactory clients, List<ArmRuntime> arms,
-                        List<Long> validPerStep, long bad, long stepMs, Map<String, PoisonRecords.Kind> sent, ExecutorService pool)
-            throws Exception {
+                        List<Long> validPerStep, long bad, long stepMs, Map<String, PoisonRecords.Kind> sent,
+                        ExecutorService pool) throws Exception {
         ArmRuntime fed = arms.get(1);
         long validTotal = validPerStep.stream().mapToLong(Long::longValue).sum();
         Map<String, Object> poisonProps = new HashMap<>(clients.commonProperties("poison-producer"));
@@ -195,20 +189,7 @@ final class PoisonRun {
                 source.deliverBefore(until, feed);
                 feed.finish(until);
                 producer.commitTransaction();
-                List<Future<?>> settled = new ArrayList<>();
-                for (ArmRuntime arm : arms) {
-                    settled.add(pool.submit(() -> {
-                        BacktestRun.settle(arm, lockstep, until);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : settled) {
-                    try {
-                        f.get();
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof Exception cause ? cause : e;
-                    }
-                }
+                BacktestRun.settleAll(arms, lockstep, until, pool);
                 released = until;
                 from = until;
                 if (System.nanoTime() >= nextProgress || step == validPerStep.size() - 1) {

@@ -137,7 +137,8 @@ class KafkaSaslIT {
         try (KafkaProducer<String, SpecificRecord> producer = clientsAs(JaasUtils.KAFKA_PLAIN_USER1, wrong)
                 .producer("riptide-feed-bad-password", null)) {
             ExecutionException failed = assertThrows(ExecutionException.class, () -> producer.send(
-                    new ProducerRecord<>(Topics.TRADES.name(), "BINANCE:BTCUSDT", trade("3"))).get(60, TimeUnit.SECONDS));
+                    new ProducerRecord<>(Topics.TRADES.name(), "BINANCE:BTCUSDT", trade("3")))
+                    .get(60, TimeUnit.SECONDS));
             assertInstanceOf(SaslAuthenticationException.class, failed.getCause(), failed.toString());
             assertFalse(failed.getCause().getMessage().contains(wrong), "the password is not in the error: "
                     + failed.getCause().getMessage());

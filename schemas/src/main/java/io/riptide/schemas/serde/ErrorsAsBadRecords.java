@@ -22,40 +22,33 @@ public final class ErrorsAsBadRecords<V> implements Deserializer<V> {
 
     @Override
     public V deserialize(String topic, byte[] data) {
-        try {
-            return delegate.deserialize(topic, data);
-        } catch (OutOfMemoryError e) {
-            throw e;
-        } catch (Error e) {
-            throw failed(e);
-        }
+        return guarded(() -> delegate.deserialize(topic, data));
     }
 
     @Override
     public V deserialize(String topic, Headers headers, byte[] data) {
-        try {
-            return delegate.deserialize(topic, headers, data);
-        } catch (OutOfMemoryError e) {
-            throw e;
-        } catch (Error e) {
-            throw failed(e);
-        }
+        return guarded(() -> delegate.deserialize(topic, headers, data));
     }
 
     @Override
     public V deserialize(String topic, Headers headers, ByteBuffer data) {
-        try {
-            return delegate.deserialize(topic, headers, data);
-        } catch (OutOfMemoryError e) {
-            throw e;
-        } catch (Error e) {
-            throw failed(e);
-        }
+        return guarded(() -> delegate.deserialize(topic, headers, data));
     }
 
     @Override
     public void close() {
         delegate.close();
+    }
+
+    /** Runs a decode, turning any Error but a real OutOfMemoryError into a bad record. */
+    private V guarded(java.util.function.Supplier<V> decode) {
+        try {
+            return decode.get();
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Error e) {
+            throw failed(e);
+        }
     }
 
     private static SerializationException failed(Error e) {
