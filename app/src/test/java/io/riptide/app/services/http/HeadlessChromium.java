@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Debian's headless Chromium driven over the DevTools protocol (a WebSocket, no driver binary): load a page,
@@ -199,19 +201,52 @@ final class HeadlessChromium implements AutoCloseable {
                 socket.abort();
             }
         } finally {
+            // Chromium's helpers (renderer, network service) outlive a killed parent and go on writing its profile.
+            List<ProcessHandle> helpers = process.descendants().toList();
             process.destroy();
+            helpers.forEach(ProcessHandle::destroy);
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                for (ProcessHandle helper : helpers) {
+                    if (helper.isAlive()) {
+                        helper.destroyForcibly();
+                    }
+                    helper.onExit().get(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // a helper that will not die leaves files behind, which the delete below tolerates
             }
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temp dir left behind
-            }
+            deleteTolerantly(profile);
+        }
+    }
+
+    /** Removes the profile; a file that vanishes or appears while it walks is not a test failure. */
+    private static void deleteTolerantly(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    file.toFile().delete();
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                    d.toFile().delete();
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a temp dir left behind
         }
     }
 }
