@@ -1,5 +1,7 @@
 package io.riptide.app.backtest;
 
+import io.riptide.app.poison.PoisonRecords;
+
 import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;

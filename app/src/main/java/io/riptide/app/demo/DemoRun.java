@@ -52,7 +52,6 @@ import java.util.stream.Collectors;
  */
 final class DemoRun {
     private static final long MINUTE = 60_000L;
-    private static final String DEMO_INSTRUMENT = "SIM:BTCUSDT";
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -164,9 +163,10 @@ final class DemoRun {
                 long simNow = simStart + Math.min(elapsed, durationMs) * options.speed();
                 simulator.runUntil(simNow, feed);
                 if (poisonSent == 0 && elapsed >= durationMs / 10) {
-                    poisonSent = PoisonInjector.inject(clients, DEMO_INSTRUMENT, simNow);
-                    say("sent " + poisonSent + " bad records (garbage bytes, unknown schema id, NaN and negative "
-                            + "prices, crossed book, negative quantity)");
+                    poisonSent = PoisonInjector.inject(clients, simConfig.instruments(), simNow, options.seed());
+                    say("sent " + poisonSent + " bad records, one of each kind (garbage, unknown schema id, length "
+                            + "bombs, NaN and negative values, crossed book, far-future and late times, 1 MB, null "
+                            + "and wrong keys, bad heartbeats, ...)");
                 }
                 if (!opsSent && elapsed >= durationMs * 6 / 10) {
                     sendOpsRetrain(clients);

@@ -1,5 +1,7 @@
 package io.riptide.app.backtest;
 
+import io.riptide.app.poison.PoisonRecords;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.riptide.app.backtest;
+package io.riptide.app.poison;
 
 import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.Liquidation;
@@ -24,11 +24,12 @@ import java.util.Random;
  * Hostile market records of every kind a broken or malicious producer can write, each one something the stream must
  * refuse. Records that decode carry ids ({@code poison-N}) and event times inside the market being replayed, so one
  * that slipped through would change the stream's outputs. Deterministic for a seed, except the far-future times,
- * which are ahead of the wall clock.
+ * which are ahead of the wall clock. The poison bench mixes them into a market by the thousand; the demo sends one
+ * of each.
  */
-final class PoisonRecords {
+public final class PoisonRecords {
     /** What is wrong with a record. */
-    enum Kind {
+    public enum Kind {
         GARBAGE(10, "random bytes"),
         UNKNOWN_SCHEMA_ID(10, "the wire format's magic byte, then a schema id the registry never issued"),
         WRONG_SCHEMA(10, "a valid record of another topic's schema (a liquidation on market.trades)"),
@@ -48,20 +49,25 @@ final class PoisonRecords {
         BAD_HEARTBEAT(5, "a heartbeat whose watermark is not a time"),
         FUTURE_HEARTBEAT(5, "a heartbeat a day ahead of the wall clock");
 
-        final int weight;
-        final String description;
+        private final int weight;
+        private final String description;
 
         Kind(int weight, String description) {
             this.weight = weight;
             this.description = description;
         }
+
+        /** What the record holds, in words. */
+        public String description() {
+            return description;
+        }
     }
 
     /** A bad record and what is wrong with it. */
-    record Poison(Kind kind, ProducerRecord<byte[], byte[]> record) {
+    public record Poison(Kind kind, ProducerRecord<byte[], byte[]> record) {
     }
 
-    static final int HUGE_BYTES = 1_000_000;
+    public static final int HUGE_BYTES = 1_000_000;
     private static final long DAY_MS = 86_400_000L;
 
     private final AvroWireSerializer<SpecificRecord> avro;
@@ -71,7 +77,8 @@ final class PoisonRecords {
     private final int totalWeight = Arrays.stream(Kind.values()).mapToInt(k -> k.weight).sum();
     private long serial;
 
-    PoisonRecords(AvroWireSerializer<SpecificRecord> avro, TopicNamespace topics, List<String> instruments, long seed) {
+    public PoisonRecords(AvroWireSerializer<SpecificRecord> avro, TopicNamespace topics, List<String> instruments,
+                         long seed) {
         if (instruments.size() < 2) {
             throw new IllegalArgumentException("the poison needs two instruments (one to key the other's records by)");
         }
@@ -87,12 +94,23 @@ final class PoisonRecords {
      * @param releasedMs the event time the stream has released every input through (late records are dated a day
      *                   before it); 0 when nothing was released yet, and then no record is a late one
      */
-    Poison next(long fromMs, long untilMs, long releasedMs) {
+    public Poison next(long fromMs, long untilMs, long releasedMs) {
         Kind kind;
         do {
             kind = pick();
         } while (kind == Kind.FAR_PAST && releasedMs <= 0);
         return new Poison(kind, build(kind, fromMs, untilMs, releasedMs));
+    }
+
+    /** One bad record of every kind (but a late one when nothing was released yet), in {@link Kind} order. */
+    public List<Poison> oneOfEach(long fromMs, long untilMs, long releasedMs) {
+        List<Poison> all = new java.util.ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            if (kind != Kind.FAR_PAST || releasedMs > 0) {
+                all.add(new Poison(kind, build(kind, fromMs, untilMs, releasedMs)));
+            }
+        }
+        return all;
     }
 
     private Kind pick() {
