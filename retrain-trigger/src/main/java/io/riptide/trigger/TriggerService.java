@@ -342,6 +342,16 @@ public final class TriggerService implements Service {
         return alive;
     }
 
+    @Override
+    public Optional<String> deadComponent() {
+        if (!running) {
+            return Optional.empty();
+        }
+        return loopsAlive().entrySet().stream().filter(e -> !e.getValue()).findFirst()
+                .map(e -> "trigger loop " + e.getKey() + " stopped"
+                        + failure().map(f -> ": " + f).orElse(""));
+    }
+
     /** The first consumer-loop failure, if any loop died. */
     public Optional<Throwable> failure() {
         return loops.stream().map(ConsumerLoop::failure).filter(f -> f != null).findFirst();

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The stream application: one Kafka Streams instance running {@link StreamTopology} with exactly-once semantics. */
@@ -32,6 +33,9 @@ public final class StreamService implements Service {
     private final KafkaStreams streams;
     private final StreamMetrics streamMetrics;
     private final java.util.concurrent.atomic.AtomicLong threadDeaths = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> lastThreadDeath =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean closing;
 
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
         this(config, featureSet, clients, Metrics.globalRegistry);
@@ -52,11 +56,15 @@ public final class StreamService implements Service {
                 Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT_CODE);
             }
             threadDeaths.incrementAndGet();
+            lastThreadDeath.set(e);
             LOG.error("stream thread died; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         this.streamMetrics = new StreamMetrics(streams, liveModels, config.horizonsMinutes());
         streamMetrics.bindTo(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("riptide.stream.thread.deaths", threadDeaths,
+                        java.util.concurrent.atomic.AtomicLong::get)
+                .description("Stream threads that died of an uncaught exception and were replaced").register(meters);
     }
 
     /** The Kafka Streams properties this service runs with (also what tests drive the topology with). */
@@ -127,6 +135,17 @@ public final class StreamService implements Service {
         return threadDeaths.get();
     }
 
+    /** Kafka Streams in ERROR (or on its way there): its global thread died, or it was told to shut down. */
+    @Override
+    public Optional<String> deadComponent() {
+        KafkaStreams.State state = streams.state();
+        if (closing || (state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR)) {
+            return Optional.empty();
+        }
+        Throwable cause = lastThreadDeath.get();
+        return Optional.of("Kafka Streams is " + state + (cause == null ? "" : " after " + cause));
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -146,6 +165,7 @@ public final class StreamService implements Service {
 
     @Override
     public void close() {
+        closing = true;
         streams.close(Duration.ofSeconds(30));
         streamMetrics.close();
         liveModels.close();

@@ -241,4 +241,43 @@ class ServicesCliIT {
                 + "RIPTIDE_STREAM_NUM_THREADS): expected an integer"), output);
         assertFalse(output.contains("\tat "), "no stack trace: " + output);
     }
+
+    @Test
+    void aTriggerWhoseLoopDiedExitsWithCodeFourNamingTheLoop() throws Exception {
+        javax.sql.DataSource database = runtime.createDatabaseNamed("cli_it_dying");
+        String url = runtime.jdbcUrl().substring(0, runtime.jdbcUrl().lastIndexOf('/') + 1) + "cli_it_dying";
+        int port = freePort();
+        Process trigger = riptide(Map.of("RIPTIDE_KAFKA_BOOTSTRAP_SERVERS", runtime.bootstrapServers(),
+                "RIPTIDE_SCHEMA_REGISTRY_URL", runtime.schemaRegistryUrl(), "RIPTIDE_DB_URL", url,
+                "RIPTIDE_DB_USER", runtime.jdbcUser(), "RIPTIDE_DB_PASSWORD", runtime.jdbcPassword(),
+                "RIPTIDE_TRIGGER_GROUP_ID", "cli-it-dying", "RIPTIDE_HTTP_BIND_ADDRESS", "127.0.0.1",
+                "RIPTIDE_MODELS_SIGNING_SECRET", "cli-it-signing-secret-0123"), "trigger", "--http-port", "" + port);
+        try {
+            await("the trigger to be ready", Duration.ofSeconds(90),
+                    () -> get(port, "/health/ready", null).status() == 200);
+            // the database loses the table the example sink writes to: that loop dies on its next batch
+            try (java.sql.Connection c = database.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE training_examples CASCADE");
+            }
+            KafkaClientFactory clients = new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(),
+                    runtime.schemaRegistryUrl(), (short) 1, Map.of()));
+            try (var producer = clients.producer("cli-it-dying-examples", null)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        Topics.TRAINING_EXAMPLES.name(), "SIM:BTC", io.riptide.schemas.avro.LabeledExample.newBuilder()
+                        .setExampleId("dying-1").setInstrument("SIM:BTC").setTimeMs(1_700_000_000_000L)
+                        .setHorizonMinutes(5).setTask("liquidation").setFeatureSetId("test")
+                        .setFeatureSetHash("hash-1").setFeatureNames(List.of("f")).setFeatures(List.of(1.0))
+                        .setLabel(0).setRealizedValue(0.0).setRegime("sideways").build())).get();
+            }
+            assertTrue(trigger.waitFor(60, TimeUnit.SECONDS), "a trigger whose loop died exits by itself");
+            assertEquals(4, trigger.exitValue());
+        } finally {
+            trigger.destroyForcibly();
+        }
+        Path log = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("trigger-"))
+                .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified())).orElseThrow();
+        String output = Files.readString(log);
+        assertTrue(output.contains("riptide trigger: trigger loop example-sink stopped: "), output);
+        assertTrue(output.contains("stopping with exit code 4 so that a supervisor restarts it"), output);
+    }
 }
