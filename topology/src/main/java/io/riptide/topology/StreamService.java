@@ -43,11 +43,22 @@ public final class StreamService implements Service {
 
     /** With the registry its meters go to ({@link StreamMetrics}). */
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients, MeterRegistry meters) {
+        this(config, featureSet, clients, meters, java.util.Map.of());
+    }
+
+    /**
+     * With Kafka Streams properties laid over {@link #streamsProperties}: {@code riptide bench stream} runs the same
+     * topology under at_least_once this way, to show what exactly-once costs. Services never do.
+     */
+    public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients, MeterRegistry meters,
+                         java.util.Map<String, ?> streamsOverrides) {
         this.config = config;
         this.clients = clients;
         this.liveModels = new LiveModels(featureSet.hash(), featureSet.names(), config.serving().nativePath());
         this.topology = StreamTopology.build(config, featureSet, liveModels, clients.registry());
-        this.streams = new KafkaStreams(topology, streamsProperties(config, clients));
+        Properties props = streamsProperties(config, clients);
+        props.putAll(streamsOverrides);
+        this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             if (outOfMemory(e)) {
                 // every decode is bounded, so this is the JVM's own memory: exit non-zero and let the supervisor

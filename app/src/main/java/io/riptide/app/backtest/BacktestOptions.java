@@ -37,4 +37,14 @@ record BacktestOptions(boolean simulate, long seed, int instruments, int marketH
         horizons = List.copyOf(horizons);
         settings = java.util.Map.copyOf(settings);
     }
+
+    /**
+     * The simulated market as a backtest would run it, for the benches (they write no backtest files, so no
+     * {@code --out}): a month of market hours, no shift.
+     */
+    static BacktestOptions simulatedMarket(long seed, int instruments, int stepMinutes, boolean quiet) {
+        return new BacktestOptions(true, seed, instruments, 24 * 31, List.of(), List.of(), null, List.of(), List.of(),
+                List.of(Arm.RULES), Path.of(System.getProperty("java.io.tmpdir")), stepMinutes,
+                List.of(5, 15, 30, 60), "lightgbm", quiet, java.util.Map.of());
+    }
 }

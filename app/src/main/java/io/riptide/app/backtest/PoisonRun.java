@@ -83,7 +83,8 @@ final class PoisonRun {
         long stepMs = options.stepMinutes() * 60_000L;
         long bad = Math.round(options.records() * options.badShare());
         long validWanted = options.records() - bad;
-        BacktestOptions market = marketOptions();
+        BacktestOptions market = BacktestOptions.simulatedMarket(options.seed(), options.instruments(),
+                options.stepMinutes(), options.quiet());
         List<Long> validPerStep = plan(market, validWanted, stepMs);
         long validPlanned = validPerStep.stream().mapToLong(Long::longValue).sum();
         say(String.format("%,d valid records in %d steps of %d market minutes, %,d bad records among them",
@@ -120,13 +121,6 @@ final class PoisonRun {
         }
     }
 
-    /** The simulated market as the backtest would run it (the bench writes no backtest files, so no --out). */
-    private BacktestOptions marketOptions() {
-        return new BacktestOptions(true, options.seed(), options.instruments(), 24 * 31, List.of(), List.of(), null,
-                List.of(), List.of(), List.of(Arm.RULES), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
-                options.stepMinutes(), List.of(5, 15, 30, 60), "lightgbm", options.quiet(), Map.of());
-    }
-
     /** Valid market events per step until there are enough, from a dry run of the same simulator. */
     private static List<Long> plan(BacktestOptions market, long validWanted, long stepMs) throws Exception {
         BacktestSource dry = BacktestSource.of(market);
@@ -135,7 +129,8 @@ final class PoisonRun {
         long before = 0;
         for (long t = dry.startMs() + stepMs; before < validWanted; t += stepMs) {
             if (t > dry.endMs()) {
-                throw new IllegalArgumentException("--records is more than " + (24 * 31) + " simulated hours hold");
+                throw new IllegalArgumentException("--records is more than " + market.marketHours()
+                        + " simulated hours hold");
             }
             dry.deliverBefore(t, counter);
             perStep.add(counter.events() - before);

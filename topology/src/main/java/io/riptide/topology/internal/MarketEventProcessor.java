@@ -138,6 +138,7 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         long time = BufferedEvent.timeOf(event);
         if (BufferedEvent.isHeartbeat(event)) {
             state.merger.heartbeat(source, time);
+            state.obsolete(storeSeq);
         } else if (state.merger.offer(source, time, new MarketState.Buffered(storeSeq, event)) != mergerSeq) {
             throw new IllegalStateException("market store entry " + storeSeq + " does not replay to merger sequence "
                     + mergerSeq);
@@ -154,6 +155,7 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         EventTimeMerger.Entry<MarketState.Buffered> next;
         while ((next = state.merger.poll()) != null) {
             byte[] event = next.event().event();
+            state.obsolete(next.event().storeSeq());
             BufferedEvent.applyTo(event, state.timeline, scratch, onBarClosed);
             if (next.source() == MarketSource.LIQUIDATIONS && !replaying) {
                 context.forward(new Record<>(instrument, new Messages.ReleasedLiquidation(next.timeMs(), next.seq(),

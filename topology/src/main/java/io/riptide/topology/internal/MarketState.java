@@ -21,6 +21,12 @@ final class MarketState {
     long snapshotMinute;
     /** Wall-clock time each source was last heard from, for idleness; not durable (judged afresh after a restart). */
     final long[] lastHeardWallMs = new long[MarketSource.values().length];
+    /**
+     * Store sequences of the entries no snapshot needs any more: heartbeats, and events the merger has released.
+     * The next snapshot deletes them, so it costs what happened since the last one, not what the merger buffers.
+     */
+    private long[] obsolete = new long[256];
+    private int obsoleteCount;
 
     MarketState(InstrumentTimeline timeline, EventTimeMerger<Buffered> merger, long nextStoreSeq, long wallNowMs) {
         this.timeline = timeline;
@@ -28,6 +34,24 @@ final class MarketState {
         this.nextStoreSeq = nextStoreSeq;
         this.snapshotMinute = minuteOf(timeline.timeMs());
         java.util.Arrays.fill(lastHeardWallMs, wallNowMs);
+    }
+
+    void obsolete(long storeSeq) {
+        if (obsoleteCount == obsolete.length) {
+            obsolete = java.util.Arrays.copyOf(obsolete, obsoleteCount * 2);
+        }
+        obsolete[obsoleteCount++] = storeSeq;
+    }
+
+    /** Hands every obsolete store sequence to {@code action} and forgets them. */
+    void drainObsolete(java.util.function.LongConsumer action) {
+        for (int i = 0; i < obsoleteCount; i++) {
+            action.accept(obsolete[i]);
+        }
+        obsoleteCount = 0;
+        if (obsolete.length > 4096) {
+            obsolete = new long[256]; // a burst is over; do not hold its array
+        }
     }
 
     static long minuteOf(long timeMs) {

@@ -11,10 +11,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The layout of the changelogged market store, and an in-memory view of it. Keys (sorted, so prefixes scan):
@@ -118,17 +116,23 @@ final class MarketStore {
         return bytes;
     }
 
-    /** Keeps an event (or heartbeat) durable until a snapshot holds it; returns its store sequence. */
+    /**
+     * Keeps an event (or heartbeat) durable until a snapshot holds it; returns its store sequence. A heartbeat is
+     * held by the next snapshot (the merger's watermarks), so it is obsolete at once.
+     */
     long append(String instrument, MarketState state, long mergerSeq, byte[] event) {
         long storeSeq = state.nextStoreSeq++;
         store.put(StoreKeys.of("E|", instrument, storeSeq, SEQ_WIDTH),
                 ByteBuffer.allocate(8 + event.length).putLong(mergerSeq).put(event).array());
+        if (BufferedEvent.isHeartbeat(event)) {
+            state.obsolete(storeSeq);
+        }
         return storeSeq;
     }
 
     /**
      * Writes the instrument's snapshot and forgets every entry it now holds: all but the events the merger still
-     * buffers.
+     * buffers, i.e. the heartbeats and the released events since the last snapshot ({@link MarketState#obsolete}).
      */
     void snapshot(String instrument, MarketState state) {
         byte[] timeline = state.timeline.snapshot();
@@ -136,18 +140,7 @@ final class MarketStore {
         store.put("S|" + instrument, ByteBuffer.allocate(8 + 4 + timeline.length + 4 + merger.length)
                 .putLong(state.nextStoreSeq).putInt(timeline.length).put(timeline).putInt(merger.length).put(merger)
                 .array());
-        Set<Long> buffered = new HashSet<>();
-        state.merger.forEachBuffered(e -> buffered.add(e.event().storeSeq()));
-        List<String> done = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan("E|" + instrument + "|", KEYS)) {
-            while (it.hasNext()) {
-                String key = it.next().key;
-                if (!buffered.contains(StoreKeys.lastNumber(key))) {
-                    done.add(key);
-                }
-            }
-        }
-        done.forEach(store::delete);
+        state.drainObsolete(seq -> store.delete(StoreKeys.of("E|", instrument, seq, SEQ_WIDTH)));
         state.snapshotMinute = MarketState.minuteOf(state.timeline.timeMs());
     }
 }
