@@ -20,13 +20,10 @@ import io.riptide.topology.StreamService;
 import io.riptide.topology.StreamTopology;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -198,7 +195,7 @@ final class StreamBenchRun {
              Admin admin = clientsOf(runtime, BACKLOG).admin("bench-stream-admin")) {
             admin.createTopics(List.of(new NewTopic(COPY_TOPIC, Topics.TRADES.spec().partitions(), (short) 1))).all().get();
             long events = writeBacklog(runtime, market);
-            Map<TopicPartition, Long> ends = endOffsets(admin, BACKLOG);
+            Map<TopicPartition, Long> ends = ApplicationProgress.endOffsets(admin, BACKLOG);
             long records = ends.values().stream().mapToLong(Long::longValue).sum();
             say(String.format("backlog: %,d market events and %,d records with the heartbeats", events, records));
             // the first pass over the backlog warms the broker and the client code for all that follow; not counted
@@ -260,7 +257,7 @@ final class StreamBenchRun {
             long lastDone = -1;
             long nextSay = t0 + TimeUnit.SECONDS.toNanos(10);
             while (true) {
-                long done = committed(admin, app.applicationId(), ends);
+                long done = ApplicationProgress.committed(admin, app.applicationId(), ends);
                 long now = System.nanoTime();
                 if (done >= records) {
                     break;
@@ -281,7 +278,7 @@ final class StreamBenchRun {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = cpuSince(cpuBefore, threadCpu(app.applicationId())) / 1e9;
-            Map<String, Long> sizes = topicBytes(admin);
+            Map<String, Long> sizes = ApplicationProgress.topicBytes(admin);
             Map<String, Long> changelog = new java.util.TreeMap<>();
             String prefix = app.applicationId() + "-";
             sizes.forEach((topic, bytes) -> {
@@ -321,7 +318,7 @@ final class StreamBenchRun {
                 say(String.format("latency: warming up at %,d events/s for %d s ...", options.rates().get(0),
                         options.warmupSeconds()));
                 feedFor(source, feed, clock, sink, options.rates().get(0), options.warmupSeconds(), marketTime);
-                drain(admin, "bench-live", LIVE, Duration.ofSeconds(60));
+                ApplicationProgress.drain(admin, "bench-live", LIVE, Duration.ofSeconds(60));
             }
             for (int rate : options.rates()) {
                 say(String.format("latency: %,d events/s for %d s ...", rate, options.rateSeconds()));
@@ -331,7 +328,7 @@ final class StreamBenchRun {
                 while (System.nanoTime() < waitUntil && !firstRead.keySet().containsAll(closes.keySet())) {
                     Thread.sleep(20);
                 }
-                boolean drained = drain(admin, "bench-live", LIVE, Duration.ofSeconds(60));
+                boolean drained = ApplicationProgress.drain(admin, "bench-live", LIVE, Duration.ofSeconds(60));
                 Latency l = latencyOf(rate, sentPerSecond, closes, firstRead, drained);
                 results.add(l);
                 say(String.format(Locale.ROOT, "latency at %,d events/s (sent %,.0f/s): %d bars, %d read, p50 %.0f "
@@ -407,21 +404,6 @@ final class StreamBenchRun {
         }
     }
 
-    /** Waits until the application has committed every market record written so far; false after the timeout. */
-    private static boolean drain(Admin admin, String applicationId, TopicNamespace topics, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<TopicPartition, Long> ends = endOffsets(admin, topics);
-        long total = ends.values().stream().mapToLong(Long::longValue).sum();
-        while (committed(admin, applicationId, ends) < total) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
-    }
-
     private App topologyApp(EmbeddedRuntime runtime, TopicNamespace topics, String applicationId, String guarantee)
             throws Exception {
         StreamConfig config = streamConfig(runtime, topics, applicationId);
@@ -466,42 +448,6 @@ final class StreamBenchRun {
 
     private static KafkaClientFactory clientsOf(EmbeddedRuntime runtime, TopicNamespace topics) {
         return new KafkaClientFactory(kafkaSettings(runtime, topics));
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, TopicNamespace topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (Topic<?> t : Topics.MARKET_INPUTS) {
-            for (int p = 0; p < t.spec().partitions(); p++) {
-                request.put(new TopicPartition(topics.name(t), p), OffsetSpec.latest());
-            }
-        }
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
-    }
-
-    /** Records of {@code ends} the group has committed past, each partition counted up to its end. */
-    private static long committed(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        long done = 0;
-        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-            OffsetAndMetadata o = offsets.get(e.getKey());
-            done += o == null ? 0 : Math.min(o.offset(), e.getValue());
-        }
-        return done;
-    }
-
-    /** Bytes on the broker's disks per topic (one broker, one replica each). */
-    private static Map<String, Long> topicBytes(Admin admin) throws Exception {
-        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-        Map<String, Long> bytes = new HashMap<>();
-        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
-            for (LogDirDescription dir : dirs.values()) {
-                dir.replicaInfos().forEach((tp, info) -> bytes.merge(tp.topic(), info.size(), Long::sum));
-            }
-        }
-        return bytes;
     }
 
     /** CPU time (ns) of the live threads that belong to the application (Kafka names them after its id). */

@@ -1,0 +1,72 @@
+package io.riptide.app.backtest;
+
+import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.TopicNamespace;
+import io.riptide.schemas.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the broker says of an application's progress through the market topics, and of its topics' sizes. */
+final class ApplicationProgress {
+    private ApplicationProgress() {
+    }
+
+    /** Waits until the application has committed every market record written so far; false after the timeout. */
+    static boolean drain(Admin admin, String applicationId, TopicNamespace topics, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, Long> ends = endOffsets(admin, topics);
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        while (committed(admin, applicationId, ends) < total) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    static Map<TopicPartition, Long> endOffsets(Admin admin, TopicNamespace topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (Topic<?> t : Topics.MARKET_INPUTS) {
+            for (int p = 0; p < t.spec().partitions(); p++) {
+                request.put(new TopicPartition(topics.name(t), p), OffsetSpec.latest());
+            }
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** Records of {@code ends} the group has committed past, each partition counted up to its end. */
+    static long committed(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        long done = 0;
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            OffsetAndMetadata o = offsets.get(e.getKey());
+            done += o == null ? 0 : Math.min(o.offset(), e.getValue());
+        }
+        return done;
+    }
+
+    /** Bytes on the broker's disks per topic (one broker, one replica each). */
+    static Map<String, Long> topicBytes(Admin admin) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+        Map<String, Long> bytes = new HashMap<>();
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription dir : dirs.values()) {
+                dir.replicaInfos().forEach((tp, info) -> bytes.merge(tp.topic(), info.size(), Long::sum));
+            }
+        }
+        return bytes;
+    }
+}
