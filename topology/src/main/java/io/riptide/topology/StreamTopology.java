@@ -14,6 +14,7 @@ import io.riptide.schemas.serde.SerdeFactory;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.topology.internal.CommitHookStore;
 import io.riptide.topology.internal.DecodingProcessor;
 import io.riptide.topology.internal.LabelProcessor;
 import io.riptide.topology.internal.MarketEventProcessor;
@@ -71,7 +72,9 @@ public final class StreamTopology {
         topology.addProcessor(LABELLER, () -> new LabelProcessor(config, featureSet), MARKET_PROCESSOR);
         topology.addProcessor(PREDICTOR, () -> new PredictionProcessor(config, featureSet, liveModels), LABELLER);
         topology.addProcessor(OUTCOME_JOINER, OutcomeJoiner::new, LABELLER, PREDICTOR);
-        store(topology, MARKET_STORE, MARKET_PROCESSOR);
+        topology.addStateStore(CommitHookStore.builder(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(MARKET_STORE), Serdes.String(), Serdes.ByteArray()).withCachingDisabled()),
+                MARKET_PROCESSOR);
         store(topology, LABEL_STORE, LABELLER);
         store(topology, PREDICTOR_STORE, PREDICTOR);
         store(topology, OUTCOME_STORE, OUTCOME_JOINER);

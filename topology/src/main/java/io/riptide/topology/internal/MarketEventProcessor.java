@@ -72,7 +72,9 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.store = new MarketStore(context.getStateStore(NodeNames.MARKET_STORE), featureSet);
+        CommitHookStore durable = context.getStateStore(NodeNames.MARKET_STORE);
+        this.store = new MarketStore(durable.inner(), featureSet);
+        durable.beforeCommit(store::commit);
         context.schedule(IDLE_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::checkIdleSources);
     }
 
@@ -94,28 +96,28 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         state.lastHeardWallMs[source.ordinal()] = wallNow;
         if (BufferedEvent.isHeartbeat(event)) {
             state.merger.heartbeat(source, time);
-            store.append(instrument, state, -1, event);
+            store.heard(state);
         } else if (!state.timeline.accepts(source)) {
             deadLetter(record, source.name().toLowerCase() + " at " + time + " on " + (state.timeline.isKlineDriven()
                     ? "a kline-driven" : "a trade-driven") + " instrument: its bars come from "
                     + (state.timeline.isKlineDriven() ? "klines" : "trades") + " only");
             return;
         } else {
-            long storeSeq = state.nextStoreSeq;
-            long mergerSeq = state.merger.offer(source, time, new MarketState.Buffered(storeSeq, event));
+            MarketState.Buffered buffered = new MarketState.Buffered(state.nextChunk, event);
+            long mergerSeq = state.merger.offer(source, time, buffered);
             if (mergerSeq < 0) {
                 deadLetter(record, "late " + source.name().toLowerCase() + " event at " + time + ": every input of "
                         + instrument + " had already passed " + state.merger.releasedThrough());
                 return;
             }
-            store.append(instrument, state, mergerSeq, event);
+            store.offered(state, mergerSeq, buffered);
         }
         updateIdle(instrument, state, wallNow);
         release(instrument, state);
     }
 
     /**
-     * The instrument's state. Rebuilt after a restart: the entries written after its snapshot go back through the
+     * The instrument's state. Rebuilt after a restart: the events journaled after its snapshot go back through the
      * merger, and what they release is applied again without being emitted again (it was, before the restart).
      */
     private MarketState stateOf(String instrument, long wallNow) {
@@ -132,16 +134,12 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         return state;
     }
 
-    /** An entry written after the instrument's last snapshot, put back through the same path after a restart. */
-    private void replay(MarketState state, long storeSeq, long mergerSeq, byte[] event) {
-        MarketSource source = BufferedEvent.sourceOf(event);
-        long time = BufferedEvent.timeOf(event);
-        if (BufferedEvent.isHeartbeat(event)) {
-            state.merger.heartbeat(source, time);
-            state.obsolete(storeSeq);
-        } else if (state.merger.offer(source, time, new MarketState.Buffered(storeSeq, event)) != mergerSeq) {
-            throw new IllegalStateException("market store entry " + storeSeq + " does not replay to merger sequence "
-                    + mergerSeq);
+    /** An event journaled after the instrument's last snapshot, offered again after a restart. */
+    private void replay(MarketState state, long chunk, long mergerSeq, byte[] event) {
+        if (state.merger.offer(BufferedEvent.sourceOf(event), BufferedEvent.timeOf(event),
+                new MarketState.Buffered(chunk, event)) != mergerSeq) {
+            throw new IllegalStateException("event " + mergerSeq + " of market store chunk " + chunk
+                    + " does not replay to the same merger sequence");
         }
     }
 
@@ -155,7 +153,7 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         EventTimeMerger.Entry<MarketState.Buffered> next;
         while ((next = state.merger.poll()) != null) {
             byte[] event = next.event().event();
-            state.obsolete(next.event().storeSeq());
+            state.released(next.event().chunk());
             BufferedEvent.applyTo(event, state.timeline, scratch, onBarClosed);
             if (next.source() == MarketSource.LIQUIDATIONS && !replaying) {
                 context.forward(new Record<>(instrument, new Messages.ReleasedLiquidation(next.timeMs(), next.seq(),
@@ -170,16 +168,11 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         if (now > before && now != Long.MIN_VALUE && !replaying) {
             context.forward(new Record<>(instrument, new Messages.TimeAdvance(now), now), NodeNames.LABELLER);
         }
-        if (MarketState.minuteOf(now) > state.snapshotMinute) {
-            store.snapshot(instrument, state);
-        }
     }
 
     private void barClosed(InstrumentTimeline.ClosedBar bar, InstrumentFeatureEngine engine) {
         if (replaying) {
-            LOG.error("bar {} of {} closed while replaying the market store; its outputs were committed before",
-                    bar.endMs(), current);
-            return;
+            return; // rebuilding after a restart: this bar's outputs were committed with the events that closed it
         }
         String instrument = current;
         long barEnd = bar.endMs();

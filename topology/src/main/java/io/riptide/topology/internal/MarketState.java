@@ -4,57 +4,109 @@ import io.riptide.features.EventTimeMerger;
 import io.riptide.features.InstrumentTimeline;
 import io.riptide.features.MarketSource;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * One instrument's market state: the event-time merger of its inputs and the timeline (bars, feature engine) it
- * releases into. {@link MarketStore} keeps it durable.
+ * releases into, plus what {@link MarketStore} needs to make it durable at the next commit.
  */
 final class MarketState {
-    /** An event in the merger's buffer, with the store key of its durable copy. */
-    record Buffered(long storeSeq, byte[] event) {
+    /** An event in the merger's buffer, with the journal chunk that holds (or will hold) its durable copy. */
+    record Buffered(long chunk, byte[] event) {
     }
 
     final InstrumentTimeline timeline;
     final EventTimeMerger<Buffered> merger;
-    /** Store sequence of the next entry appended for this instrument. */
-    long nextStoreSeq;
-    /** The minute (event time / 60 s) of the timeline when the last snapshot was written. */
-    long snapshotMinute;
     /** Wall-clock time each source was last heard from, for idleness; not durable (judged afresh after a restart). */
     final long[] lastHeardWallMs = new long[MarketSource.values().length];
-    /**
-     * Store sequences of the entries no snapshot needs any more: heartbeats, and events the merger has released.
-     * The next snapshot deletes them, so it costs what happened since the last one, not what the merger buffers.
-     */
-    private long[] obsolete = new long[256];
-    private int obsoleteCount;
 
-    MarketState(InstrumentTimeline timeline, EventTimeMerger<Buffered> merger, long nextStoreSeq, long wallNowMs) {
+    /** Events offered since the last commit, in arrival order; the next commit journals or snapshots them. */
+    final List<Buffered> pending = new ArrayList<>();
+    /** Merger sequence of the first pending event. */
+    long pendingFirstSeq;
+    int pendingBytes;
+    /** Whether anything (an event or a heartbeat) changed the durable state since the last commit. */
+    boolean dirty;
+    /** The chunk the pending events go to; chunks are numbered per instrument in commit order. */
+    long nextChunk;
+    /** Journal bytes written since the last snapshot, and that snapshot's size: snapshot when the first passes it. */
+    long journalBytesSinceSnapshot;
+    int lastSnapshotBytes;
+
+    /** Buffered (unreleased) events per chunk from {@code firstChunk} up to the pending one; GONE once deleted. */
+    private static final int GONE = -1;
+    private long firstChunk;
+    private int[] liveEvents = new int[16];
+
+    MarketState(InstrumentTimeline timeline, EventTimeMerger<Buffered> merger, long nextChunk, long wallNowMs) {
         this.timeline = timeline;
         this.merger = merger;
-        this.nextStoreSeq = nextStoreSeq;
-        this.snapshotMinute = minuteOf(timeline.timeMs());
-        java.util.Arrays.fill(lastHeardWallMs, wallNowMs);
+        this.nextChunk = nextChunk;
+        this.firstChunk = nextChunk;
+        this.pendingFirstSeq = merger.nextSeq();
+        Arrays.fill(lastHeardWallMs, wallNowMs);
     }
 
-    void obsolete(long storeSeq) {
-        if (obsoleteCount == obsolete.length) {
-            obsolete = java.util.Arrays.copyOf(obsolete, obsoleteCount * 2);
-        }
-        obsolete[obsoleteCount++] = storeSeq;
+    /** One more buffered event held by {@code chunk} (the pending chunk, or a restored one). */
+    void holds(long chunk) {
+        int i = slot(chunk);
+        liveEvents[i] = Math.max(liveEvents[i], 0) + 1;
     }
 
-    /** Hands every obsolete store sequence to {@code action} and forgets them. */
-    void drainObsolete(java.util.function.LongConsumer action) {
-        for (int i = 0; i < obsoleteCount; i++) {
-            action.accept(obsolete[i]);
+    /** The merger released an event held by {@code chunk}. */
+    void released(long chunk) {
+        liveEvents[slot(chunk)]--;
+    }
+
+    /** Buffered events held by {@code chunk}. */
+    int heldBy(long chunk) {
+        long i = chunk - firstChunk;
+        return i < 0 || i >= liveEvents.length ? 0 : Math.max(liveEvents[(int) i], 0);
+    }
+
+    /** Restore: chunks before {@code chunk} do not exist. */
+    void startChunksAt(long chunk) {
+        firstChunk = chunk;
+    }
+
+    /** Restore: a chunk number between two stored chunks that was deleted. */
+    void missing(long chunk) {
+        liveEvents[slot(chunk)] = GONE;
+    }
+
+    /**
+     * After a snapshot: hands every written chunk that holds no buffered event to {@code delete} and forgets it.
+     * The snapshot holds everything those chunks held.
+     */
+    void dropObsoleteChunks(java.util.function.LongConsumer delete) {
+        int written = (int) (nextChunk - firstChunk);
+        for (int i = 0; i < written && i < liveEvents.length; i++) {
+            if (liveEvents[i] == 0) {
+                delete.accept(firstChunk + i);
+                liveEvents[i] = GONE;
+            }
         }
-        obsoleteCount = 0;
-        if (obsolete.length > 4096) {
-            obsolete = new long[256]; // a burst is over; do not hold its array
+        int drop = 0;
+        while (drop < written && drop < liveEvents.length && liveEvents[drop] == GONE) {
+            drop++;
+        }
+        if (drop > 0) {
+            System.arraycopy(liveEvents, drop, liveEvents, 0, liveEvents.length - drop);
+            Arrays.fill(liveEvents, liveEvents.length - drop, liveEvents.length, 0);
+            firstChunk += drop;
         }
     }
 
-    static long minuteOf(long timeMs) {
-        return timeMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(timeMs, InstrumentTimeline.BAR_MILLIS);
+    private int slot(long chunk) {
+        long i = chunk - firstChunk;
+        if (i < 0) {
+            throw new IllegalStateException("chunk " + chunk + " was deleted (first live chunk " + firstChunk + ")");
+        }
+        if (i >= liveEvents.length) {
+            liveEvents = Arrays.copyOf(liveEvents, Math.max(liveEvents.length * 2, (int) i + 1));
+        }
+        return (int) i;
     }
 }

@@ -3,32 +3,42 @@ package io.riptide.topology.internal;
 import io.riptide.features.EventTimeMerger;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.InstrumentTimeline;
+import io.riptide.features.MarketSource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The layout of the changelogged market store, and an in-memory view of it. Keys (sorted, so prefixes scan):
+ * The layout of the changelogged market store, and an in-memory view of it. The state changes on every event but
+ * becomes durable once per commit ({@link #commit}, run by {@link CommitHookStore} in the commit's transaction), in
+ * whichever of two forms costs fewer bytes:
  * <ul>
- *   <li>{@code S|inst}: snapshot of the instrument's timeline (bars, feature engine) and merger (watermarks,
- *       release point), written when event time enters a new minute</li>
- *   <li>{@code E|inst|storeSeq}: every event and heartbeat since that snapshot, and the events still buffered by
- *       the merger when it was written; one put per input record</li>
+ *   <li>{@code J|inst|chunk}, a journal chunk: the events offered since the last commit, in arrival order, and the
+ *       merger's watermarks (so heartbeats cost nothing per record). Chosen while the chunks written since the last
+ *       snapshot add up to less than a snapshot: a live feed of a few hundred events per second.</li>
+ *   <li>{@code T|inst}, a snapshot of the timeline (bars, feature engine, ~27 KB) and the merger's scalar state,
+ *       plus a chunk holding only the events the merger still buffers. Chunks whose events have all been released
+ *       are deleted. Chosen once the journal would outgrow a snapshot: a backlog, where one commit covers minutes
+ *       of market time.</li>
  * </ul>
- * Every record is durable when its offset is committed (exactly-once), yet the engine snapshot (tens of KB) is
- * written once per minute, not once per event. After a restart an instrument is rebuilt from its snapshot: the
- * buffered events go back into the merger and the entries after the snapshot are replayed through the processor.
+ * So a released event costs at most a share of a snapshot, never a put and a delete of its own. After a restart an
+ * instrument is rebuilt from its snapshot: events written before it that the merger had not released (event time at
+ * or after its release point) go back into the merger, and the events written after it are offered again through
+ * the processor ({@link Replay}).
  */
 final class MarketStore {
     private static final StringSerializer KEYS = new StringSerializer();
     private static final int SEQ_WIDTH = 19;
+    private static final int FORMAT = 2;
+    private static final byte JOURNAL = 1;
+    private static final byte CARRIED = 2;
+    private static final MarketSource[] SOURCES = MarketSource.values();
+    private static final int CHUNK_HEADER = 4 + 1 + 8 + 8 * SOURCES.length + 4;
 
     private final KeyValueStore<String, byte[]> store;
     private final FeatureSet featureSet;
@@ -49,8 +59,8 @@ final class MarketStore {
     }
 
     /**
-     * The instrument's state; on first access since the task started it is rebuilt from the store, and every entry
-     * written after its snapshot is handed to {@code replay}, in order, with its store sequence and bytes.
+     * The instrument's state; on first access since the task started it is rebuilt from the store, and every event
+     * written after its snapshot is handed to {@code replay}, in arrival order, with its chunk and merger sequence.
      */
     MarketState state(String instrument, long wallNowMs, Replay replay) {
         MarketState cached = cache.get(instrument);
@@ -62,85 +72,195 @@ final class MarketStore {
         return state;
     }
 
-    /** Receives the entries to replay after a restart. */
+    /** Receives the events to offer again after a restart. */
     interface Replay {
-        void entry(MarketState state, long storeSeq, long mergerSeq, byte[] event);
+        void event(MarketState state, long chunk, long mergerSeq, byte[] event);
+    }
+
+    /** An event the merger accepted (with {@code mergerSeq}); durable at the next commit. */
+    void offered(MarketState state, long mergerSeq, MarketState.Buffered event) {
+        if (mergerSeq != state.pendingFirstSeq + state.pending.size()) {
+            throw new IllegalStateException("merger sequence " + mergerSeq + " is not the next one ("
+                    + (state.pendingFirstSeq + state.pending.size()) + ")");
+        }
+        state.pending.add(event);
+        state.pendingBytes += 4 + event.event().length;
+        state.holds(event.chunk());
+        state.dirty = true;
+    }
+
+    /** A heartbeat moved a watermark; durable at the next commit (as the chunk's watermarks). */
+    void heard(MarketState state) {
+        state.dirty = true;
+    }
+
+    /** Makes every instrument's changes since the last commit durable, in the cheaper form (see the class doc). */
+    void commit() {
+        for (Map.Entry<String, MarketState> e : cache.entrySet()) {
+            MarketState state = e.getValue();
+            if (!state.dirty) {
+                continue;
+            }
+            long journalBytes = CHUNK_HEADER + state.pendingBytes;
+            if (state.lastSnapshotBytes > 0
+                    && state.journalBytesSinceSnapshot + journalBytes <= state.lastSnapshotBytes) {
+                journal(e.getKey(), state);
+            } else {
+                snapshot(e.getKey(), state);
+            }
+            state.pending.clear();
+            state.pendingBytes = 0;
+            state.pendingFirstSeq = state.merger.nextSeq();
+            state.dirty = false;
+        }
+    }
+
+    private void journal(String instrument, MarketState state) {
+        ByteBuffer b = chunk(JOURNAL, state, CHUNK_HEADER + state.pendingBytes, state.pending.size());
+        for (MarketState.Buffered event : state.pending) {
+            b.putInt(event.event().length).put(event.event());
+        }
+        store.put(chunkKey(instrument, state.nextChunk++), b.array());
+        state.journalBytesSinceSnapshot += b.capacity();
+    }
+
+    /**
+     * The snapshot, the pending events the merger still buffers (they are not in it) as a chunk, and the deletion
+     * of every chunk that holds no buffered event. At a commit the merger has released everything before its release
+     * point and nothing after it, so an event is buffered exactly when its event time is at or after that point.
+     */
+    private void snapshot(String instrument, MarketState state) {
+        long releasedThrough = state.merger.releasedThrough();
+        int carried = 0;
+        int carriedBytes = 0;
+        for (MarketState.Buffered event : state.pending) {
+            if (BufferedEvent.timeOf(event.event()) >= releasedThrough) {
+                carried++;
+                carriedBytes += 8 + 4 + event.event().length;
+            }
+        }
+        if (state.heldBy(state.nextChunk) != carried) {
+            throw new IllegalStateException(instrument + ": the merger buffers " + state.heldBy(state.nextChunk)
+                    + " of the pending events, but " + carried + " are at or after its release point");
+        }
+        if (carried > 0) {
+            ByteBuffer b = chunk(CARRIED, state, CHUNK_HEADER + carriedBytes, carried);
+            long seq = state.pendingFirstSeq;
+            for (MarketState.Buffered event : state.pending) {
+                if (BufferedEvent.timeOf(event.event()) >= releasedThrough) {
+                    b.putLong(seq).putInt(event.event().length).put(event.event());
+                }
+                seq++;
+            }
+            store.put(chunkKey(instrument, state.nextChunk++), b.array());
+        }
+        byte[] timeline = state.timeline.snapshot();
+        byte[] merger = state.merger.stateBytes();
+        byte[] snapshot = ByteBuffer.allocate(4 + 8 + 4 + timeline.length + 4 + merger.length).putInt(FORMAT)
+                .putLong(state.nextChunk).putInt(timeline.length).put(timeline).putInt(merger.length).put(merger)
+                .array();
+        store.put(snapshotKey(instrument), snapshot);
+        state.dropObsoleteChunks(chunk -> store.delete(chunkKey(instrument, chunk)));
+        state.journalBytesSinceSnapshot = 0;
+        state.lastSnapshotBytes = snapshot.length;
+    }
+
+    private static ByteBuffer chunk(byte kind, MarketState state, int bytes, int events) {
+        ByteBuffer b = ByteBuffer.allocate(bytes).putInt(FORMAT).put(kind).putLong(state.pendingFirstSeq);
+        for (MarketSource s : SOURCES) {
+            b.putLong(state.merger.watermark(s));
+        }
+        return b.putInt(events);
     }
 
     private MarketState load(String instrument, long wallNowMs, Replay replay) {
-        byte[] snapshot = store.get("S|" + instrument);
+        if (store.get("S|" + instrument) != null) {
+            throw new IllegalStateException("the market store holds " + instrument + " in the per-event layout of "
+                    + "Riptide before the per-commit journal; run the stream under a new stream.application.id "
+                    + "(or reset the application) to rebuild it from the market topics");
+        }
+        byte[] snapshot = store.get(snapshotKey(instrument));
         InstrumentTimeline timeline;
         EventTimeMerger<MarketState.Buffered> merger;
-        long snapshotSeq = 0;
+        long snapshotNextChunk = 0;
         if (snapshot == null) {
             timeline = new InstrumentTimeline(featureSet);
             merger = new EventTimeMerger<>();
         } else {
             ByteBuffer b = ByteBuffer.wrap(snapshot);
-            snapshotSeq = b.getLong();
+            format(b.getInt(), "snapshot", instrument);
+            snapshotNextChunk = b.getLong();
             timeline = InstrumentTimeline.restore(featureSet, slice(b));
             merger = EventTimeMerger.restore(slice(b));
         }
-        List<KeyValue<String, byte[]>> after = new ArrayList<>();
-        long nextSeq = snapshotSeq;
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan("E|" + instrument + "|", KEYS)) {
+        long snapshotNextSeq = merger.nextSeq();
+        long releasedThrough = merger.releasedThrough();
+        MarketState state = new MarketState(timeline, merger, snapshotNextChunk, wallNowMs);
+        state.lastSnapshotBytes = snapshot == null ? 0 : snapshot.length;
+        long expected = -1;
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan("J|" + instrument + "|", KEYS)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                long storeSeq = StoreKeys.lastNumber(kv.key);
-                nextSeq = Math.max(nextSeq, storeSeq + 1);
-                if (storeSeq < snapshotSeq) {
-                    ByteBuffer b = ByteBuffer.wrap(kv.value);
-                    long mergerSeq = b.getLong();
-                    byte[] event = eventOf(kv.value);
-                    merger.rebuffer(BufferedEvent.sourceOf(event), BufferedEvent.timeOf(event), mergerSeq,
-                            new MarketState.Buffered(storeSeq, event));
+                long chunk = StoreKeys.lastNumber(kv.key);
+                if (expected < 0) {
+                    state.startChunksAt(chunk);
                 } else {
-                    after.add(kv);
+                    for (long gap = expected; gap < chunk; gap++) {
+                        state.missing(gap);
+                    }
+                }
+                expected = chunk + 1;
+                state.nextChunk = Math.max(state.nextChunk, chunk + 1);
+                if (chunk >= snapshotNextChunk) {
+                    state.journalBytesSinceSnapshot += kv.value.length;
+                }
+                ByteBuffer b = ByteBuffer.wrap(kv.value);
+                format(b.getInt(), "journal chunk " + chunk, instrument);
+                byte kind = b.get();
+                long seq = b.getLong();
+                for (MarketSource s : SOURCES) {
+                    long watermark = b.getLong();
+                    if (watermark != Long.MIN_VALUE) {
+                        merger.heartbeat(s, watermark);
+                    }
+                }
+                int events = b.getInt();
+                for (int i = 0; i < events; i++) {
+                    long mergerSeq = kind == CARRIED ? b.getLong() : seq++;
+                    byte[] event = slice(b);
+                    if (mergerSeq >= snapshotNextSeq) {
+                        replay.event(state, chunk, mergerSeq, event);
+                        state.holds(chunk);
+                    } else if (BufferedEvent.timeOf(event) >= releasedThrough) {
+                        merger.rebuffer(BufferedEvent.sourceOf(event), BufferedEvent.timeOf(event), mergerSeq,
+                                new MarketState.Buffered(chunk, event));
+                        state.holds(chunk);
+                    }
                 }
             }
         }
-        MarketState state = new MarketState(timeline, merger, nextSeq, wallNowMs);
-        for (KeyValue<String, byte[]> kv : after) {
-            replay.entry(state, StoreKeys.lastNumber(kv.key), ByteBuffer.wrap(kv.value).getLong(), eventOf(kv.value));
-        }
+        state.pendingFirstSeq = merger.nextSeq();
         return state;
     }
 
-    private static byte[] eventOf(byte[] entry) {
-        return java.util.Arrays.copyOfRange(entry, 8, entry.length);
+    private static void format(int format, String what, String instrument) {
+        if (format != FORMAT) {
+            throw new IllegalStateException("market store " + what + " of " + instrument + " has format " + format
+                    + ", this Riptide reads " + FORMAT);
+        }
+    }
+
+    private static String snapshotKey(String instrument) {
+        return "T|" + instrument;
+    }
+
+    private static String chunkKey(String instrument, long chunk) {
+        return StoreKeys.of("J|", instrument, chunk, SEQ_WIDTH);
     }
 
     private static byte[] slice(ByteBuffer b) {
         byte[] bytes = new byte[b.getInt()];
         b.get(bytes);
         return bytes;
-    }
-
-    /**
-     * Keeps an event (or heartbeat) durable until a snapshot holds it; returns its store sequence. A heartbeat is
-     * held by the next snapshot (the merger's watermarks), so it is obsolete at once.
-     */
-    long append(String instrument, MarketState state, long mergerSeq, byte[] event) {
-        long storeSeq = state.nextStoreSeq++;
-        store.put(StoreKeys.of("E|", instrument, storeSeq, SEQ_WIDTH),
-                ByteBuffer.allocate(8 + event.length).putLong(mergerSeq).put(event).array());
-        if (BufferedEvent.isHeartbeat(event)) {
-            state.obsolete(storeSeq);
-        }
-        return storeSeq;
-    }
-
-    /**
-     * Writes the instrument's snapshot and forgets every entry it now holds: all but the events the merger still
-     * buffers, i.e. the heartbeats and the released events since the last snapshot ({@link MarketState#obsolete}).
-     */
-    void snapshot(String instrument, MarketState state) {
-        byte[] timeline = state.timeline.snapshot();
-        byte[] merger = state.merger.stateBytes();
-        store.put("S|" + instrument, ByteBuffer.allocate(8 + 4 + timeline.length + 4 + merger.length)
-                .putLong(state.nextStoreSeq).putInt(timeline.length).put(timeline).putInt(merger.length).put(merger)
-                .array());
-        state.drainObsolete(seq -> store.delete(StoreKeys.of("E|", instrument, seq, SEQ_WIDTH)));
-        state.snapshotMinute = MarketState.minuteOf(state.timeline.timeMs());
     }
 }
