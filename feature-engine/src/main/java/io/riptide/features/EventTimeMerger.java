@@ -156,6 +156,18 @@ public final class EventTimeMerger<E> {
         buffer.forEach(visitor);
     }
 
+    /**
+     * Replaces what the owner buffers with each event by {@code replace}'s result; times, sources, sequence numbers
+     * and so the release order stay as they were.
+     */
+    public void replaceBuffered(java.util.function.Function<Entry<E>, E> replace) {
+        java.util.List<Entry<E>> all = new java.util.ArrayList<>(buffer);
+        buffer.clear();
+        for (Entry<E> e : all) {
+            buffer.add(new Entry<>(e.timeMs(), e.source(), e.seq(), replace.apply(e)));
+        }
+    }
+
     /** Sequence number the next offered event gets. */
     public long nextSeq() {
         return nextSeq;

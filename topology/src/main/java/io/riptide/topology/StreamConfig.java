@@ -21,7 +21,8 @@ import java.util.Map;
  * @param liquidationThreshold label: liquidation notional (quote currency) in (t, t+h] above this is a positive
  * @param riskLevels           probabilities at which risk becomes MEDIUM, HIGH, CRITICAL
  * @param commitIntervalMs     Kafka Streams commit interval (each commit ends a transaction)
- * @param maxTaskIdleMs        how long a task waits for data on all its input partitions before processing
+ * @param maxTaskIdleMs        how long a task waits for data on all its input partitions before processing; -1
+ *                             never waits (then the merger buffers whatever one topic runs ahead)
  * @param serving              micro-batching, the online learner and the evaluator switch
  * @param input                when event time stops waiting for a silent market source
  * @param monitoring           drift and performance monitoring
@@ -148,7 +149,7 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 settings.doubleValue("stream.label.liquidation.threshold", 250_000, 0, Double.MAX_VALUE),
                 riskLevels(settings),
                 settings.longValue("stream.commit.interval.ms", 100, 10, 60_000),
-                settings.longValue("stream.max.task.idle.ms", 0, 0, 60_000),
+                settings.longValue("stream.max.task.idle.ms", 0, -1, 60_000),
                 Serving.from(settings),
                 Input.from(settings),
                 Monitoring.from(settings),

@@ -54,6 +54,7 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
     private final StreamConfig config;
     private final FeatureSet featureSet;
     private final double[] features;
+    private final int maxChunkBytes;
     private final BufferedEvent.BookScratch scratch = new BufferedEvent.BookScratch();
     private final MarketSource[] sources = MarketSource.values();
     private ProcessorContext<String, Object> context;
@@ -64,16 +65,22 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
     private final InstrumentTimeline.BarListener onBarClosed = this::barClosed;
 
     public MarketEventProcessor(StreamConfig config, FeatureSet featureSet) {
+        this(config, featureSet, MarketStore.MAX_CHUNK_BYTES);
+    }
+
+    /** With a smaller journal chunk limit, for tests that want many chunks per commit. */
+    MarketEventProcessor(StreamConfig config, FeatureSet featureSet, int maxChunkBytes) {
         this.config = config;
         this.featureSet = featureSet;
         this.features = new double[featureSet.size()];
+        this.maxChunkBytes = maxChunkBytes;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         CommitHookStore durable = context.getStateStore(NodeNames.MARKET_STORE);
-        this.store = new MarketStore(durable.inner(), featureSet);
+        this.store = new MarketStore(durable.inner(), featureSet, maxChunkBytes);
         durable.beforeCommit(store::commit);
         context.schedule(IDLE_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::checkIdleSources);
     }
@@ -103,7 +110,7 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
                     + (state.timeline.isKlineDriven() ? "klines" : "trades") + " only");
             return;
         } else {
-            MarketState.Buffered buffered = new MarketState.Buffered(state.nextChunk, event);
+            MarketState.Buffered buffered = new MarketState.Buffered(store.chunkFor(state, event.length), event);
             long mergerSeq = state.merger.offer(source, time, buffered);
             if (mergerSeq < 0) {
                 deadLetter(record, "late " + source.name().toLowerCase() + " event at " + time + ": every input of "

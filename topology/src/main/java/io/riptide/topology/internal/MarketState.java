@@ -29,8 +29,14 @@ final class MarketState {
     int pendingBytes;
     /** Whether anything (an event or a heartbeat) changed the durable state since the last commit. */
     boolean dirty;
-    /** The chunk the pending events go to; chunks are numbered per instrument in commit order. */
-    long nextChunk;
+    /**
+     * The chunk new events go to. Chunks are numbered per instrument in arrival order; a commit's events fill one or
+     * more (a chunk is closed at {@code MarketStore}'s size limit), from {@code pendingFromChunk} to this one.
+     */
+    long openChunk;
+    long pendingFromChunk;
+    /** Bytes the open chunk's events take (at most), to close it before it passes the size limit. */
+    int openChunkBytes;
     /** Journal bytes written since the last snapshot, and that snapshot's size: snapshot when the first passes it. */
     long journalBytesSinceSnapshot;
     int lastSnapshotBytes;
@@ -40,11 +46,12 @@ final class MarketState {
     private long firstChunk;
     private int[] liveEvents = new int[16];
 
-    MarketState(InstrumentTimeline timeline, EventTimeMerger<Buffered> merger, long nextChunk, long wallNowMs) {
+    MarketState(InstrumentTimeline timeline, EventTimeMerger<Buffered> merger, long openChunk, long wallNowMs) {
         this.timeline = timeline;
         this.merger = merger;
-        this.nextChunk = nextChunk;
-        this.firstChunk = nextChunk;
+        this.openChunk = openChunk;
+        this.pendingFromChunk = openChunk;
+        this.firstChunk = openChunk;
         this.pendingFirstSeq = merger.nextSeq();
         Arrays.fill(lastHeardWallMs, wallNowMs);
     }
@@ -57,7 +64,8 @@ final class MarketState {
 
     /** The merger released an event held by {@code chunk}. */
     void released(long chunk) {
-        liveEvents[slot(chunk)]--;
+        int i = slot(chunk); // before the array is read: slot() may replace it
+        liveEvents[i]--;
     }
 
     /** Buffered events held by {@code chunk}. */
@@ -66,30 +74,46 @@ final class MarketState {
         return i < 0 || i >= liveEvents.length ? 0 : Math.max(liveEvents[(int) i], 0);
     }
 
+    /** Every chunk holds no buffered event any more (the owner re-files them all in new chunks). */
+    void forgetHolds() {
+        for (int i = 0; i < liveEvents.length; i++) {
+            if (liveEvents[i] > 0) {
+                liveEvents[i] = 0;
+            }
+        }
+    }
+
     /** Restore: chunks before {@code chunk} do not exist. */
     void startChunksAt(long chunk) {
         firstChunk = chunk;
     }
 
-    /** Restore: a chunk number between two stored chunks that was deleted. */
+    /** A chunk was written (so a snapshot deletes it once it holds no buffered event). */
+    void written(long chunk) {
+        int i = slot(chunk);
+        liveEvents[i] = Math.max(liveEvents[i], 0);
+    }
+
+    /** A chunk number that was deleted, or never written (it got no event that was not released by then). */
     void missing(long chunk) {
-        liveEvents[slot(chunk)] = GONE;
+        int i = slot(chunk);
+        liveEvents[i] = GONE;
     }
 
     /**
      * After a snapshot: hands every written chunk that holds no buffered event to {@code delete} and forgets it.
      * The snapshot holds everything those chunks held.
      */
-    void dropObsoleteChunks(java.util.function.LongConsumer delete) {
-        int written = (int) (nextChunk - firstChunk);
-        for (int i = 0; i < written && i < liveEvents.length; i++) {
+    void dropObsoleteChunks(long writtenBefore, java.util.function.LongConsumer delete) {
+        int written = (int) (writtenBefore - firstChunk);
+        for (int i = 0; i < written; i++) {
             if (liveEvents[i] == 0) {
                 delete.accept(firstChunk + i);
                 liveEvents[i] = GONE;
             }
         }
         int drop = 0;
-        while (drop < written && drop < liveEvents.length && liveEvents[drop] == GONE) {
+        while (drop < written && liveEvents[drop] == GONE) {
             drop++;
         }
         if (drop > 0) {

@@ -9,8 +9,13 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +37,10 @@ import java.util.Map;
  * the processor ({@link Replay}).
  */
 final class MarketStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MarketStore.class);
     private static final StringSerializer KEYS = new StringSerializer();
+    /** Well under the 1 MB default of a topic's {@code max.message.bytes}. */
+    static final int MAX_CHUNK_BYTES = 256 * 1024;
     private static final int SEQ_WIDTH = 19;
     private static final int FORMAT = 2;
     private static final byte JOURNAL = 1;
@@ -42,11 +50,17 @@ final class MarketStore {
 
     private final KeyValueStore<String, byte[]> store;
     private final FeatureSet featureSet;
+    private final int maxChunkBytes;
     private final Map<String, MarketState> cache = new HashMap<>();
 
     MarketStore(KeyValueStore<String, byte[]> store, FeatureSet featureSet) {
+        this(store, featureSet, MAX_CHUNK_BYTES);
+    }
+
+    MarketStore(KeyValueStore<String, byte[]> store, FeatureSet featureSet, int maxChunkBytes) {
         this.store = store;
         this.featureSet = featureSet;
+        this.maxChunkBytes = maxChunkBytes;
     }
 
     /** Instruments loaded so far (the ones this task has seen since it started). */
@@ -75,6 +89,21 @@ final class MarketStore {
     /** Receives the events to offer again after a restart. */
     interface Replay {
         void event(MarketState state, long chunk, long mergerSeq, byte[] event);
+    }
+
+    /**
+     * The chunk an event of {@code eventBytes} goes to if the merger accepts it: the open chunk, or a new one when
+     * the open chunk would pass the size limit (one changelog record must stay well under the broker's
+     * {@code max.message.bytes}).
+     */
+    long chunkFor(MarketState state, int eventBytes) {
+        int bytes = 8 + 4 + eventBytes;
+        if (state.openChunkBytes > 0 && CHUNK_HEADER + state.openChunkBytes + bytes > maxChunkBytes) {
+            state.openChunk++;
+            state.openChunkBytes = 0;
+        }
+        state.openChunkBytes += bytes;
+        return state.openChunk;
     }
 
     /** An event the merger accepted (with {@code mergerSeq}); durable at the next commit. */
@@ -108,6 +137,9 @@ final class MarketStore {
             } else {
                 snapshot(e.getKey(), state);
             }
+            state.openChunk++;
+            state.openChunkBytes = 0;
+            state.pendingFromChunk = state.openChunk;
             state.pending.clear();
             state.pendingBytes = 0;
             state.pendingFirstSeq = state.merger.nextSeq();
@@ -115,58 +147,137 @@ final class MarketStore {
         }
     }
 
+    /** The pending events, chunk by chunk; a commit with heartbeats only writes the watermarks in an empty chunk. */
     private void journal(String instrument, MarketState state) {
-        ByteBuffer b = chunk(JOURNAL, state, CHUNK_HEADER + state.pendingBytes, state.pending.size());
-        for (MarketState.Buffered event : state.pending) {
-            b.putInt(event.event().length).put(event.event());
+        int from = 0;
+        long seq = state.pendingFirstSeq;
+        for (long chunk = state.pendingFromChunk; chunk <= state.openChunk; chunk++) {
+            int to = from;
+            int bytes = CHUNK_HEADER;
+            while (to < state.pending.size() && state.pending.get(to).chunk() == chunk) {
+                bytes += 4 + state.pending.get(to++).event().length;
+            }
+            if (to == from && !(chunk == state.openChunk && state.pending.isEmpty())) {
+                state.missing(chunk); // its only event was refused as late
+                continue;
+            }
+            ByteBuffer b = chunk(JOURNAL, state, seq, bytes, to - from);
+            for (int i = from; i < to; i++) {
+                byte[] event = state.pending.get(i).event();
+                b.putInt(event.length).put(event);
+            }
+            store.put(chunkKey(instrument, chunk), b.array());
+            state.written(chunk);
+            state.journalBytesSinceSnapshot += bytes;
+            seq += to - from;
+            from = to;
         }
-        store.put(chunkKey(instrument, state.nextChunk++), b.array());
-        state.journalBytesSinceSnapshot += b.capacity();
     }
 
     /**
-     * The snapshot, the pending events the merger still buffers (they are not in it) as a chunk, and the deletion
-     * of every chunk that holds no buffered event. At a commit the merger has released everything before its release
-     * point and nothing after it, so an event is buffered exactly when its event time is at or after that point.
+     * The snapshot, the pending events the merger still buffers (they are not in it) in their chunks, and the
+     * deletion of every chunk that holds no buffered event. At a commit the merger has released everything before
+     * its release point and nothing after it, so an event is buffered exactly when its event time is at or after
+     * that point; a restart rebuffers by the same rule.
      */
     private void snapshot(String instrument, MarketState state) {
         long releasedThrough = state.merger.releasedThrough();
-        int carried = 0;
-        int carriedBytes = 0;
-        for (MarketState.Buffered event : state.pending) {
-            if (BufferedEvent.timeOf(event.event()) >= releasedThrough) {
-                carried++;
-                carriedBytes += 8 + 4 + event.event().length;
-            }
-        }
-        if (state.heldBy(state.nextChunk) != carried) {
-            throw new IllegalStateException(instrument + ": the merger buffers " + state.heldBy(state.nextChunk)
-                    + " of the pending events, but " + carried + " are at or after its release point");
-        }
-        if (carried > 0) {
-            ByteBuffer b = chunk(CARRIED, state, CHUNK_HEADER + carriedBytes, carried);
-            long seq = state.pendingFirstSeq;
-            for (MarketState.Buffered event : state.pending) {
+        List<List<MarketState.Buffered>> carried = new ArrayList<>();
+        List<List<Long>> carriedSeqs = new ArrayList<>();
+        long seq = state.pendingFirstSeq;
+        int at = 0;
+        for (long chunk = state.pendingFromChunk; chunk <= state.openChunk; chunk++) {
+            List<MarketState.Buffered> events = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            for (; at < state.pending.size() && state.pending.get(at).chunk() == chunk; at++, seq++) {
+                MarketState.Buffered event = state.pending.get(at);
                 if (BufferedEvent.timeOf(event.event()) >= releasedThrough) {
-                    b.putLong(seq).putInt(event.event().length).put(event.event());
+                    events.add(event);
+                    seqs.add(seq);
                 }
-                seq++;
             }
-            store.put(chunkKey(instrument, state.nextChunk++), b.array());
+            if (state.heldBy(chunk) != events.size()) {
+                refileBuffered(instrument, state, chunk, events.size());
+                return;
+            }
+            carried.add(events);
+            carriedSeqs.add(seqs);
         }
+        for (int i = 0; i < carried.size(); i++) {
+            long chunk = state.pendingFromChunk + i;
+            if (carried.get(i).isEmpty()) {
+                state.missing(chunk);
+            } else {
+                writeCarried(instrument, state, chunk, carried.get(i), carriedSeqs.get(i));
+            }
+        }
+        writeSnapshot(instrument, state);
+    }
+
+    /**
+     * The snapshot when the merger is not where a commit expects it: a processor downstream threw while this one was
+     * releasing events, and the record was dead-lettered half-way. Every event the merger still buffers is filed
+     * again in new chunks, so the snapshot and they are exactly the state, and every older chunk is deleted.
+     */
+    private void refileBuffered(String instrument, MarketState state, long chunk, int expected) {
+        LOG.error("{}: the merger buffers {} events of chunk {} but {} are at or after its release point (a record's "
+                        + "processing was interrupted); filing every buffered event again", instrument,
+                state.heldBy(chunk), chunk, expected);
+        List<EventTimeMerger.Entry<MarketState.Buffered>> buffered = new ArrayList<>(state.merger.buffered());
+        state.merger.forEachBuffered(buffered::add);
+        buffered.sort(java.util.Comparator.comparingLong(EventTimeMerger.Entry::seq));
+        state.forgetHolds();
+        Map<Long, Long> chunkOfSeq = new HashMap<>();
+        state.openChunkBytes = 0;
+        for (EventTimeMerger.Entry<MarketState.Buffered> e : buffered) {
+            chunkOfSeq.put(e.seq(), chunkFor(state, e.event().event().length));
+        }
+        state.merger.replaceBuffered(e -> new MarketState.Buffered(chunkOfSeq.get(e.seq()), e.event().event()));
+        int from = 0;
+        while (from < buffered.size()) {
+            long c = chunkOfSeq.get(buffered.get(from).seq());
+            List<MarketState.Buffered> events = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            for (; from < buffered.size() && chunkOfSeq.get(buffered.get(from).seq()) == c; from++) {
+                events.add(new MarketState.Buffered(c, buffered.get(from).event().event()));
+                seqs.add(buffered.get(from).seq());
+                state.holds(c);
+            }
+            writeCarried(instrument, state, c, events, seqs);
+        }
+        writeSnapshot(instrument, state);
+    }
+
+    private void writeCarried(String instrument, MarketState state, long chunk, List<MarketState.Buffered> events,
+                              List<Long> seqs) {
+        int bytes = CHUNK_HEADER;
+        for (MarketState.Buffered event : events) {
+            bytes += 8 + 4 + event.event().length;
+        }
+        ByteBuffer b = chunk(CARRIED, state, seqs.get(0), bytes, events.size());
+        for (int i = 0; i < events.size(); i++) {
+            b.putLong(seqs.get(i)).putInt(events.get(i).event().length).put(events.get(i).event());
+        }
+        store.put(chunkKey(instrument, chunk), b.array());
+        state.written(chunk);
+    }
+
+    /** The snapshot of the timeline and merger; it makes every chunk without a buffered event obsolete. */
+    private void writeSnapshot(String instrument, MarketState state) {
         byte[] timeline = state.timeline.snapshot();
         byte[] merger = state.merger.stateBytes();
+        long nextChunk = state.openChunk + 1;
         byte[] snapshot = ByteBuffer.allocate(4 + 8 + 4 + timeline.length + 4 + merger.length).putInt(FORMAT)
-                .putLong(state.nextChunk).putInt(timeline.length).put(timeline).putInt(merger.length).put(merger)
+                .putLong(nextChunk).putInt(timeline.length).put(timeline).putInt(merger.length).put(merger)
                 .array();
         store.put(snapshotKey(instrument), snapshot);
-        state.dropObsoleteChunks(chunk -> store.delete(chunkKey(instrument, chunk)));
+        state.dropObsoleteChunks(nextChunk, chunk -> store.delete(chunkKey(instrument, chunk)));
         state.journalBytesSinceSnapshot = 0;
         state.lastSnapshotBytes = snapshot.length;
     }
 
-    private static ByteBuffer chunk(byte kind, MarketState state, int bytes, int events) {
-        ByteBuffer b = ByteBuffer.allocate(bytes).putInt(FORMAT).put(kind).putLong(state.pendingFirstSeq);
+    private static ByteBuffer chunk(byte kind, MarketState state, long firstSeq, int bytes, int events) {
+        ByteBuffer b = ByteBuffer.allocate(bytes).putInt(FORMAT).put(kind).putLong(firstSeq);
         for (MarketSource s : SOURCES) {
             b.putLong(state.merger.watermark(s));
         }
@@ -210,7 +321,8 @@ final class MarketStore {
                     }
                 }
                 expected = chunk + 1;
-                state.nextChunk = Math.max(state.nextChunk, chunk + 1);
+                state.written(chunk);
+                state.openChunk = Math.max(state.openChunk, chunk + 1);
                 if (chunk >= snapshotNextChunk) {
                     state.journalBytesSinceSnapshot += kv.value.length;
                 }
@@ -240,6 +352,7 @@ final class MarketStore {
             }
         }
         state.pendingFirstSeq = merger.nextSeq();
+        state.pendingFromChunk = state.openChunk;
         return state;
     }
 

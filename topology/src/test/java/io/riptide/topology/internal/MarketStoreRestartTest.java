@@ -50,11 +50,21 @@ class MarketStoreRestartTest {
 
     @Test
     void aTaskRebuiltFromItsLastCommitForwardsWhatAnUninterruptedTaskForwards() {
+        rebuiltTasksForwardWhatAnUninterruptedTaskForwards(MarketStore.MAX_CHUNK_BYTES);
+    }
+
+    /** Chunks of ~1 KB: every commit of more than one book spreads over several chunks. */
+    @Test
+    void chunksClosedAtTheSizeLimitRestoreTheSame() {
+        rebuiltTasksForwardWhatAnUninterruptedTaskForwards(1024);
+    }
+
+    private void rebuiltTasksForwardWhatAnUninterruptedTaskForwards(int maxChunkBytes) {
         List<Record<String, Object>> input = lagged(market());
         StreamConfig config = StreamConfig.defaults(new KafkaSettings("unused:9092", "http://unused", (short) 1, Map.of()),
                 "market-store-restart", stateDir);
 
-        Task reference = new Task(config, Map.of());
+        Task reference = new Task(config, Map.of(), maxChunkBytes);
         List<Object> expected = new ArrayList<>();
         SplittableRandom intervals = new SplittableRandom(3);
         for (int i = 0; i < input.size(); ) {
@@ -69,7 +79,7 @@ class MarketStoreRestartTest {
         List<Object> actual = new ArrayList<>();
         intervals = new SplittableRandom(3);
         SplittableRandom crashes = new SplittableRandom(11);
-        Task task = new Task(config, Map.of());
+        Task task = new Task(config, Map.of(), maxChunkBytes);
         Map<String, byte[]> committed = Map.of();
         int restarts = 0;
         int journalChunks = 0;
@@ -88,7 +98,7 @@ class MarketStoreRestartTest {
             }
             if (i == crashAt) {
                 // the transaction since the last commit aborts: its outputs are lost and its input is read again
-                task = new Task(config, committed);
+                task = new Task(config, committed, maxChunkBytes);
                 i = committedThrough;
                 restarts++;
                 intervals = replayIntervals(i, input.size());
@@ -115,6 +125,59 @@ class MarketStoreRestartTest {
         }
     }
 
+    /**
+     * A processor downstream threw while the market processor was releasing events (the record was dead-lettered
+     * half-way), so the merger stopped between two events: the commit files every still-buffered event again, and a
+     * restart rebuffers exactly those, not one the merger had released.
+     */
+    @Test
+    void aCommitAfterAnInterruptedReleaseKeepsExactlyTheBufferedEvents() {
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+        CommitHookStore durable = CommitHookStore.builder(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(NodeNames.MARKET_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled()).build();
+        durable.init(context.getStateStoreContext(), durable);
+        MarketStore.Replay none = (state, chunk, seq, event) -> {
+            throw new AssertionError("no event was journaled after the snapshot");
+        };
+        MarketStore store = new MarketStore(durable.inner(), FeatureSets.liquidation(), 200);
+        MarketState state = store.state("SIM:A", 0, none);
+        for (int i = 0; i < 50; i++) {
+            byte[] event = BufferedEvent.trade(START + 1000L * i, 100 + i, 1, i % 2 == 0);
+            MarketState.Buffered buffered = new MarketState.Buffered(store.chunkFor(state, event.length), event);
+            store.offered(state, state.merger.offer(MarketSource.TRADES, START + 1000L * i, buffered), buffered);
+        }
+        for (MarketSource s : List.of(MarketSource.BOOKS, MarketSource.LIQUIDATIONS)) {
+            state.merger.heartbeat(s, START + 60_000);
+        }
+        List<Long> polled = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // the release stops half-way, before the merger moves its release point
+            var entry = state.merger.poll();
+            state.released(entry.event().chunk());
+            polled.add(entry.seq());
+        }
+
+        store.commit();
+
+        MarketState restored = new MarketStore(durable.inner(), FeatureSets.liquidation(), 200)
+                .state("SIM:A", 0, none);
+        List<Long> buffered = new ArrayList<>();
+        restored.merger.forEachBuffered(e -> buffered.add(e.seq()));
+        buffered.sort(null);
+        assertEquals(30, buffered.size(), "buffered after the restart");
+        assertEquals(20L, buffered.get(0), "first buffered seq");
+        assertTrue(buffered.stream().noneMatch(polled::contains), "no released event is buffered again");
+        long chunks = 0;
+        try (KeyValueIterator<String, byte[]> it = durable.inner().prefixScan("J|SIM:A|",
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                chunks++;
+            }
+        }
+        assertTrue(chunks >= 3, "the 30 events are filed in chunks of 200 bytes: " + chunks);
+    }
+
     /** Mostly a handful of records per commit (a live feed), sometimes thousands (a backlog). */
     private static int commitInterval(SplittableRandom random) {
         return random.nextInt(6) == 0 ? 500 + random.nextInt(3000) : 1 + random.nextInt(40);
@@ -132,7 +195,7 @@ class MarketStoreRestartTest {
         final MarketEventProcessor processor;
         final List<Object> forwardedSinceCommit = new ArrayList<>();
 
-        Task(StreamConfig config, Map<String, byte[]> committed) {
+        Task(StreamConfig config, Map<String, byte[]> committed, int maxChunkBytes) {
             store = CommitHookStore.builder(Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(NodeNames.MARKET_STORE), Serdes.String(), Serdes.ByteArray())
                     .withLoggingDisabled()).build();
@@ -140,7 +203,7 @@ class MarketStoreRestartTest {
             context.addStateStore(store);
             committed.forEach(store.inner()::put);
             context.setCurrentSystemTimeMs(START);
-            processor = new MarketEventProcessor(config, FeatureSets.liquidation());
+            processor = new MarketEventProcessor(config, FeatureSets.liquidation(), maxChunkBytes);
             processor.init(context);
         }
 
