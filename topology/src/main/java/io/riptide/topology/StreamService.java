@@ -89,9 +89,9 @@ public final class StreamService implements Service {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
-        // Above 0, a task waits for data on all its market partitions before processing, for stricter event-time
-        // interleaving; the instrument processor tolerates cross-topic skew anyway, and sparse liquidation partitions
-        // would make every task idle, so the default is 0.
+        // 0 (the default): a task waits only for partitions with data on the broker that it has not fetched, which
+        // keeps the market topics roughly in step. Above 0 sparse liquidation partitions would make every task idle;
+        // -1 lets one topic run ahead and the market processor buffer it (measured slower, docs/PERFORMANCE.md).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, config.maxTaskIdleMs());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProcessingExceptionHandler.class.getName());

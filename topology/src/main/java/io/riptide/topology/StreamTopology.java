@@ -72,9 +72,7 @@ public final class StreamTopology {
         topology.addProcessor(LABELLER, () -> new LabelProcessor(config, featureSet), MARKET_PROCESSOR);
         topology.addProcessor(PREDICTOR, () -> new PredictionProcessor(config, featureSet, liveModels), LABELLER);
         topology.addProcessor(OUTCOME_JOINER, OutcomeJoiner::new, LABELLER, PREDICTOR);
-        topology.addStateStore(CommitHookStore.builder(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(MARKET_STORE), Serdes.String(), Serdes.ByteArray()).withCachingDisabled()),
-                MARKET_PROCESSOR);
+        durableAtCommit(topology, MARKET_STORE, MARKET_PROCESSOR);
         store(topology, LABEL_STORE, LABELLER);
         store(topology, PREDICTOR_STORE, PREDICTOR);
         store(topology, OUTCOME_STORE, OUTCOME_JOINER);
@@ -96,7 +94,7 @@ public final class StreamTopology {
                 serdes.valueSerde(samples).deserializer(), samples.name());
         topology.addProcessor(MODEL_MONITOR, () -> new ModelMonitor(config, liveModels, featureSet.names()),
                 MONITORING_SAMPLES_SOURCE);
-        store(topology, MODEL_MONITOR_STORE, MODEL_MONITOR);
+        durableAtCommit(topology, MODEL_MONITOR_STORE, MODEL_MONITOR);
         sink(topology, serdes, topics, DRIFT_SINK, Topics.DRIFT, MODEL_MONITOR);
         sink(topology, serdes, topics, PERFORMANCE_SINK, Topics.PERFORMANCE, MODEL_MONITOR);
 
@@ -124,6 +122,12 @@ public final class StreamTopology {
     private static void store(Topology topology, String name, String processor) {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), processor);
+    }
+
+    /** A store its processor keeps in memory and writes once per commit ({@link CommitHookStore}). */
+    private static void durableAtCommit(Topology topology, String name, String processor) {
+        topology.addStateStore(CommitHookStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled()), processor);
     }
 
     private static <V extends SpecificRecord> void sink(Topology topology, SerdeFactory serdes, TopicNamespace topics,

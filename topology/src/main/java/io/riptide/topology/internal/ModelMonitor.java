@@ -60,8 +60,9 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
     private final LiveModels liveModels;
     private final Map<String, Integer> featureIndex = new HashMap<>();
     private final KolmogorovSmirnov ks = new KolmogorovSmirnov();
-    /** The states of the versions seen since the task started; every change is also written to the store. */
+    /** The states of the versions seen since the task started; the changed ones are written at each commit. */
     private final Map<String, MonitorState> states = new HashMap<>();
+    private final java.util.Set<String> changed = new java.util.HashSet<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
     private SampleReorder reorder;
@@ -77,7 +78,9 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(NodeNames.MODEL_MONITOR_STORE);
+        CommitHookStore durable = context.getStateStore(NodeNames.MODEL_MONITOR_STORE);
+        this.store = durable.inner();
+        durable.beforeCommit(this::commit);
         this.reorder = new SampleReorder(store, config.input().idleWallMs(), config.input().idleEventMs());
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME,
                 wallNow -> reorder.release(wallNow, this::monitor));
@@ -100,7 +103,16 @@ public final class ModelMonitor implements Processor<String, MonitoringSample, S
         } else {
             onOutcome(sample, state);
         }
-        store.put(stateKey, state.toBytes());
+        changed.add(stateKey);
+    }
+
+    /** Makes the commit's changes durable: each changed state once, and the samples still waiting for their turn. */
+    private void commit() {
+        for (String key : changed) {
+            store.put(key, states.get(key).toBytes());
+        }
+        changed.clear();
+        reorder.commit();
     }
 
     private MonitorState newState() {

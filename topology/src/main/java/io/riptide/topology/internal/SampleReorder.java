@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  *
  * <p>An instrument that stops sending samples would hold the others back; like a silent market source it is
  * passed over once it has been silent for the idle wall-clock time and is more than the idle event time behind.
- * Waiting samples live in the monitor store under {@code Z|} keys, so a restart loses none.
+ * Waiting samples live in the monitor store under {@code Z|} keys, written at the commit after they arrive (one
+ * released before then is never written), so a restart loses none.
  */
 final class SampleReorder {
     private static final StringSerializer KEYS = new StringSerializer();
@@ -38,6 +39,8 @@ final class SampleReorder {
     private final long idleEventMs;
     private final TreeMap<String, MonitoringSample> waiting = new TreeMap<>();
     private final Map<String, long[]> instruments = new HashMap<>();
+    /** Waiting samples offered since the last commit: not in the store yet, so one released before it costs nothing. */
+    private final java.util.Set<String> unwritten = new java.util.HashSet<>();
     private boolean loaded;
 
     SampleReorder(KeyValueStore<String, byte[]> store, long idleWallMs, long idleEventMs) {
@@ -55,8 +58,11 @@ final class SampleReorder {
             clock[0] = Math.max(clock[0], sample.getWatermarkMs());
         }
         String key = keyOf(sample);
-        waiting.put(key, sample);
-        store.put(key, encode(sample));
+        if (waiting.put(key, sample) != null && !unwritten.contains(key)) {
+            store.put(key, encode(sample)); // replaces a stored one: a release before the commit must delete it
+        } else {
+            unwritten.add(key);
+        }
         release(wallNowMs, release);
     }
 
@@ -70,7 +76,9 @@ final class SampleReorder {
                 break;
             }
             waiting.pollFirstEntry();
-            store.delete(head.getKey());
+            if (!unwritten.remove(head.getKey())) {
+                store.delete(head.getKey());
+            }
             release.accept(head.getValue());
         }
     }
@@ -89,6 +97,14 @@ final class SampleReorder {
             }
         }
         return low == Long.MAX_VALUE ? ahead : low;
+    }
+
+    /** Writes the samples offered since the last commit that still wait; run just before each commit. */
+    void commit() {
+        for (String key : unwritten) {
+            store.put(key, encode(waiting.get(key)));
+        }
+        unwritten.clear();
     }
 
     int waiting() {
