@@ -92,12 +92,22 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
      * record's timestamp (the broker's append time on Riptide's LogAppendTime market topics: the wall clock) is
      * dead-lettered before it can move the instrument's event time, which would close bars early and make every real
      * record after it late; 0 turns the check off (for a simulation deliberately run ahead of the wall clock).
+     *
+     * <p>{@code maxBufferedEvents}: the most events one instrument's merger holds back while it waits for a lagging
+     * source. Past it, the sources holding event time back are declared idle at once, as the wall-clock rule would
+     * after {@code idleWallMs}: a backlog consumed at machine speed never lets that much wall time pass, and a dead
+     * trade feed would otherwise make the books pile up in memory without bound.
      */
-    public record Input(long idleWallMs, long idleEventMs, long maxFutureMs) {
+    public record Input(long idleWallMs, long idleEventMs, long maxFutureMs, int maxBufferedEvents) {
         public static Input from(Settings settings) {
             return new Input(settings.longValue("stream.input.idle.wall.ms", 30_000, 100, 86_400_000),
                     settings.longValue("stream.input.idle.event.ms", 120_000, 0, 86_400_000L * 30),
-                    settings.longValue("stream.input.max.future.ms", 300_000, 0, 86_400_000L * 365));
+                    settings.longValue("stream.input.max.future.ms", 300_000, 0, 86_400_000L * 365),
+                    settings.intValue("stream.input.max.buffered.events", 50_000, 10, 10_000_000));
+        }
+
+        public Input withMaxBufferedEvents(int value) {
+            return new Input(idleWallMs, idleEventMs, maxFutureMs, value);
         }
     }
 

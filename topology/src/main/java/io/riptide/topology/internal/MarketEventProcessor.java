@@ -62,6 +62,7 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
     /** The instrument whose events are being applied, for the bar listener. */
     private String current;
     private boolean replaying;
+    private long overflowed;
     private final InstrumentTimeline.BarListener onBarClosed = this::barClosed;
 
     public MarketEventProcessor(StreamConfig config, FeatureSet featureSet) {
@@ -121,6 +122,44 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
         }
         updateIdle(instrument, state, wallNow);
         release(instrument, state);
+        if (state.merger.buffered() > config.input().maxBufferedEvents()) {
+            passOverLaggingSources(instrument, state);
+        }
+    }
+
+    /**
+     * The merger holds more events than {@code stream.input.max.buffered.events}: every source that holds event time
+     * back (the lowest watermark among those waited for) is declared idle now, and what that frees is released.
+     * Repeats while the buffer stays over the bound, so memory and the market store's chunks stay bounded.
+     */
+    private void passOverLaggingSources(String instrument, MarketState state) {
+        while (state.merger.buffered() > config.input().maxBufferedEvents()) {
+            long low = Long.MAX_VALUE;
+            for (MarketSource s : sources) {
+                if (state.merger.waitsFor(s)) {
+                    low = Math.min(low, state.merger.watermark(s));
+                }
+            }
+            if (low == Long.MAX_VALUE) {
+                return;
+            }
+            for (MarketSource s : sources) {
+                if (state.merger.waitsFor(s) && state.merger.watermark(s) == low) {
+                    state.merger.setIdle(s, true);
+                    overflowed++;
+                    LOG.warn("{} of {} holds back {} buffered events (stream.input.max.buffered.events {}): event "
+                                    + "time no longer waits for it, {}", s, instrument, state.merger.buffered(),
+                            config.input().maxBufferedEvents(),
+                            low == Long.MIN_VALUE ? "never heard" : "watermark " + low);
+                }
+            }
+            release(instrument, state);
+        }
+    }
+
+    /** How often a lagging source was passed over because the merger's buffer was full (for tests and metrics). */
+    long bufferOverflows() {
+        return overflowed;
     }
 
     /**
