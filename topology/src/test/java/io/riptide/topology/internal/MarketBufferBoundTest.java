@@ -2,27 +2,16 @@ package io.riptide.topology.internal;
 
 import io.riptide.features.FeatureSets;
 import io.riptide.features.MarketSource;
-import io.riptide.feed.Heartbeats;
-import io.riptide.feed.MarketEventSink;
-import io.riptide.feed.sim.MarketSimulator;
 import io.riptide.feed.sim.SimulatorConfig;
-import io.riptide.schemas.avro.BookSnapshot;
-import io.riptide.schemas.avro.Liquidation;
-import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.kafka.KafkaSettings;
-import io.riptide.schemas.topics.Topic;
-import io.riptide.schemas.topics.Topics;
 import io.riptide.topology.StreamConfig;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,11 +52,7 @@ class MarketBufferBoundTest {
                 Map.of()), "buffer-bound", stateDir);
         StreamConfig config = defaults.withInput(defaults.input().withMaxBufferedEvents(maxBuffered));
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-        CommitHookStore store = CommitHookStore.builder(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(NodeNames.MARKET_STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled()).build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        CommitHookStore store = MarketRecords.marketStore(context);
         context.setCurrentSystemTimeMs(START);
         MarketEventProcessor processor = new MarketEventProcessor(config, FeatureSets.liquidation());
         processor.init(context);
@@ -84,31 +69,7 @@ class MarketBufferBoundTest {
 
     /** 40 market minutes of one instrument's trades and trade heartbeats; the book and liquidation feeds are dead. */
     private static List<Record<String, Object>> tradesOnly() {
-        List<Record<String, Object>> records = new ArrayList<>();
-        MarketSimulator sim = new MarketSimulator(SimulatorConfig.defaults(5, START)
-                .withInstruments(List.of("SIM:BTCUSDT")));
-        Heartbeats feed = Heartbeats.exact(new MarketEventSink() {
-            @Override
-            public void onTrade(Trade t) {
-                records.add(new Record<>(t.getInstrument(), t, t.getExchangeTimeMs()));
-            }
-
-            @Override
-            public void onBook(BookSnapshot b) {
-            }
-
-            @Override
-            public void onLiquidation(Liquidation l) {
-            }
-
-            @Override
-            public void onHeartbeat(String instrument, Topic<?> input, long timeMs) {
-                if (input.equals(Topics.TRADES)) {
-                    records.add(new Record<>(instrument, new Messages.Heartbeat(MarketSource.TRADES, timeMs), timeMs));
-                }
-            }
-        }, Heartbeats.TRADE_INPUTS);
-        sim.runUntil(START + 40 * 60_000L, feed);
-        return records;
+        return MarketRecords.simulate(SimulatorConfig.defaults(5, START).withInstruments(List.of("SIM:BTCUSDT")),
+                START + 40 * 60_000L, java.util.EnumSet.of(MarketSource.TRADES));
     }
 }

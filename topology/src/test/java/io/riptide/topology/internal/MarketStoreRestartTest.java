@@ -2,23 +2,15 @@ package io.riptide.topology.internal;
 
 import io.riptide.features.FeatureSets;
 import io.riptide.features.MarketSource;
-import io.riptide.feed.Heartbeats;
-import io.riptide.feed.MarketEventSink;
-import io.riptide.feed.sim.MarketSimulator;
 import io.riptide.feed.sim.SimulatorConfig;
 import io.riptide.schemas.avro.BookSnapshot;
-import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.kafka.KafkaSettings;
-import io.riptide.schemas.topics.Topic;
-import io.riptide.schemas.topics.Topics;
 import io.riptide.topology.StreamConfig;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,10 +125,7 @@ class MarketStoreRestartTest {
     @Test
     void aCommitAfterAnInterruptedReleaseKeepsExactlyTheBufferedEvents() {
         MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-        CommitHookStore durable = CommitHookStore.builder(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(NodeNames.MARKET_STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled()).build();
-        durable.init(context.getStateStoreContext(), durable);
+        CommitHookStore durable = MarketRecords.marketStore(context);
         MarketStore.Replay none = (state, chunk, seq, event) -> {
             throw new AssertionError("no event was journaled after the snapshot");
         };
@@ -196,11 +185,7 @@ class MarketStoreRestartTest {
         final List<Object> forwardedSinceCommit = new ArrayList<>();
 
         Task(StreamConfig config, Map<String, byte[]> committed, int maxChunkBytes) {
-            store = CommitHookStore.builder(Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(NodeNames.MARKET_STORE), Serdes.String(), Serdes.ByteArray())
-                    .withLoggingDisabled()).build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
+            store = MarketRecords.marketStore(context);
             committed.forEach(store.inner()::put);
             context.setCurrentSystemTimeMs(START);
             processor = new MarketEventProcessor(config, FeatureSets.liquidation(), maxChunkBytes);
@@ -237,37 +222,9 @@ class MarketStoreRestartTest {
     }
 
     private static List<Record<String, Object>> market() {
-        List<Record<String, Object>> records = new ArrayList<>();
-        MarketSimulator sim = new MarketSimulator(SimulatorConfig.defaults(42, START)
-                .withInstruments(List.of("SIM:BTCUSDT", "SIM:ETHUSDT")));
-        Heartbeats feed = Heartbeats.exact(new MarketEventSink() {
-            @Override
-            public void onTrade(Trade t) {
-                records.add(new Record<>(t.getInstrument(), t, t.getExchangeTimeMs()));
-            }
-
-            @Override
-            public void onBook(BookSnapshot b) {
-                records.add(new Record<>(b.getInstrument(), b, b.getExchangeTimeMs()));
-            }
-
-            @Override
-            public void onLiquidation(Liquidation l) {
-                records.add(new Record<>(l.getInstrument(), l, l.getExchangeTimeMs()));
-            }
-
-            @Override
-            public void onHeartbeat(String instrument, Topic<?> input, long timeMs) {
-                records.add(new Record<>(instrument, new Messages.Heartbeat(sourceOf(input), timeMs), timeMs));
-            }
-        }, Heartbeats.TRADE_INPUTS);
-        sim.runUntil(START + 100 * MINUTE, feed);
-        feed.finish(START + 100 * MINUTE);
-        return records;
-    }
-
-    private static MarketSource sourceOf(Topic<?> topic) {
-        return MarketSource.values()[Topics.MARKET_INPUTS.indexOf(topic)];
+        return MarketRecords.simulate(SimulatorConfig.defaults(42, START)
+                .withInstruments(List.of("SIM:BTCUSDT", "SIM:ETHUSDT")), START + 100 * MINUTE,
+                java.util.EnumSet.allOf(MarketSource.class));
     }
 
     private static MarketSource sourceOf(Record<String, Object> r) {
