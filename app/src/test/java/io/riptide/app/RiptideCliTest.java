@@ -72,6 +72,13 @@ class RiptideCliTest {
     }
 
     @Test
+    void badRestoreBenchOptionsAreNamed() {
+        assertOneLineError(run("bench", "restore", "--market-hours", "1,0"), "--market-hours must be distinct");
+        assertOneLineError(run("bench", "restore", "--market-hours", "8,8"), "--market-hours must be distinct");
+        assertOneLineError(run("bench", "restore", "--instruments", "1"), "--instruments must be between 2 and");
+    }
+
+    @Test
     void badServiceConfigurationNamesTheKey() {
         assertOneLineError(run("stream", "--config", "/definitely/missing.properties"),
                 "config file /definitely/missing.properties does not exist");

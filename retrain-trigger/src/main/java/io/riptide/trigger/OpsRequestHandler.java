@@ -19,12 +19,12 @@ public final class OpsRequestHandler {
 
     private final RetrainPolicy policy;
     private final ModelRegistryStore registry;
-    private final ModelPublisher publisher;
+    private final PromotionOutbox outbox;
 
-    public OpsRequestHandler(RetrainPolicy policy, ModelRegistryStore registry, ModelPublisher publisher) {
+    public OpsRequestHandler(RetrainPolicy policy, ModelRegistryStore registry, PromotionOutbox outbox) {
         this.policy = policy;
         this.registry = registry;
-        this.publisher = publisher;
+        this.outbox = outbox;
     }
 
     /** @return a one-line account of what was done, for logs and the ops CLI */
@@ -81,9 +81,10 @@ public final class OpsRequestHandler {
         if ("PRODUCTION".equals(model.status())) {
             throw new IllegalArgumentException(key + " v" + version + " already serves");
         }
-        registry.makeProduction(key, version, action, who, reason);
-        publisher.publishProduction(model, action.toLowerCase() + " by " + who + ": " + reason);
+        registry.makeProduction(key, version, action, who, reason, action.toLowerCase() + " by " + who + ": " + reason);
+        boolean published = outbox.publishPending() > 0 && registry.pendingPublications().isEmpty();
         LOG.info("{} of {} to v{} by {}: {}", action, key, version, who, reason);
-        return OpsDecision.done(version, action.toLowerCase() + " of " + key + " to v" + version + " published");
+        return OpsDecision.done(version, action.toLowerCase() + " of " + key + " to v" + version
+                + (published ? " published" : " committed; its publication is pending and retried"));
     }
 }

@@ -47,17 +47,23 @@ public final class TrainingJobRunner {
     private final JobStore jobs;
     private final ModelRegistryStore registry;
     private final ModelPublisher publisher;
+    private final PromotionOutbox outbox;
     private final java.time.Clock clock;
 
-    /** @param clock market time, for when jobs finish (cooldowns run on it) */
+    /**
+     * @param publisher job events
+     * @param outbox    publishes what a promotion made PRODUCTION
+     * @param clock     market time, for when jobs finish (cooldowns run on it)
+     */
     public TrainingJobRunner(TriggerConfig config, ExampleStore examples, JobStore jobs, ModelRegistryStore registry,
-                             ModelPublisher publisher, java.time.Clock clock) {
+                             ModelPublisher publisher, PromotionOutbox outbox, java.time.Clock clock) {
         this.config = config;
         this.clock = clock;
         this.examples = examples;
         this.jobs = jobs;
         this.registry = registry;
         this.publisher = publisher;
+        this.outbox = outbox;
     }
 
     /** Runs the job and records its final status; never throws for a job-level failure. */
@@ -163,9 +169,8 @@ public final class TrainingJobRunner {
             return finish(job, JobStatus.REJECTED, "v" + version + " rejected: " + reasons, version, candidateMetrics);
         }
         registry.makeProduction(job.modelKey(), version, "PROMOTE", job.requestedBy(),
-                job.trigger() + ": " + job.reason());
-        StoredModel published = registry.find(job.modelKey(), version).orElseThrow();
-        publisher.publishProduction(published, "promoted by job " + job.id() + " (" + job.trigger() + ")");
+                job.trigger() + ": " + job.reason(), "promoted by job " + job.id() + " (" + job.trigger() + ")");
+        outbox.publishPending();
         LOG.info("{} v{} promoted (hold-out AUC {} vs champion v{} {}), row {}", job.modelKey(), version,
                 fmt(candidateMetrics.get("auc")), championVersion, fmt(championMetrics.get("auc")), id);
         return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted: " + reasons, version, candidateMetrics);

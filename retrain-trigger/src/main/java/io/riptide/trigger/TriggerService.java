@@ -78,6 +78,7 @@ public final class TriggerService implements Service {
     private final ModelRegistryStore registry;
     private final MonitoringStore monitoring;
     private final ModelPublisher publisher;
+    private final PromotionOutbox outbox;
     private final RetrainPolicy policy;
     private final OpsRequestHandler ops;
     private final TrainingJobRunner runner;
@@ -125,8 +126,9 @@ public final class TriggerService implements Service {
         this.publisher = new ModelPublisher(publisherProducer, config.inlineArtifactMaxBytes(), config.kafka().topics(),
                 config.signing());
         this.policy = new RetrainPolicy(config, jobs, examples, registry, clock);
-        this.ops = new OpsRequestHandler(policy, registry, publisher);
-        this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, clock);
+        this.outbox = new PromotionOutbox(registry, publisher::publishProduction);
+        this.ops = new OpsRequestHandler(policy, registry, outbox);
+        this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, outbox, clock);
         this.opsSurface = new OpsSurface(config, opsSettings, clients, dataSource, jobs, ops, meters);
         opsSurface.bind(publisherProducer);
         this.deadLetterProducer = opsSurface.bind(clients.producer("riptide-trigger-deadletter", null));
@@ -249,6 +251,8 @@ public final class TriggerService implements Service {
     private void work() {
         while (running) {
             try {
+                // completes a promotion that a crash or a Kafka outage left committed but unpublished
+                outbox.publishPending();
                 policy.onSchedule();
                 Optional<TrainingJob> job = jobs.claimNext();
                 if (job.isPresent()) {
@@ -283,6 +287,7 @@ public final class TriggerService implements Service {
             throw new IllegalStateException("step() drives a STEPPED trigger; this one runs jobs continuously");
         }
         clock.set(marketTimeMs);
+        outbox.publishPending();
         List<Signal> due;
         synchronized (inbox) {
             due = new ArrayList<>(inbox);

@@ -9,6 +9,7 @@ import io.riptide.serving.RiskLevels;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Typed configuration of the stream service, validated at start-up. Start from {@link #from(Settings)} (or
@@ -26,11 +27,13 @@ import java.util.Map;
  * @param serving              micro-batching, the online learner and the evaluator switch
  * @param input                when event time stops waiting for a silent market source
  * @param monitoring           drift and performance monitoring
+ * @param signing              which model versions may be installed
+ * @param state                where task state lives (RocksDB or memory) and standby replicas
  */
 public record StreamConfig(KafkaSettings kafka, String applicationId, Path stateDir, int numThreads,
                            List<Integer> horizonsMinutes, double liquidationThreshold, RiskLevels riskLevels,
                            long commitIntervalMs, long maxTaskIdleMs, Serving serving, Input input,
-                           Monitoring monitoring, ModelSigning signing) {
+                           Monitoring monitoring, ModelSigning signing, State state) {
 
     public StreamConfig {
         horizonsMinutes = List.copyOf(horizonsMinutes);
@@ -149,6 +152,35 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
         }
     }
 
+    /**
+     * Where task state lives and how a restarted instance gets it back. {@code persistent}: RocksDB stores under
+     * {@code stateDir}, so a clean restart resumes from local state instead of replaying the changelogs; all of them
+     * (every task and the global model-versions store) share one block cache and write-buffer budget of {@code
+     * rocksDbMemoryBytes} ({@code BoundedRocksDbMemory}). Otherwise in-memory stores, rebuilt from the changelogs on
+     * every start. {@code standbyReplicas}: Kafka Streams' {@code num.standby.replicas}, warm copies of each task's
+     * state on other instances, so a failover does not wait for a restore. {@code groupInstanceId}: static group
+     * membership; an instance that comes back under the same id (a StatefulSet pod's name) within the session
+     * timeout gets its own tasks back at once, without a rebalance. Without it an instance leaves the group when it
+     * stops cleanly, and one that was killed holds its tasks until the session timeout (docs/RELIABILITY.md).
+     */
+    public record State(boolean persistent, long rocksDbMemoryBytes, int standbyReplicas,
+                        Optional<String> groupInstanceId) {
+        public static final String ROCKSDB = "rocksdb";
+        public static final String IN_MEMORY = "in-memory";
+
+        public static State from(Settings settings) {
+            String instance = settings.string("stream.group.instance.id", "").trim();
+            return new State(ROCKSDB.equals(settings.choice("stream.state.stores", ROCKSDB, List.of(ROCKSDB, IN_MEMORY))),
+                    settings.longValue("stream.rocksdb.memory.bytes", 64L << 20, 8L << 20, 1L << 40),
+                    settings.intValue("stream.num.standby.replicas", 0, 0, 8),
+                    instance.isEmpty() ? Optional.empty() : Optional.of(instance));
+        }
+
+        public State withPersistent(boolean onDisk) {
+            return new State(onDisk, rocksDbMemoryBytes, standbyReplicas, groupInstanceId);
+        }
+    }
+
     public static StreamConfig from(Settings settings) {
         return new StreamConfig(
                 KafkaSettings.from(settings),
@@ -163,10 +195,10 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 Serving.from(settings),
                 Input.from(settings),
                 Monitoring.from(settings),
-                ModelSigning.from(settings));
+                ModelSigning.from(settings),
+                State.from(settings));
     }
 
-    /** Every default, against the given Kafka, application id and state directory. */
     /**
      * Every default, for code that builds its own stream (tests, benchmarks): unsigned model versions are installed
      * unless {@link #withSigning} gives a secret. The stream service ({@link #from}) requires one.
@@ -191,51 +223,56 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
     public StreamConfig withKafka(KafkaSettings newKafka) {
         return new StreamConfig(newKafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
     }
 
     public StreamConfig withApplicationId(String id) {
         return new StreamConfig(kafka, id, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
     }
 
     public StreamConfig withStateDir(Path dir) {
         return new StreamConfig(kafka, applicationId, dir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
     }
 
     public StreamConfig withServing(Serving newServing) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring, signing, state);
     }
 
     public StreamConfig withHorizons(List<Integer> horizons) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizons, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
     }
 
     public StreamConfig withLiquidationThreshold(double threshold) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, threshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
     }
 
     public StreamConfig withInput(Input newInput) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring, signing, state);
     }
 
     public StreamConfig withMonitoring(Monitoring newMonitoring) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring, signing);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring, signing, state);
     }
 
     public StreamConfig withCommitIntervalMs(long ms) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring, signing);
+                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring, signing, state);
     }
 
     public StreamConfig withSigning(ModelSigning newSigning) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, newSigning);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, newSigning, state);
+    }
+
+    public StreamConfig withState(State newState) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, newState);
     }
 }

@@ -23,14 +23,17 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
     private final KafkaStreams streams;
     private final LiveModels liveModels;
     private final List<Integer> horizonsMinutes;
+    private final RestoreProgress restores;
     /** How often new Kafka Streams metrics (threads, tasks appear after start) are picked up; Micrometer's is 60 s. */
     private static final Duration REFRESH = Duration.ofSeconds(10);
 
     private KafkaStreamsMetrics kafkaStreamsMetrics;
     private ScheduledExecutorService refresher;
 
-    public StreamMetrics(KafkaStreams streams, LiveModels liveModels, List<Integer> horizonsMinutes) {
+    public StreamMetrics(KafkaStreams streams, LiveModels liveModels, List<Integer> horizonsMinutes,
+                         RestoreProgress restores) {
         this.streams = streams;
+        this.restores = restores;
         this.liveModels = liveModels;
         this.horizonsMinutes = List.copyOf(horizonsMinutes);
     }
@@ -55,6 +58,13 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
                     .description("1 for the Kafka Streams state this instance is in").tag("state", state.name())
                     .register(registry);
         }
+        FunctionCounter.builder("riptide.stream.restore.records", restores, RestoreProgress::restoredRecords)
+                .description("changelog records restored into the state stores since start").register(registry);
+        Gauge.builder("riptide.stream.restore.partitions", restores, RestoreProgress::restoring)
+                .description("changelog partitions being restored now (the instance is not ready meanwhile)")
+                .register(registry);
+        Gauge.builder("riptide.stream.restore.seconds", restores, RestoreProgress::restoringSeconds)
+                .description("wall time spent restoring state since start (finished restores)").register(registry);
         for (int h : horizonsMinutes) {
             String key = ModelKeys.liquidation(h);
             Gauge.builder("riptide.stream.model.version", liveModels,

@@ -6,9 +6,11 @@ import io.riptide.features.FeatureSet;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.service.Service;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.topology.internal.BoundedRocksDbMemory;
 import io.riptide.topology.internal.DeadLetterProcessingExceptionHandler;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -32,10 +34,12 @@ public final class StreamService implements Service {
     public static final int OUT_OF_MEMORY_EXIT_CODE = 3;
     private final KafkaStreams streams;
     private final StreamMetrics streamMetrics;
+    private final RestoreProgress restores = new RestoreProgress();
     private final java.util.concurrent.atomic.AtomicLong threadDeaths = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicReference<Throwable> lastThreadDeath =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closing;
+    private volatile boolean hasBeenRunning;
 
     public StreamService(StreamConfig config, FeatureSet featureSet, KafkaClientFactory clients) {
         this(config, featureSet, clients, Metrics.globalRegistry);
@@ -71,7 +75,13 @@ public final class StreamService implements Service {
             LOG.error("stream thread died; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        this.streamMetrics = new StreamMetrics(streams, liveModels, config.horizonsMinutes());
+        streams.setGlobalStateRestoreListener(restores);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                hasBeenRunning = true;
+            }
+        });
+        this.streamMetrics = new StreamMetrics(streams, liveModels, config.horizonsMinutes(), restores);
         streamMetrics.bindTo(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("riptide.stream.thread.deaths", threadDeaths,
                         java.util.concurrent.atomic.AtomicLong::get)
@@ -102,6 +112,11 @@ public final class StreamService implements Service {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 Topics.MODEL_VERSIONS_MAX_MESSAGE_BYTES);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, Long.toString(config.state().rocksDbMemoryBytes()));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.state().standbyReplicas());
+        config.state().groupInstanceId().ifPresent(id ->
+                props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         return props;
     }
 
@@ -161,6 +176,16 @@ public final class StreamService implements Service {
         return streams.state();
     }
 
+    /** Whether Kafka Streams has reached RUNNING since start: its first assignment was made and restored. */
+    public boolean hasBeenRunning() {
+        return hasBeenRunning;
+    }
+
+    /** What has been restored from the changelogs since start, and what is restoring now. */
+    public RestoreProgress restores() {
+        return restores;
+    }
+
     /** Kafka Streams' metrics (threads, tasks, processors, stores, embedded clients). */
     public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
         return streams.metrics();
@@ -177,7 +202,11 @@ public final class StreamService implements Service {
     @Override
     public void close() {
         closing = true;
-        streams.close(Duration.ofSeconds(30));
+        // a dynamic member leaves, so whoever takes its tasks (its own restart, too) need not wait out the session
+        // timeout; a static member stays, so that its restart under the same id gets its tasks back at once
+        streams.close(CloseOptions.groupMembershipOperation(config.state().groupInstanceId().isPresent()
+                ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                : CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
         streamMetrics.close();
         liveModels.close();
     }

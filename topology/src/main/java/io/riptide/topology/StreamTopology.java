@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.function.Function;
@@ -72,10 +73,10 @@ public final class StreamTopology {
         topology.addProcessor(LABELLER, () -> new LabelProcessor(config, featureSet), MARKET_PROCESSOR);
         topology.addProcessor(PREDICTOR, () -> new PredictionProcessor(config, featureSet, liveModels), LABELLER);
         topology.addProcessor(OUTCOME_JOINER, OutcomeJoiner::new, LABELLER, PREDICTOR);
-        durableAtCommit(topology, MARKET_STORE, MARKET_PROCESSOR);
-        store(topology, LABEL_STORE, LABELLER);
-        store(topology, PREDICTOR_STORE, PREDICTOR);
-        store(topology, OUTCOME_STORE, OUTCOME_JOINER);
+        durableAtCommit(topology, config, MARKET_STORE, MARKET_PROCESSOR);
+        store(topology, config, LABEL_STORE, LABELLER);
+        store(topology, config, PREDICTOR_STORE, PREDICTOR);
+        store(topology, config, OUTCOME_STORE, OUTCOME_JOINER);
 
         sink(topology, serdes, topics, BARS_SINK, Topics.BARS_1M, MARKET_PROCESSOR);
         sink(topology, serdes, topics, FEATURES_SINK, Topics.FEATURES, MARKET_PROCESSOR);
@@ -94,7 +95,7 @@ public final class StreamTopology {
                 serdes.valueSerde(samples).deserializer(), samples.name());
         topology.addProcessor(MODEL_MONITOR, () -> new ModelMonitor(config, liveModels, featureSet.names()),
                 MONITORING_SAMPLES_SOURCE);
-        durableAtCommit(topology, MODEL_MONITOR_STORE, MODEL_MONITOR);
+        durableAtCommit(topology, config, MODEL_MONITOR_STORE, MODEL_MONITOR);
         sink(topology, serdes, topics, DRIFT_SINK, Topics.DRIFT, MODEL_MONITOR);
         sink(topology, serdes, topics, PERFORMANCE_SINK, Topics.PERFORMANCE, MODEL_MONITOR);
 
@@ -119,15 +120,20 @@ public final class StreamTopology {
                 sourceName);
     }
 
-    private static void store(Topology topology, String name, String processor) {
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), processor);
+    private static void store(Topology topology, StreamConfig config, String name, String processor) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(supplier(config, name), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled(), processor);
     }
 
     /** A store its processor keeps in memory and writes once per commit ({@link CommitHookStore}). */
-    private static void durableAtCommit(Topology topology, String name, String processor) {
-        topology.addStateStore(CommitHookStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+    private static void durableAtCommit(Topology topology, StreamConfig config, String name, String processor) {
+        topology.addStateStore(CommitHookStore.builder(Stores.keyValueStoreBuilder(supplier(config, name),
                 Serdes.String(), Serdes.ByteArray()).withCachingDisabled()), processor);
+    }
+
+    /** RocksDB under the state directory, or memory ({@code stream.state.stores}). */
+    private static KeyValueBytesStoreSupplier supplier(StreamConfig config, String name) {
+        return config.state().persistent() ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 
     private static <V extends SpecificRecord> void sink(Topology topology, SerdeFactory serdes, TopicNamespace topics,

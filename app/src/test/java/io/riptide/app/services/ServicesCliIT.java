@@ -184,6 +184,8 @@ class ServicesCliIT {
                     "latency is a histogram in seconds");
             assertTrue(metrics.contains("riptide_stream_state{state=\"RUNNING\"} 1.0"), metrics);
             assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
+            assertTrue(metrics.contains("# TYPE riptide_stream_restore_records_total counter")
+                    && metrics.contains("riptide_stream_restore_partitions 0.0"), "restore progress, none running");
             Answer ready = get(streamMetrics, "/health/ready", null);
             assertEquals(200, ready.status(), ready.body());
             assertEquals("RUNNING", new ObjectMapper().readTree(ready.body()).at("/checks/kafka-streams/detail")

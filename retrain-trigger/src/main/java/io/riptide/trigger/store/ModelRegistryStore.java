@@ -110,10 +110,12 @@ public final class ModelRegistryStore {
     }
 
     /**
-     * Makes a version the production version of its key, in one transaction: the previous one is archived and both
-     * changes are appended to the serving history.
+     * Makes a version the production version of its key, in one transaction: the previous one is archived, both
+     * changes are appended to the serving history, and a publication of the version is queued in the outbox
+     * ({@link #pendingPublications}) with {@code publicationReason}, the reason the streams are told.
      */
-    public void makeProduction(String modelKey, int version, String action, String actor, String reason) {
+    public void makeProduction(String modelKey, int version, String action, String actor, String reason,
+                               String publicationReason) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -140,6 +142,13 @@ public final class ModelRegistryStore {
                     appendHistory(c, modelKey, previous, "ARCHIVE", actor, "replaced by v" + version);
                 }
                 appendHistory(c, modelKey, version, action, actor, reason);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ml_model_publications "
+                        + "(model_key, version, reason) VALUES (?, ?, ?)")) {
+                    ps.setString(1, modelKey);
+                    ps.setInt(2, version);
+                    ps.setString(3, publicationReason);
+                    ps.executeUpdate();
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -147,6 +156,40 @@ public final class ModelRegistryStore {
             }
         } catch (SQLException e) {
             throw new SqlException("promoting " + modelKey + " v" + version, e);
+        }
+    }
+
+    /** A production version the registry has committed and the streams may not have received yet. */
+    public record PendingPublication(long id, String modelKey, int version, String reason) {
+    }
+
+    /** The outbox's unpublished rows, oldest first. */
+    public List<PendingPublication> pendingPublications() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, model_key, version, reason FROM "
+                     + "ml_model_publications WHERE published_at IS NULL ORDER BY id")) {
+            List<PendingPublication> pending = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pending.add(new PendingPublication(rs.getLong(1), rs.getString(2), rs.getInt(3),
+                            rs.getString(4)));
+                }
+            }
+            return pending;
+        } catch (SQLException e) {
+            throw new SqlException("reading the pending model publications", e);
+        }
+    }
+
+    /** Marks an outbox row published (again a no-op). */
+    public void markPublished(long publicationId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE ml_model_publications SET published_at = now() "
+                     + "WHERE id = ? AND published_at IS NULL")) {
+            ps.setLong(1, publicationId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SqlException("marking model publication " + publicationId + " published", e);
         }
     }
 

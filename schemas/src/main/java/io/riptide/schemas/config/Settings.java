@@ -157,6 +157,21 @@ public final class Settings {
         };
     }
 
+    /** One of {@code allowed} (case-insensitive), returned as spelt in {@code allowed}. */
+    public String choice(String key, String defaultValue, List<String> allowed) {
+        String value = raw(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        for (String option : allowed) {
+            if (option.equalsIgnoreCase(value.trim())) {
+                return option;
+            }
+        }
+        throw new ConfigException("invalid value '" + value + "' for " + describe(key) + ": expected one of "
+                + String.join(", ", allowed));
+    }
+
     /** Comma-separated positive integers, e.g. {@code 5,15,30,60}. */
     public List<Integer> intList(String key, List<Integer> defaultValue, int min, int max) {
         String value = raw(key);

@@ -46,4 +46,15 @@ class SettingsTest {
                 assertThrows(ConfigException.class, () -> Settings.load(dir.resolve("nope"), Map.of(), Map.of()))
                         .getMessage());
     }
+
+    @Test
+    void aChoiceIsOneOfItsOptionsSpeltAsTheOptionIs() {
+        Settings settings = Settings.load(null, Map.of("RIPTIDE_STREAM_STATE_STORES", "RocksDB"), Map.of());
+        assertEquals("rocksdb", settings.choice("stream.state.stores", "in-memory", List.of("rocksdb", "in-memory")));
+        assertEquals("in-memory", settings.choice("stream.other", "in-memory", List.of("rocksdb", "in-memory")));
+        assertEquals("invalid value 'RocksDB' for stream.state.stores (from env RIPTIDE_STREAM_STATE_STORES): "
+                        + "expected one of memory, disk",
+                assertThrows(ConfigException.class,
+                        () -> settings.choice("stream.state.stores", "memory", List.of("memory", "disk"))).getMessage());
+    }
 }

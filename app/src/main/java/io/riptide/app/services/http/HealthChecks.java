@@ -27,11 +27,20 @@ public final class HealthChecks {
     private HealthChecks() {
     }
 
-    /** Ready while Kafka Streams is RUNNING or REBALANCING. */
+    /**
+     * Ready once Kafka Streams has been RUNNING since start (its tasks assigned and restored), while it is RUNNING or
+     * REBALANCING and no state store is restoring from its changelog: a restoring task processes nothing, so its
+     * predictions are late.
+     */
     public static HealthCheck streamReady(StreamService stream) {
         return HealthCheck.of("kafka-streams", () -> {
             KafkaStreams.State state = stream.state();
-            return new HealthCheck.Result(READY.contains(state), state.name());
+            if (!stream.hasBeenRunning()) {
+                return new HealthCheck.Result(false, state.name() + ", not yet RUNNING since start");
+            }
+            int restoring = stream.restores().restoring();
+            return new HealthCheck.Result(READY.contains(state) && restoring == 0,
+                    restoring == 0 ? state.name() : state.name() + ", restoring " + restoring + " partitions");
         });
     }
 
