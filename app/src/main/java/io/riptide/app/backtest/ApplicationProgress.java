@@ -58,6 +58,19 @@ final class ApplicationProgress {
         return done;
     }
 
+    /** Bytes of each changelog topic of the application, by store name. */
+    static Map<String, Long> changelogBytesByStore(Admin admin, String applicationId) throws Exception {
+        Map<String, Long> changelog = new java.util.TreeMap<>();
+        String prefix = applicationId + "-";
+        String suffix = "-changelog";
+        topicBytes(admin).forEach((topic, bytes) -> {
+            if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
+                changelog.put(topic.substring(prefix.length(), topic.length() - suffix.length()), bytes);
+            }
+        });
+        return changelog;
+    }
+
     /** Bytes on the broker's disks per topic (one broker, one replica each). */
     static Map<String, Long> topicBytes(Admin admin) throws Exception {
         List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();

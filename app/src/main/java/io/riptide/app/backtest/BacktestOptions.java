@@ -42,6 +42,14 @@ record BacktestOptions(boolean simulate, long seed, int instruments, int marketH
      * The simulated market as a backtest would run it, for the benches (they write no backtest files, so no
      * {@code --out}): a month of market hours, no shift.
      */
+    /** The bench commands' {@code --instruments}: 2 to as many as the simulator names. */
+    static void checkSimulatedInstruments(int instruments) {
+        if (instruments < 2 || instruments > SIMULATED.size()) {
+            throw new IllegalArgumentException("--instruments must be between 2 and " + SIMULATED.size() + ", got "
+                    + instruments);
+        }
+    }
+
     static BacktestOptions simulatedMarket(long seed, int instruments, int stepMinutes, boolean quiet) {
         return new BacktestOptions(true, seed, instruments, 24 * 31, List.of(), List.of(), null, List.of(), List.of(),
                 List.of(Arm.RULES), Path.of(System.getProperty("java.io.tmpdir")), stepMinutes,

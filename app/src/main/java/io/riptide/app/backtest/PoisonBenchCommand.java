@@ -50,10 +50,7 @@ public final class PoisonBenchCommand implements Callable<Integer> {
         if (!(badShare > 0 && badShare < 1)) {
             throw new IllegalArgumentException("--bad-share must be above 0 and below 1, got " + badShare);
         }
-        if (instruments < 2 || instruments > BacktestOptions.SIMULATED.size()) {
-            throw new IllegalArgumentException("--instruments must be between 2 and "
-                    + BacktestOptions.SIMULATED.size() + ", got " + instruments);
-        }
+        BacktestOptions.checkSimulatedInstruments(instruments);
         if (stepMinutes < 1 || stepMinutes > 60) {
             throw new IllegalArgumentException("--step must be between 1 and 60 minutes, got " + stepMinutes);
         }

@@ -38,10 +38,7 @@ public final class RestoreBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--market-hours must be distinct lengths between 1 and 48, got "
                     + marketHours);
         }
-        if (instruments < 2 || instruments > BacktestOptions.SIMULATED.size()) {
-            throw new IllegalArgumentException("--instruments must be between 2 and "
-                    + BacktestOptions.SIMULATED.size() + ", got " + instruments);
-        }
+        BacktestOptions.checkSimulatedInstruments(instruments);
         RestoreBenchRun.Result result = new RestoreBenchRun(new RestoreBenchRun.Options(List.copyOf(marketHours),
                 instruments, seed, quiet), System.out).run();
         if (!quiet) {

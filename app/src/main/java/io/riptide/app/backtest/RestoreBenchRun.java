@@ -314,9 +314,8 @@ final class RestoreBenchRun {
     }
 
     private static long changelogBytes(Admin admin, String applicationId) throws Exception {
-        return ApplicationProgress.topicBytes(admin).entrySet().stream()
-                .filter(e -> e.getKey().startsWith(applicationId + "-") && e.getKey().endsWith("-changelog"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return ApplicationProgress.changelogBytesByStore(admin, applicationId).values().stream()
+                .mapToLong(Long::longValue).sum();
     }
 
     private static KafkaClientFactory clients(EmbeddedRuntime runtime, TopicNamespace topics) {

@@ -57,10 +57,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
         if (events < 1_000 || events > 5_000_000) {
             throw new IllegalArgumentException("--events must be between 1000 and 5000000, got " + events);
         }
-        if (instruments < 2 || instruments > BacktestOptions.SIMULATED.size()) {
-            throw new IllegalArgumentException("--instruments must be between 2 and "
-                    + BacktestOptions.SIMULATED.size() + ", got " + instruments);
-        }
+        BacktestOptions.checkSimulatedInstruments(instruments);
         if (threads < 1 || threads > 16) {
             throw new IllegalArgumentException("--threads must be between 1 and 16, got " + threads);
         }

@@ -65,7 +65,6 @@ final class StreamBenchRun {
     static final String COPY_TOPIC = "bench.copy";
     /** A rate is sustained when every bar of its window is read within this long of its close, at p99. */
     static final double SUSTAINED_P99_MS = 1_000;
-    private static final String CHANGELOG_SUFFIX = "-changelog";
     private static final long NO_PROGRESS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(180);
 
     record Options(int events, int instruments, long seed, int threads, List<Integer> rates, int rateSeconds,
@@ -279,14 +278,7 @@ final class StreamBenchRun {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = cpuSince(cpuBefore, threadCpu(app.applicationId())) / 1e9;
             Map<String, Long> sizes = ApplicationProgress.topicBytes(admin);
-            Map<String, Long> changelog = new java.util.TreeMap<>();
-            String prefix = app.applicationId() + "-";
-            sizes.forEach((topic, bytes) -> {
-                if (topic.startsWith(prefix) && topic.endsWith(CHANGELOG_SUFFIX)) {
-                    changelog.put(topic.substring(prefix.length(), topic.length() - CHANGELOG_SUFFIX.length()),
-                            bytes);
-                }
-            });
+            Map<String, Long> changelog = ApplicationProgress.changelogBytesByStore(admin, app.applicationId());
             long samples = app.samplesTopic() == null ? 0 : sizes.getOrDefault(app.samplesTopic(), 0L);
             Throughput t = new Throughput(name, guarantee, events, records, seconds, cpu, changelog, samples);
             say(String.format(Locale.ROOT, "%s: %,.0f events/s (%,.0f records/s), %.1f us CPU per event, %.1f "
