@@ -79,6 +79,14 @@ class RiptideCliTest {
     }
 
     @Test
+    void badChaosBenchOptionsAreNamed() {
+        assertOneLineError(run("bench", "chaos", "--cycles", "0"), "--cycles must be between 1 and 100, got 0");
+        assertOneLineError(run("bench", "chaos", "--market-hours", "1"), "--market-hours must be between 2 and 48");
+        assertOneLineError(run("bench", "chaos", "--feed-seconds", "5"), "--feed-seconds must be between 10");
+        assertOneLineError(run("bench", "chaos", "--instruments", "11"), "--instruments must be between 2 and");
+    }
+
+    @Test
     void badServiceConfigurationNamesTheKey() {
         assertOneLineError(run("stream", "--config", "/definitely/missing.properties"),
                 "config file /definitely/missing.properties does not exist");

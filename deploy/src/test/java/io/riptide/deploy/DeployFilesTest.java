@@ -157,7 +157,8 @@ class DeployFilesTest {
             }
         }
         assertEquals(Set.of("RiptideStreamNotRunning", "RiptideConsumerLagGrowing", "RiptideNoPredictions",
-                "RiptideJobFailed", "RiptideCriticalDrift", "RiptideAutomaticRollback"), alerts);
+                "RiptideJobFailed", "RiptidePublicationPending", "RiptideCriticalDrift", "RiptideAutomaticRollback"),
+                alerts);
     }
 
     @Test

@@ -289,6 +289,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
         return postgres.jdbcUrl(DATABASE);
     }
 
+    /** The JDBC URL of a database made by {@link #createDatabaseNamed}, for a service run as its own process. */
+    public String jdbcUrl(String database) {
+        return postgres.jdbcUrl(database);
+    }
+
     public String jdbcUser() {
         return USER;
     }

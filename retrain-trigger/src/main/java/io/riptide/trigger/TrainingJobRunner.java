@@ -81,6 +81,32 @@ public final class TrainingJobRunner {
     }
 
     private JobStatus runChecked(TrainingJob job) throws ModelRejectedException {
+        Optional<ModelRegistryStore.JobOutcome> earlier = registry.outcomeOfJob(job.id());
+        int earlierVersion = earlier.map(ModelRegistryStore.JobOutcome::version).orElse(0);
+        switch (JobResumption.of(earlier)) {
+            case DISCARD_AND_TRAIN -> LOG.warn("job {} was cut off after training v{} and before its decision; "
+                    + "discarded {} undecided model(s), training again", job.id(), earlierVersion,
+                    registry.discardUndecided(job.id()));
+            case FINISH_REJECTED -> {
+                return finish(job, JobStatus.REJECTED, "v" + earlierVersion + " rejected (decided before a restart)",
+                        earlierVersion, Map.of());
+            }
+            case PROMOTE_AND_FINISH -> {
+                registry.makeProduction(job.modelKey(), earlierVersion, "PROMOTE", job.requestedBy(),
+                        job.trigger() + ": " + job.reason(), "promoted by job " + job.id() + " (" + job.trigger()
+                                + ")");
+                outbox.publishPending();
+                return finish(job, JobStatus.SUCCEEDED, "v" + earlierVersion + " promoted (decided before a restart)",
+                        earlierVersion, Map.of());
+            }
+            case FINISH_PROMOTED -> {
+                outbox.publishPending(); // the killed run may have died before its publication went out
+                return finish(job, JobStatus.SUCCEEDED, "v" + earlierVersion + " promoted (before a restart)",
+                        earlierVersion, Map.of());
+            }
+            case TRAIN -> {
+            }
+        }
         ModelKey key = ModelKey.parse(job.modelKey());
         progress(job, 0.05, "loading examples");
         TrainingRows rows = examples.load(key.task(), key.horizonMinutes(), key.instrumentScope(),

@@ -34,11 +34,17 @@ final class ApplicationProgress {
         return true;
     }
 
+    /** End offsets of the market input topics in {@code topics}. */
     static Map<TopicPartition, Long> endOffsets(Admin admin, TopicNamespace topics) throws Exception {
+        return endOffsets(admin, Topics.MARKET_INPUTS.stream().<Topic<?>>map(topics::topic).toList());
+    }
+
+    /** End offsets of every partition of these topics (names as given: already in their namespace). */
+    static Map<TopicPartition, Long> endOffsets(Admin admin, List<Topic<?>> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (Topic<?> t : Topics.MARKET_INPUTS) {
+        for (Topic<?> t : topics) {
             for (int p = 0; p < t.spec().partitions(); p++) {
-                request.put(new TopicPartition(topics.name(t), p), OffsetSpec.latest());
+                request.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
             }
         }
         Map<TopicPartition, Long> ends = new HashMap<>();

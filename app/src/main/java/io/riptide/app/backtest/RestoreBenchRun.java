@@ -17,12 +17,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +75,6 @@ final class RestoreBenchRun {
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
     private final String signingSecret = ModelSigning.newSecret();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Path workDir;
 
     RestoreBenchRun(Options options, PrintStream out) throws IOException {
@@ -127,7 +120,7 @@ final class RestoreBenchRun {
         Path stateDir = launch.stateDir();
         String membership = launch.staticMember() ? "static" : "dynamic";
         long records = ends.values().stream().mapToLong(Long::longValue).sum();
-        StreamProcess stream = start(runtime, launch);
+        ChildService stream = start(runtime, launch);
         long t0 = System.nanoTime();
         awaitCaughtUp(admin, app, ends, records, stream);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -172,28 +165,14 @@ final class RestoreBenchRun {
         }
     }
 
-    /** A {@code riptide stream} process of this JVM's classpath, with its HTTP port and log. */
-    private record StreamProcess(Process process, int port, Path log, long startNanos) {
-    }
-
     /** What a stream process of one measurement runs with, every time it is started. */
     private record Launch(TopicNamespace topics, String applicationId, String stores, boolean staticMember,
                           Path stateDir) {
     }
 
-    private StreamProcess start(EmbeddedRuntime runtime, Launch launch) throws IOException {
-        int port = freePort();
+    private ChildService start(EmbeddedRuntime runtime, Launch launch) throws IOException {
         Path log = workDir.resolve(launch.applicationId() + "-" + System.nanoTime() + ".log");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-cp", System.getProperty("java.class.path"), "io.riptide.app.RiptideCli", "stream",
-                "--http-port", Integer.toString(port));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("RIPTIDE_"));
-        if (launch.staticMember()) {
-            env.put("RIPTIDE_STREAM_GROUP_INSTANCE_ID", launch.applicationId() + "-0");
-        }
-        env.putAll(Map.of("RIPTIDE_KAFKA_BOOTSTRAP_SERVERS", runtime.bootstrapServers(),
+        Map<String, String> env = new HashMap<>(Map.of("RIPTIDE_KAFKA_BOOTSTRAP_SERVERS", runtime.bootstrapServers(),
                 "RIPTIDE_SCHEMA_REGISTRY_URL", runtime.schemaRegistryUrl(),
                 "RIPTIDE_KAFKA_TOPIC_PREFIX", launch.topics().prefix(),
                 "RIPTIDE_STREAM_APPLICATION_ID", launch.applicationId(),
@@ -201,13 +180,15 @@ final class RestoreBenchRun {
                 "RIPTIDE_STREAM_STATE_STORES", launch.stores(),
                 "RIPTIDE_STREAM_LABEL_LIQUIDATION_THRESHOLD",
                 Double.toString(SimulatorConfig.SUGGESTED_LIQUIDATION_THRESHOLD_USD),
-                "RIPTIDE_MODELS_SIGNING_SECRET", signingSecret,
-                "RIPTIDE_HTTP_BIND_ADDRESS", "127.0.0.1"));
-        return new StreamProcess(builder.start(), port, log, System.nanoTime());
+                "RIPTIDE_MODELS_SIGNING_SECRET", signingSecret));
+        if (launch.staticMember()) {
+            env.put("RIPTIDE_STREAM_GROUP_INSTANCE_ID", launch.applicationId() + "-0");
+        }
+        return ChildService.start("stream", "the stream " + launch.applicationId(), env, log);
     }
 
     private void awaitCaughtUp(Admin admin, String applicationId, Map<TopicPartition, Long> ends, long records,
-                               StreamProcess stream) throws Exception {
+                               ChildService stream) throws Exception {
         long lastProgress = System.nanoTime();
         long lastDone = -1;
         long nextSay = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -217,7 +198,7 @@ final class RestoreBenchRun {
             if (done >= records) {
                 return;
             }
-            alive(stream, applicationId);
+            stream.requireAlive();
             if (done > lastDone) {
                 lastDone = done;
                 lastProgress = now;
@@ -234,16 +215,11 @@ final class RestoreBenchRun {
     }
 
     /** Stops the process (SIGKILL for "kill", SIGTERM and a clean close otherwise); the state directory's size. */
-    private static long stop(StreamProcess stream, String how, Path stateDir) throws Exception {
+    private static long stop(ChildService stream, String how, Path stateDir) throws Exception {
         if (how.equals("kill")) {
-            stream.process().destroyForcibly();
+            stream.kill();
         } else {
-            stream.process().destroy();
-        }
-        if (!stream.process().waitFor(60, TimeUnit.SECONDS)) {
-            stream.process().destroyForcibly().waitFor();
-            throw new IllegalStateException("the stream did not stop within 60 s of SIGTERM; its log: "
-                    + stream.log());
+            stream.stop();
         }
         try (Stream<Path> files = Files.walk(stateDir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> {
@@ -256,61 +232,12 @@ final class RestoreBenchRun {
         }
     }
 
-    private Restart awaitReady(StreamProcess stream, int hours, String stores, String membership, String stop,
-                               long stateBytes) throws Exception {
-        long deadline = stream.startNanos() + READY_TIMEOUT.toNanos();
-        while (get(stream.port(), "/health/ready").status() != 200) {
-            alive(stream, "the restarted stream");
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the restarted stream was not ready within " + READY_TIMEOUT
-                        + "; its log: " + stream.log());
-            }
-            Thread.sleep(50);
-        }
-        double ready = (System.nanoTime() - stream.startNanos()) / 1e9;
-        Map<String, Double> metrics = metrics(get(stream.port(), "/metrics").body());
+    private static Restart awaitReady(ChildService stream, int hours, String stores, String membership, String stop,
+                                      long stateBytes) throws Exception {
+        double ready = stream.awaitReady(READY_TIMEOUT);
+        Map<String, Double> metrics = stream.metrics();
         return new Restart(hours, stores, membership, stop, ready, metrics.getOrDefault("riptide_stream_restore_seconds", 0.0),
                 Math.round(metrics.getOrDefault("riptide_stream_restore_records_total", 0.0)), stateBytes);
-    }
-
-    private static void alive(StreamProcess stream, String what) throws IOException {
-        if (!stream.process().isAlive()) {
-            List<String> lines = Files.readAllLines(stream.log());
-            throw new IllegalStateException(what + " exited with code " + stream.process().exitValue()
-                    + "; the end of its log (" + stream.log() + "):\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-        }
-    }
-
-    /** Untagged samples of a Prometheus text page, by name. */
-    static Map<String, Double> metrics(String page) {
-        Map<String, Double> values = new HashMap<>();
-        for (String line : page.split("\n")) {
-            int space = line.lastIndexOf(' ');
-            if (line.startsWith("#") || space < 0 || line.contains("{")) {
-                continue;
-            }
-            try {
-                values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            } catch (NumberFormatException e) {
-                // not a sample
-            }
-        }
-        return values;
-    }
-
-    private record Answer(int status, String body) {
-    }
-
-    /** The answer, or status 0 while the process does not listen yet. */
-    private Answer get(int port, String path) throws InterruptedException {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(0, "");
-        }
     }
 
     private static long changelogBytes(Admin admin, String applicationId) throws Exception {
@@ -321,14 +248,6 @@ final class RestoreBenchRun {
     private static KafkaClientFactory clients(EmbeddedRuntime runtime, TopicNamespace topics) {
         return new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(), runtime.schemaRegistryUrl(),
                 (short) 1, Map.of(), topics));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void say(String line) {

@@ -1,6 +1,7 @@
 package io.riptide.app.demo;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.riptide.app.backtest.SimulatedSpanTriggerSettings;
 import io.riptide.app.services.http.OpsRole;
 import io.riptide.app.services.http.OpsTokens;
 import io.riptide.app.services.http.ServiceMetrics;
@@ -124,14 +125,7 @@ final class DemoRun {
                 .collect(Collectors.joining(",")));
         s.put("stream.label.liquidation.threshold",
                 Double.toString(SimulatorConfig.SUGGESTED_LIQUIDATION_THRESHOLD_USD));
-        // The trigger's schedule and cooldown run on market time: a sixth and a third of the simulated span.
-        long simSpanMs = options.duration().toMillis() * options.speed();
-        s.put("trigger.min.examples", "600");
-        s.put("trigger.min.positives", "15");
-        s.put("trigger.cooldown.ms", Long.toString(Math.max(10 * MINUTE, simSpanMs / 6)));
-        s.put("trigger.schedule.interval.ms", Long.toString(Math.max(20 * MINUTE, simSpanMs / 3)));
-        s.put("trigger.poll.interval.ms", "300");
-        s.put("trigger.num.rounds", "150");
+        s.putAll(SimulatedSpanTriggerSettings.of(options.duration().toMillis() * options.speed()));
         s.put("trigger.trainer", options.trainer());
         s.put("ops.watch.interval.ms", "5000");
         s.put("ops.watch.no.predictions.ms", "60000");

@@ -5,6 +5,7 @@ import io.riptide.schemas.registry.SchemaRegistryUnavailableException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +51,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
     private volatile Throwable failure;
     private volatile long deadLettered;
     private long outageBackoffMs = OUTAGE_FIRST_BACKOFF_MS;
+    private Map<TopicPartition, Long> committedPositions = Map.of();
 
     public ConsumerLoop(String name, Consumer<String, V> consumer, String topic, BatchHandler<V> handler,
                         DeadLetterSink deadLetters) {
@@ -58,6 +62,27 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         consumer.subscribe(Set.of(topic));
         this.thread = new Thread(this::run, "riptide-" + name);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Commits a position that moved without a record, past a transaction marker or an aborted batch: otherwise the
+     * group's lag never reaches zero on a transactional topic, and whoever watches it (ops, a bench's drain) waits
+     * for records that will never come.
+     */
+    private void commitIfMoved() {
+        Map<TopicPartition, Long> now = positions();
+        if (!now.equals(committedPositions)) {
+            consumer.commitSync();
+            committedPositions = now;
+        }
+    }
+
+    private Map<TopicPartition, Long> positions() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition p : consumer.assignment()) {
+            positions.put(p, consumer.position(p));
+        }
+        return positions;
     }
 
     public void start() {
@@ -76,12 +101,14 @@ public final class ConsumerLoop<V> implements AutoCloseable {
                 }
                 outageBackoffMs = OUTAGE_FIRST_BACKOFF_MS;
                 if (records.isEmpty()) {
+                    commitIfMoved();
                     continue;
                 }
                 List<ConsumerRecord<String, V>> batch = new ArrayList<>(records.count());
                 records.forEach(batch::add);
                 handler.handle(batch);
                 consumer.commitSync();
+                committedPositions = positions();
             }
         } catch (WakeupException e) {
             if (running) {

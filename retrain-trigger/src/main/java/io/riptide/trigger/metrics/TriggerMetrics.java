@@ -37,6 +37,7 @@ public final class TriggerMetrics {
     private final Map<String, Double> driftStatistic = new ConcurrentHashMap<>();
     private final Cached<Map<String, Integer>> jobCounts;
     private final Cached<Map<String, Integer>> servingVersions;
+    private final Cached<Long> pendingPublications;
 
     public TriggerMetrics(MeterRegistry registry, List<String> modelKeys, JobStore jobs, OpsReadStore models) {
         this.registry = registry;
@@ -44,6 +45,11 @@ public final class TriggerMetrics {
                 .description("training examples stored (replayed duplicates not counted)").register(registry);
         this.jobCounts = new Cached<>(() -> jobs.countsByStatus());
         this.servingVersions = new Cached<>(() -> servingVersionsOf(models));
+        this.pendingPublications = new Cached<>(() -> models.pendingPublications());
+        Gauge.builder("riptide.trigger.publications.pending", () -> pendingPublications.get())
+                .description("promotions committed in the registry and not yet published to models.versions; "
+                        + "above 0 for more than a job-loop pass means publishing fails (docs/RELIABILITY.md)")
+                .register(registry);
         for (String status : JOB_STATUSES) {
             Gauge.builder("riptide.trigger.jobs", () -> jobCounts.get().getOrDefault(status, 0))
                     .description("training jobs in the registry by status").tag("status", status).register(registry);

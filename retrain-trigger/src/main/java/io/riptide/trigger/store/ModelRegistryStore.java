@@ -76,6 +76,39 @@ public final class ModelRegistryStore {
         }
     }
 
+    /** What an earlier run of a job recorded: its newest model, that model's status, the gate's decision if any. */
+    public record JobOutcome(int version, String status, String decision) {
+    }
+
+    /** What an earlier run of this job left in the registry, if anything (see {@code JobResumption}). */
+    public Optional<JobOutcome> outcomeOfJob(long jobId) {
+        String sql = "SELECT m.version, m.status, (SELECT e.decision FROM ml_eval_history e WHERE e.job_id = m.job_id "
+                + "AND e.candidate_version = m.version ORDER BY e.id DESC LIMIT 1) FROM ml_models m WHERE m.job_id = ? "
+                + "ORDER BY m.id DESC LIMIT 1";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new JobOutcome(rs.getInt(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading what job " + jobId + " recorded", e);
+        }
+    }
+
+    /** Deletes the models of a job that have no recorded decision (a run cut off between the two writes). */
+    public int discardUndecided(long jobId) {
+        String sql = "DELETE FROM ml_models m WHERE m.job_id = ? AND m.status IN ('CANDIDATE', 'REJECTED') "
+                + "AND NOT EXISTS (SELECT 1 FROM ml_eval_history e WHERE e.job_id = m.job_id "
+                + "AND e.candidate_version = m.version)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, jobId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SqlException("discarding the undecided models of job " + jobId, e);
+        }
+    }
+
     public Optional<StoredModel> production(String modelKey) {
         return queryOne("SELECT " + MODEL_COLUMNS + " FROM ml_models WHERE model_key = ? AND status = 'PRODUCTION'",
                 modelKey, null);

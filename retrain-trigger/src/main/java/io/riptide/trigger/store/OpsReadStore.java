@@ -40,6 +40,18 @@ public final class OpsReadStore {
     }
 
     /** The keys that have a version, a job or monitoring data, sorted. */
+    /** Promotions committed in the registry and not yet published to models.versions (the outbox's backlog). */
+    public long pendingPublications() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM ml_model_publications WHERE published_at IS NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new SqlException("counting the pending model publications", e);
+        }
+    }
+
     public List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
         for (Map<String, Object> row : query("SELECT model_key FROM ml_models UNION SELECT model_key FROM "

@@ -522,6 +522,7 @@ class OpsApiIT {
                 "riptide_trigger_ops_requests_total{action=\"RETRAIN\",source=\"http\",status=\"ACCEPTED\"}",
                 "riptide_model_serving_changes_total{action=\"ROLLBACK\",automatic=\"false\",model_key=\"liquidation-15m\"}",
                 "riptide_ops_alerts_total{kind=\"CRITICAL_DRIFT\"} 1.0",
+                "riptide_trigger_publications_pending 0.0",
                 "riptide_pipeline_last_prediction_age_seconds",
                 "riptide_http_requests_seconds_count{method=\"GET\",route=\"/api/models/{key}\",status=\"200\"}",
                 "jvm_memory_used_bytes", "kafka_consumer_fetch_manager_records_consumed_total")) {
