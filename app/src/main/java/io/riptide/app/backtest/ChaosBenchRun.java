@@ -1,21 +1,15 @@
 package io.riptide.app.backtest;
 
 import io.riptide.embedded.EmbeddedRuntime;
-import io.riptide.feed.Heartbeats;
-import io.riptide.feed.KafkaMarketEventSink;
-import io.riptide.feed.MarketEventSink;
 import io.riptide.feed.sim.SimulatorConfig;
 import io.riptide.schemas.avro.Bar;
-import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.FeatureVector;
 import io.riptide.schemas.avro.LabeledExample;
-import io.riptide.schemas.avro.Liquidation;
 import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.Outcome;
 import io.riptide.schemas.avro.PatternSignal;
-import io.riptide.schemas.avro.Trade;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
@@ -25,7 +19,6 @@ import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 
 import javax.sql.DataSource;
@@ -66,7 +59,6 @@ final class ChaosBenchRun {
     static final String CHAOS = "chaos";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
-    private static final long MINUTE_MS = 60_000;
 
     record Options(int marketHours, int instruments, long seed, int cycles, int feedSeconds, boolean quiet) {
     }
@@ -141,11 +133,16 @@ final class ChaosBenchRun {
             }
             say("both copies ready; feeding " + options.marketHours() + " market hours over ~"
                     + options.feedSeconds() + " s");
-            Feed feed = new Feed(runtime, List.of(reference.topics, chaos.topics));
+            PacedMarketFeed feed = new PacedMarketFeed(clients(runtime, reference.topics),
+                    List.of(reference.topics, chaos.topics), options.seed(), options.instruments(),
+                    options.marketHours(), options.feedSeconds());
             feed.start();
             List<Kill> kills = crash(chaos, reference, feed);
-            feed.await(reference, chaos);
-            say(String.format("fed %,d market events to each copy; waiting for both to drain", feed.events));
+            feed.await(() -> {
+                reference.requireAlive();
+                chaos.requireAlive();
+            });
+            say(String.format("fed %,d market events to each copy; waiting for both to drain", feed.events()));
             drain(admin, reference);
             drain(admin, chaos);
             reference.stop();
@@ -160,7 +157,7 @@ final class ChaosBenchRun {
             long servedUnpublished = run.servedVersions.stream().filter(v -> !run.publishedVersions.contains(v))
                     .count() + ref.servedVersions.stream().filter(v -> !ref.publishedVersions.contains(v)).count();
             return new Result(options.cycles(), kills, outputs, reference.lifecycle(ref), chaos.lifecycle(run),
-                    referenceLost(feed.tradeMinutes, ref.bars), servedUnpublished,
+                    referenceLost(feed.tradeMinutes(), ref.bars), servedUnpublished,
                     (System.nanoTime() - startNanos) / 1e9);
         } finally {
             for (ChildService s : started) {
@@ -170,7 +167,7 @@ final class ChaosBenchRun {
     }
 
     /** The kills: stream and trigger in turn, each after a random pause, the stream's state wiped at random. */
-    private List<Kill> crash(Pipeline chaos, Pipeline reference, Feed feed) throws Exception {
+    private List<Kill> crash(Pipeline chaos, Pipeline reference, PacedMarketFeed feed) throws Exception {
         Random random = new Random(options.seed());
         List<Kill> kills = new ArrayList<>();
         double pause = Math.max(1.0, options.feedSeconds() / (double) options.cycles());
@@ -453,102 +450,6 @@ final class ChaosBenchRun {
                  ResultSet rs = st.executeQuery(sql)) {
                 rs.next();
                 return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Writes the simulated market to every copy's market topics, paced over the feed time, on its own thread. */
-    private final class Feed {
-        private final EmbeddedRuntime runtime;
-        private final List<TopicNamespace> targets;
-        private final Thread thread;
-        private final Map<String, Set<Long>> tradeMinutes = new HashMap<>();
-        private volatile Throwable failure;
-        private volatile long events;
-
-        Feed(EmbeddedRuntime runtime, List<TopicNamespace> targets) {
-            this.runtime = runtime;
-            this.targets = targets;
-            this.thread = new Thread(this::feed, "bench-chaos-feed");
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void requireHealthy() {
-            if (failure != null) {
-                throw new IllegalStateException("the market feed failed: " + failure, failure);
-            }
-        }
-
-        void await(Pipeline... pipelines) throws Exception {
-            while (thread.isAlive()) {
-                for (Pipeline p : pipelines) {
-                    p.requireAlive();
-                }
-                thread.join(100);
-            }
-            requireHealthy();
-        }
-
-        private void feed() {
-            try {
-                feedMarket();
-            } catch (Throwable e) {
-                failure = e;
-            }
-        }
-
-        private void feedMarket() throws Exception {
-            BacktestSource source = BacktestSource.of(BacktestOptions.simulatedMarket(options.seed(),
-                    options.instruments(), 1, true));
-            try (KafkaProducer<String, SpecificRecord> producer = clients(runtime, targets.get(0))
-                    .producer("bench-chaos-feed", null)) {
-                List<KafkaMarketEventSink> sinks = targets.stream()
-                        .map(t -> new KafkaMarketEventSink(producer, t)).toList();
-                List<MarketEventSink> all = new ArrayList<>(sinks);
-                all.add(new TradeMinutes());
-                FanOutSink counter = new FanOutSink(all);
-                Heartbeats feed = Heartbeats.exact(counter, source.inputs());
-                long minutes = options.marketHours() * 60L;
-                long wallStart = System.nanoTime();
-                for (long i = 1; i <= minutes; i++) {
-                    source.deliverBefore(source.startMs() + i * MINUTE_MS, feed);
-                    long due = wallStart + (long) (TimeUnit.SECONDS.toNanos(options.feedSeconds()) * i / minutes);
-                    long sleep = due - System.nanoTime();
-                    if (sleep > 0) {
-                        TimeUnit.NANOSECONDS.sleep(sleep);
-                    }
-                    events = counter.events();
-                }
-                feed.finish(source.startMs() + minutes * MINUTE_MS);
-                for (KafkaMarketEventSink sink : sinks) {
-                    sink.flush();
-                }
-                events = counter.events();
-            }
-        }
-
-        /** Minute by minute, when the input has trades: every such minute must have its bar. */
-        private final class TradeMinutes implements MarketEventSink {
-            @Override
-            public void onTrade(Trade trade) {
-                tradeMinutes.computeIfAbsent(trade.getInstrument(), k -> new HashSet<>())
-                        .add(Math.floorDiv(trade.getExchangeTimeMs(), MINUTE_MS) * MINUTE_MS);
-            }
-
-            @Override
-            public void onBook(BookSnapshot book) {
-            }
-
-            @Override
-            public void onLiquidation(Liquidation liquidation) {
-            }
-
-            @Override
-            public void onKline(Bar kline) {
             }
         }
     }
