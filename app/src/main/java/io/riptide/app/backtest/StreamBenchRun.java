@@ -13,6 +13,7 @@ import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.topics.Topic;
+import io.riptide.schemas.topics.TopicBootstrap;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.topology.StreamConfig;
@@ -193,6 +194,7 @@ final class StreamBenchRun {
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(EmbeddedRuntime.Options.defaults().withTopics(topics));
              Admin admin = clientsOf(runtime, BACKLOG).admin("bench-stream-admin")) {
             admin.createTopics(List.of(new NewTopic(COPY_TOPIC, Topics.TRADES.spec().partitions(), (short) 1))).all().get();
+            TopicBootstrap.awaitLeadersServing(admin, List.of(COPY_TOPIC));
             long events = writeBacklog(runtime, market);
             Map<TopicPartition, Long> ends = ApplicationProgress.endOffsets(admin, BACKLOG);
             long records = ends.values().stream().mapToLong(Long::longValue).sum();

@@ -6,15 +6,25 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -85,5 +95,45 @@ class TopicBootstrapIT {
         Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
         assertEquals("compact", config.get("cleanup.policy").value());
         assertEquals("16777216", config.get("max.message.bytes").value());
+    }
+
+    /**
+     * A topic just created is written at once by an idempotent producer with several requests in flight, the way
+     * every feed and bench writes. Without the wait for the leaders, the first request can fail NOT_LEADER while a
+     * later one is appended, and the first then spins on OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591).
+     */
+    @Test
+    void everyPartitionTakesWritesAsSoonAsTheTopicsAreEnsured() throws Exception {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        for (int round = 0; round < 5; round++) {
+            List<Topic<?>> topics = TopicNamespace.of("ready-it-" + round + ".").all();
+            TopicBootstrap.ensureTopics(admin, topics, (short) 1);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < 50; i++) {
+                    for (Topic<?> topic : topics) {
+                        for (int p = 0; p < topic.spec().partitions(); p++) {
+                            sent.add(producer.send(new ProducerRecord<>(topic.name(), p, new byte[]{(byte) i},
+                                    new byte[]{(byte) i})));
+                            partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+                        }
+                    }
+                }
+                producer.flush();
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get(); // an expired batch throws here
+            }
+            admin.listOffsets(partitions).all().get().forEach((tp, offset) ->
+                    assertEquals(50, offset.offset(), tp.toString()));
+        }
     }
 }

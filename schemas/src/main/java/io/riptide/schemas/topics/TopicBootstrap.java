@@ -5,8 +5,11 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -102,10 +105,49 @@ public final class TopicBootstrap {
         }
     }
 
+    /**
+     * Returns once the leader of every partition of the topics just created answers for it. Until the leader has
+     * applied the creation, a produce request fails with a retriable NOT_LEADER_OR_FOLLOWER; a later request of the
+     * same idempotent producer may already be accepted, and then the earlier one spins on OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until {@code delivery.timeout.ms} drops its records (KAFKA-15591, fixed by the broker in Kafka 4.5). A
+     * ListOffsets request is answered by the same partition state on the leader as a produce request. Call it after
+     * creating a topic that is written at once.
+     */
+    public static void awaitLeadersServing(Admin admin, List<String> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (created.isEmpty()) {
+            return;
+        }
+        Map<String, TopicDescription> descriptions = describeOnceKnown(admin, created);
+        Map<TopicPartition, OffsetSpec> partitions = new LinkedHashMap<>();
+        for (String name : created) {
+            descriptions.get(name).partitions()
+                    .forEach(p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!partitions.isEmpty()) {
+            var offsets = admin.listOffsets(partitions);
+            for (TopicPartition partition : List.copyOf(partitions.keySet())) {
+                try {
+                    offsets.partitionResult(partition).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    partitions.remove(partition);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
+            if (!partitions.isEmpty()) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
     public static void ensureTopics(Admin admin, Collection<Topic<?>> topics, short replicationFactor) {
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
+            List<String> created = new ArrayList<>();
             for (Topic<?> topic : topics) {
                 if (!existing.contains(topic.name())) {
                     missing.add(new NewTopic(topic.name(), topic.spec().partitions(), replicationFactor)
@@ -114,6 +156,7 @@ public final class TopicBootstrap {
             }
             if (!missing.isEmpty()) {
                 var results = admin.createTopics(missing).values();
+                created.addAll(results.keySet());
                 for (var entry : results.entrySet()) {
                     try {
                         entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -136,6 +179,7 @@ public final class TopicBootstrap {
                 }
             }
             alignConfigsOnceKnown(admin, topics);
+            awaitLeadersServing(admin, created);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot ensure topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
