@@ -1,10 +1,13 @@
 package io.riptide.features;
 
+import io.riptide.features.internal.BarFeatures;
 import io.riptide.features.internal.EngineState;
 import io.riptide.features.internal.FeatureCatalog;
 import io.riptide.features.internal.Inputs;
 import io.riptide.features.internal.Snapshots;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,6 +17,10 @@ import java.util.Objects;
  * offline ({@link io.riptide.features.offline.KlineFeatureWriter}), so the two cannot drift apart.
  */
 public final class InstrumentFeatureEngine {
+    private static final List<Pattern> SIGNALS = Pattern.signals();
+    private static final int[] SIGNAL_INDEX = SIGNALS.stream()
+            .mapToInt(p -> BarFeatures.NAMES.indexOf(p.featureName())).toArray();
+    private static final int ATR_INDEX = BarFeatures.NAMES.indexOf("atr_14");
     private final FeatureSet set;
     private final int[] catalogIndex;
     private final double[] all = new double[FeatureCatalog.SIZE];
@@ -120,6 +127,29 @@ public final class InstrumentFeatureEngine {
         if (usesBars && state.bars.bars() < warmupBars) return false;
         if (usesBook && state.book.updates() == 0) return false;
         return !usesTrades || state.flow.trades() > 0;
+    }
+
+    /**
+     * The signal patterns ({@link Pattern#signals()}) the last closed bar completed, whatever the feature set, in
+     * {@link Pattern} order. Empty until the bar features have warmed up.
+     */
+    public List<Pattern.Fired> firedPatterns() {
+        List<Pattern.Fired> fired = new ArrayList<>(2);
+        for (int i = 0; i < SIGNALS.size(); i++) {
+            Pattern p = SIGNALS.get(i);
+            double v = state.bars.value(SIGNAL_INDEX[i]);
+            if (v > 0) {
+                fired.add(new Pattern.Fired(p, 1));
+            } else if (v < 0) {
+                fired.add(new Pattern.Fired(p, -1));
+            }
+        }
+        return fired;
+    }
+
+    /** The 14-bar average true range at the last closed bar (TA-Lib ATR), NaN before warm-up. */
+    public double atr14() {
+        return state.bars.value(ATR_INDEX);
     }
 
     /** Current regime as a lower-case name: trending, sideways, volatile, consolidation or unknown. */

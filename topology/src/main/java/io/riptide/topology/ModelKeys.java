@@ -3,12 +3,18 @@ package io.riptide.topology;
 /** Naming of model keys: {@code task-horizon}, optionally scoped by {@code @instrument} or {@code @regime}. */
 public final class ModelKeys {
     public static final String LIQUIDATION_TASK = "liquidation";
+    /** Pattern success on the triple barrier; the horizon is the time barrier in 1-minute bars. */
+    public static final String PATTERN_TASK = "pattern";
 
     private ModelKeys() {
     }
 
     public static String liquidation(int horizonMinutes) {
         return LIQUIDATION_TASK + "-" + horizonMinutes + "m";
+    }
+
+    public static String pattern(int timeBarrierBars) {
+        return PATTERN_TASK + "-" + timeBarrierBars + "m";
     }
 
     public static String scoped(String baseKey, String scope) {

@@ -1,5 +1,6 @@
 package io.riptide.topology;
 
+import io.riptide.features.Pattern;
 import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaSettings;
@@ -7,6 +8,7 @@ import io.riptide.schemas.security.ModelSigning;
 import io.riptide.serving.RiskLevels;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +31,12 @@ import java.util.Optional;
  * @param monitoring           drift and performance monitoring
  * @param signing              which model versions may be installed
  * @param state                where task state lives (RocksDB or memory) and standby replicas
+ * @param patterns             the triple barrier of each pattern family's signals
  */
 public record StreamConfig(KafkaSettings kafka, String applicationId, Path stateDir, int numThreads,
                            List<Integer> horizonsMinutes, double liquidationThreshold, RiskLevels riskLevels,
                            long commitIntervalMs, long maxTaskIdleMs, Serving serving, Input input,
-                           Monitoring monitoring, ModelSigning signing, State state) {
+                           Monitoring monitoring, ModelSigning signing, State state, Patterns patterns) {
 
     public StreamConfig {
         horizonsMinutes = List.copyOf(horizonsMinutes);
@@ -81,6 +84,44 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
         public Serving withNativePath(boolean evaluateNatively) {
             return new Serving(batchMaxRows, batchMaxAgeMs, onlineWeight, onlineMinUpdates, evaluateNatively);
+        }
+    }
+
+    /**
+     * A pattern family's triple barrier (docs/FEATURES.md, "Pattern signals"): profit at {@code profitAtr} x ATR(14)
+     * in the signal's direction, stop at {@code stopAtr} x ATR against it, and a time barrier of {@code bars} closed
+     * bars. The signals' model key is {@code pattern-<bars>m}.
+     */
+    public record Barrier(double profitAtr, double stopAtr, int bars) {
+        static Barrier from(Settings settings, String family, Barrier defaults) {
+            String prefix = "stream.pattern." + family + ".";
+            return new Barrier(settings.doubleValue(prefix + "profit.atr", defaults.profitAtr, 0.1, 100),
+                    settings.doubleValue(prefix + "stop.atr", defaults.stopAtr, 0.1, 100),
+                    settings.intValue(prefix + "bars", defaults.bars, 1, 24 * 60));
+        }
+    }
+
+    /**
+     * Pattern signals: whether they are emitted, and each family's barrier. The defaults, 2 ATR profit, 1 ATR stop
+     * and 30 bars for every family, are reasoned in docs/FEATURES.md.
+     */
+    public record Patterns(boolean enabled, Map<Pattern.Family, Barrier> barriers) {
+        public static final Barrier DEFAULT_BARRIER = new Barrier(2.0, 1.0, 30);
+
+        public Patterns {
+            barriers = Map.copyOf(barriers);
+        }
+
+        public static Patterns from(Settings settings) {
+            Map<Pattern.Family, Barrier> barriers = new EnumMap<>(Pattern.Family.class);
+            for (Pattern p : Pattern.signals()) {
+                barriers.computeIfAbsent(p.family(), f -> Barrier.from(settings, f.label(), DEFAULT_BARRIER));
+            }
+            return new Patterns(settings.booleanValue("stream.pattern.signals", true), barriers);
+        }
+
+        public Barrier barrier(Pattern pattern) {
+            return barriers.get(pattern.family());
         }
     }
 
@@ -196,7 +237,8 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                 Input.from(settings),
                 Monitoring.from(settings),
                 ModelSigning.from(settings),
-                State.from(settings));
+                State.from(settings),
+                Patterns.from(settings));
     }
 
     /**
@@ -223,56 +265,62 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
     public StreamConfig withKafka(KafkaSettings newKafka) {
         return new StreamConfig(newKafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withApplicationId(String id) {
         return new StreamConfig(kafka, id, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withStateDir(Path dir) {
         return new StreamConfig(kafka, applicationId, dir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withServing(Serving newServing) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, newServing, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withHorizons(List<Integer> horizons) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizons, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withLiquidationThreshold(double threshold) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, threshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withInput(Input newInput) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, newInput, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withMonitoring(Monitoring newMonitoring) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring, signing, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, newMonitoring, signing, state,
+                patterns);
     }
 
     public StreamConfig withCommitIntervalMs(long ms) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring, signing, state);
+                riskLevels, ms, maxTaskIdleMs, serving, input, monitoring, signing, state, patterns);
     }
 
     public StreamConfig withSigning(ModelSigning newSigning) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, newSigning, state);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, newSigning, state, patterns);
+    }
+
+    public StreamConfig withPatterns(Patterns newPatterns) {
+        return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, state, newPatterns);
     }
 
     public StreamConfig withState(State newState) {
         return new StreamConfig(kafka, applicationId, stateDir, numThreads, horizonsMinutes, liquidationThreshold,
-                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, newState);
+                riskLevels, commitIntervalMs, maxTaskIdleMs, serving, input, monitoring, signing, newState, patterns);
     }
 }

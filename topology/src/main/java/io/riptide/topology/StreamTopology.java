@@ -21,6 +21,7 @@ import io.riptide.topology.internal.MarketEventProcessor;
 import io.riptide.topology.internal.ModelMonitor;
 import io.riptide.topology.internal.ModelVersionLoader;
 import io.riptide.topology.internal.OutcomeJoiner;
+import io.riptide.topology.internal.PatternSignaller;
 import io.riptide.topology.internal.PredictionProcessor;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,7 +41,8 @@ import static io.riptide.topology.internal.NodeNames.*;
  * instrument: the market processor merges the inputs by event time and builds bars and features; the labeller
  * labels every bar at every horizon once its window has passed (training examples, online learners); the predictor
  * scores bars in micro-batches (predictions, alerts, shadow predictions); the outcome joiner joins what was served
- * with what happened (outcomes). Monitors see every prediction and outcome of a model, in event-time order. See
+ * with what happened (outcomes); the pattern signaller emits pattern signals and judges them on their triple barrier
+ * (pattern outcomes, pattern training examples). Monitors see every prediction and outcome of a model, in event-time order. See
  * docs/TOPOLOGY.md for the {@code describe()} output.
  */
 public final class StreamTopology {
@@ -73,17 +75,23 @@ public final class StreamTopology {
         topology.addProcessor(LABELLER, () -> new LabelProcessor(config, featureSet), MARKET_PROCESSOR);
         topology.addProcessor(PREDICTOR, () -> new PredictionProcessor(config, featureSet, liveModels), LABELLER);
         topology.addProcessor(OUTCOME_JOINER, OutcomeJoiner::new, LABELLER, PREDICTOR);
+        topology.addProcessor(PATTERN_SIGNALLER, () -> new PatternSignaller(config, featureSet, liveModels),
+                MARKET_PROCESSOR);
         durableAtCommit(topology, config, MARKET_STORE, MARKET_PROCESSOR);
         store(topology, config, LABEL_STORE, LABELLER);
         store(topology, config, PREDICTOR_STORE, PREDICTOR);
         store(topology, config, OUTCOME_STORE, OUTCOME_JOINER);
+        store(topology, config, PATTERN_STORE, PATTERN_SIGNALLER);
 
         sink(topology, serdes, topics, BARS_SINK, Topics.BARS_1M, MARKET_PROCESSOR);
         sink(topology, serdes, topics, FEATURES_SINK, Topics.FEATURES, MARKET_PROCESSOR);
-        sink(topology, serdes, topics, TRAINING_EXAMPLES_SINK, Topics.TRAINING_EXAMPLES, LABELLER);
+        sink(topology, serdes, topics, TRAINING_EXAMPLES_SINK, Topics.TRAINING_EXAMPLES, LABELLER,
+                PATTERN_SIGNALLER);
         sink(topology, serdes, topics, PREDICTIONS_SINK, Topics.PREDICTIONS_LIQUIDATION, PREDICTOR);
         sink(topology, serdes, topics, SHADOW_PREDICTIONS_SINK, Topics.PREDICTIONS_SHADOW, PREDICTOR);
         sink(topology, serdes, topics, ALERTS_SINK, Topics.ALERTS, PREDICTOR);
+        sink(topology, serdes, topics, PATTERN_SIGNALS_SINK, Topics.PREDICTIONS_PATTERN, PATTERN_SIGNALLER);
+        sink(topology, serdes, topics, PATTERN_OUTCOMES_SINK, Topics.PATTERN_OUTCOMES, PATTERN_SIGNALLER);
         sink(topology, serdes, topics, OUTCOMES_SINK, Topics.OUTCOMES, OUTCOME_JOINER);
         Topic<MonitoringSample> samples = monitoringSamples(config);
         topology.addSink(MONITORING_SAMPLES_SINK, samples.name(), Serdes.String().serializer(),

@@ -3,8 +3,10 @@ package io.riptide.topology;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
 import io.riptide.schemas.avro.Bar;
+import io.riptide.schemas.avro.BarrierHit;
 import io.riptide.schemas.avro.BookSnapshot;
 import io.riptide.schemas.avro.DeadLetter;
+import io.riptide.schemas.avro.Direction;
 import io.riptide.schemas.avro.FeatureVector;
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.schemas.avro.Liquidation;
@@ -12,6 +14,8 @@ import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.Outcome;
+import io.riptide.schemas.avro.PatternOutcome;
+import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.schemas.avro.PositionSide;
 import io.riptide.schemas.avro.PriceLevel;
 import io.riptide.schemas.avro.Side;
@@ -49,6 +53,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -179,7 +184,8 @@ class StreamTopologyTest {
         assertTrue(predictions.stream().allMatch(p -> p.getProbability() >= 0 && p.getProbability() <= 1));
 
         List<Outcome> outcomes = output(Topics.OUTCOMES).readValuesToList();
-        List<LabeledExample> examples = output(Topics.TRAINING_EXAMPLES).readValuesToList();
+        List<LabeledExample> examples = output(Topics.TRAINING_EXAMPLES).readValuesToList().stream()
+                .filter(e -> e.getTask().equals(ModelKeys.LIQUIDATION_TASK)).toList();
         // final once every input has passed t + 5 min (event time reached 39:55): the bars ending 01:00 to 34:00
         assertEquals(34, outcomes.size(), "outcomes");
         assertEquals(outcomes.size(), examples.size());
@@ -471,6 +477,126 @@ class StreamTopologyTest {
         assertEquals(blended, liveModels.stats().onlineBlended());
     }
 
+    /** A minute of a livelier market than {@link #minute}: a random walk, so that patterns fire and barriers are hit. */
+    private void walkMinute(int m, Random random) {
+        long start = T0 + m * MINUTE;
+        for (int s = 0; s < 60; s += 5) {
+            long t = start + s * 1000L;
+            price *= 1 + 0.0015 * random.nextGaussian();
+            if (s % 15 == 0) {
+                feed.onBook(book(t, price - 0.05, price + 0.05));
+            }
+            feed.onTrade(Trade.newBuilder().setInstrument(INSTRUMENT).setExchangeTimeMs(t).setPrice(price)
+                    .setQty(1 + random.nextInt(5)).setAggressorSide(random.nextBoolean() ? Side.BUY : Side.SELL)
+                    .setTradeId(m + "-" + s).build());
+        }
+    }
+
+    /** The triple-barrier verdict recomputed from the bars as a reader of docs/FEATURES.md would: null while open. */
+    private static String verdict(PatternSignal signal, List<Bar> bars) {
+        boolean isLong = signal.getDirection() == Direction.LONG;
+        for (Bar b : bars) {
+            long n = (b.getCloseTimeMs() - signal.getTimeMs()) / MINUTE;
+            if (n < 1) {
+                continue;
+            }
+            boolean stop = isLong ? b.getLow() <= signal.getStopPrice() : b.getHigh() >= signal.getStopPrice();
+            boolean profit = isLong ? b.getHigh() >= signal.getProfitPrice() : b.getLow() <= signal.getProfitPrice();
+            if (stop) {
+                return "STOP@" + n;
+            }
+            if (profit) {
+                return "PROFIT@" + n;
+            }
+            if (n >= signal.getMaxBars()) {
+                return "TIME@" + n;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void patternSignalsCarryTheirBarriersAndEachEndsOnTheFirstBarrierALaterBarTouches() {
+        Random random = new Random(11);
+        for (int m = 0; m < 150; m++) {
+            walkMinute(m, random);
+        }
+        List<Bar> bars = output(Topics.BARS_1M).readValuesToList();
+        List<FeatureVector> features = output(Topics.FEATURES).readValuesToList();
+        List<PatternSignal> signals = output(Topics.PREDICTIONS_PATTERN).readValuesToList();
+        Map<String, PatternOutcome> outcomes = new HashMap<>();
+        output(Topics.PATTERN_OUTCOMES).readValuesToList().forEach(o -> outcomes.put(o.getSignalId(), o));
+        Map<String, LabeledExample> examples = new HashMap<>();
+        output(Topics.TRAINING_EXAMPLES).readValuesToList().stream()
+                .filter(e -> e.getTask().equals(ModelKeys.PATTERN_TASK)).forEach(e -> examples.put(e.getExampleId(), e));
+        assertTrue(signals.size() >= 10, "signals: " + signals.size());
+
+        int ended = 0;
+        for (PatternSignal s : signals) {
+            Bar own = bars.stream().filter(b -> b.getCloseTimeMs() == s.getTimeMs()).findFirst().orElseThrow();
+            int dir = s.getDirection() == Direction.LONG ? 1 : -1;
+            assertEquals(own.getClose(), s.getEntryPrice(), 1e-9, s.getSignalId());
+            assertTrue(s.getAtr() > 0, s.getSignalId());
+            assertEquals(s.getEntryPrice() + dir * 2 * s.getAtr(), s.getProfitPrice(), 1e-9, s.getSignalId());
+            assertEquals(s.getEntryPrice() - dir * s.getAtr(), s.getStopPrice(), 1e-9, s.getSignalId());
+            assertEquals(30, s.getMaxBars());
+            assertEquals("pattern-30m", s.getModelKey());
+            assertEquals(0, s.getModelVersion());
+            assertEquals(3, s.getFallbackLevel());
+            assertEquals(s.getBaseConfidence(), s.getMlConfidence(), 0.0, "no model serves: the base confidence");
+
+            String expected = verdict(s, bars);
+            PatternOutcome o = outcomes.get(s.getSignalId());
+            if (expected == null) {
+                assertEquals(null, o, "still open: " + s.getSignalId());
+                continue;
+            }
+            ended++;
+            assertEquals(expected, o.getBarrier() + "@" + o.getBarsToHit(), s.getSignalId());
+            assertEquals(o.getBarrier() == BarrierHit.PROFIT ? 1 : 0, o.getLabel());
+            assertEquals(o.getBarsToHit() * MINUTE, o.getTimeToHitMs());
+            assertEquals(dir * (o.getExitPrice() - o.getEntryPrice()) / o.getEntryPrice(), o.getRealizedReturn(),
+                    1e-12);
+            LabeledExample e = examples.get(s.getSignalId());
+            assertEquals(o.getLabel(), e.getLabel(), s.getSignalId());
+            assertEquals(30, e.getHorizonMinutes());
+            FeatureVector asOf = features.stream().filter(f -> f.getTimeMs() == s.getTimeMs()).findFirst()
+                    .orElseThrow();
+            assertEquals(asOf.getValues(), e.getFeatures(), "point-in-time features of " + s.getSignalId());
+        }
+        assertTrue(ended >= 5, "ended signals: " + ended);
+        assertEquals(ended, outcomes.size(), "no outcome without a signal");
+        assertEquals(ended, examples.size());
+        assertTrue(outcomes.values().stream().map(PatternOutcome::getBarrier).distinct().count() >= 2,
+                "more than one kind of ending: " + outcomes.values().stream().map(PatternOutcome::getBarrier).toList());
+    }
+
+    @Test
+    void aPublishedPatternModelAdjustsTheConfidenceOfLaterSignals() throws Exception {
+        Random random = new Random(11);
+        for (int m = 0; m < 70; m++) {
+            walkMinute(m, random);
+        }
+        ModelArtifact artifact = trainTinyModel();
+        modelVersions.pipeInput(Topics.modelVersionKey("pattern-30m", ModelRole.PRODUCTION),
+                version("pattern-30m", artifact, 1, artifact.sha256()), T0 + 70 * MINUTE);
+        for (int m = 70; m < 150; m++) {
+            walkMinute(m, random);
+        }
+        List<PatternSignal> signals = output(Topics.PREDICTIONS_PATTERN).readValuesToList();
+        List<PatternSignal> before = signals.stream().filter(s -> s.getTimeMs() < T0 + 70 * MINUTE).toList();
+        List<PatternSignal> after = signals.stream().filter(s -> s.getTimeMs() > T0 + 71 * MINUTE).toList();
+        assertFalse(before.isEmpty() || after.isEmpty(), "signals before and after: " + signals.size());
+        assertTrue(before.stream().allMatch(s -> s.getModelVersion() == 0 && s.getFallbackLevel() == 3));
+        for (PatternSignal s : after) {
+            assertEquals(1, s.getModelVersion(), s.getSignalId());
+            assertEquals(2, s.getFallbackLevel(), "the global key serves: " + s.getSignalId());
+            assertTrue(s.getMlConfidence() >= 0 && s.getMlConfidence() <= 1);
+        }
+        assertTrue(after.stream().anyMatch(s -> s.getMlConfidence() != s.getBaseConfidence()),
+                "the model, not the prior, gave the confidence");
+    }
+
     private ModelArtifact tinyModel;
 
     private ModelArtifact trainTinyModel() {
@@ -497,11 +623,16 @@ class StreamTopologyTest {
     }
 
     private ModelVersion version(ModelArtifact artifact, int version, String sha256) throws Exception {
+        return version("liquidation-5m", artifact, version, sha256);
+    }
+
+    private ModelVersion version(String modelKey, ModelArtifact artifact, int version, String sha256)
+            throws Exception {
         ByteArrayOutputStream gzip = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
             out.write(artifact.bytes());
         }
-        return ModelVersion.newBuilder().setModelKey("liquidation-5m").setRole(ModelRole.PRODUCTION)
+        return ModelVersion.newBuilder().setModelKey(modelKey).setRole(ModelRole.PRODUCTION)
                 .setVersion(version).setFormat(artifact.format()).setSha256(sha256)
                 .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
                 .setFeatureNames(featureSet.names()).setTrainedAtMs(T0).setPublishedAtMs(T0 + version)

@@ -14,6 +14,7 @@ import io.riptide.schemas.avro.MonitoringSample;
 import io.riptide.schemas.avro.OpsAlert;
 import io.riptide.schemas.avro.OpsResponse;
 import io.riptide.schemas.avro.Outcome;
+import io.riptide.schemas.avro.PatternOutcome;
 import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.RetrainRequest;
@@ -58,6 +59,8 @@ public final class Topics {
             topic("predictions.shadow", MARKET_PARTITIONS, Map.of(), LiquidationRisk.class);
     public static final Topic<Alert> ALERTS = topic("alerts", MARKET_PARTITIONS, Map.of(), Alert.class);
     public static final Topic<Outcome> OUTCOMES = topic("outcomes", MARKET_PARTITIONS, Map.of(), Outcome.class);
+    public static final Topic<PatternOutcome> PATTERN_OUTCOMES =
+            topic("outcomes.pattern", MARKET_PARTITIONS, Map.of(), PatternOutcome.class);
     public static final Topic<LabeledExample> TRAINING_EXAMPLES =
             topic("training.examples", MARKET_PARTITIONS, Map.of(), LabeledExample.class);
     public static final Topic<DriftEvent> DRIFT = topic("monitoring.drift", 1, Map.of(), DriftEvent.class);
@@ -85,8 +88,8 @@ public final class Topics {
     public static final List<Topic<?>> MARKET_INPUTS = List.of(TRADES, BOOKS, LIQUIDATIONS, KLINES);
 
     public static final List<Topic<?>> ALL = List.of(TRADES, BOOKS, LIQUIDATIONS, KLINES, BARS_1M, FEATURES,
-            PREDICTIONS_LIQUIDATION, PREDICTIONS_PATTERN, PREDICTIONS_SHADOW, ALERTS, OUTCOMES, TRAINING_EXAMPLES,
-            DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, OPS_RESPONSES, OPS_ALERTS, MODEL_VERSIONS, DEADLETTER);
+            PREDICTIONS_LIQUIDATION, PREDICTIONS_PATTERN, PREDICTIONS_SHADOW, ALERTS, OUTCOMES, PATTERN_OUTCOMES,
+            TRAINING_EXAMPLES, DRIFT, PERFORMANCE, RETRAIN_REQUESTS, TRAINING_JOBS, OPS_RESPONSES, OPS_ALERTS, MODEL_VERSIONS, DEADLETTER);
 
     private Topics() {
     }

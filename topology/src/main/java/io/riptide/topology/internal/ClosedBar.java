@@ -18,40 +18,19 @@ record ClosedBar(String instrument, long endMs, String regime, double[] features
         byte[] regimeBytes = regime.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(4 + instrumentBytes.length + 8 + 4 + regimeBytes.length + 4
                 + 8 * features.length + 4 + 8 * onlineProbability.length);
-        b.putInt(instrumentBytes.length).put(instrumentBytes).putLong(endMs);
-        b.putInt(regimeBytes.length).put(regimeBytes);
-        putDoubles(b, features);
-        putDoubles(b, onlineProbability);
+        StoreCodec.putBytes(b, instrumentBytes).putLong(endMs);
+        StoreCodec.putBytes(b, regimeBytes);
+        StoreCodec.putDoubles(b, features);
+        StoreCodec.putDoubles(b, onlineProbability);
         return b.array();
     }
 
     static ClosedBar decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        String instrument = string(b);
+        String instrument = StoreCodec.string(b);
         long endMs = b.getLong();
-        String regime = string(b);
-        double[] features = doubles(b);
-        return new ClosedBar(instrument, endMs, regime, features, doubles(b));
-    }
-
-    private static void putDoubles(ByteBuffer b, double[] values) {
-        b.putInt(values.length);
-        for (double v : values) {
-            b.putDouble(v);
-        }
-    }
-
-    private static double[] doubles(ByteBuffer b) {
-        double[] values = new double[b.getInt()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = b.getDouble();
-        }
-        return values;
-    }
-
-    private static String string(ByteBuffer b) {
-        byte[] bytes = new byte[b.getInt()];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        String regime = StoreCodec.string(b);
+        double[] features = StoreCodec.doubles(b);
+        return new ClosedBar(instrument, endMs, regime, features, StoreCodec.doubles(b));
     }
 }

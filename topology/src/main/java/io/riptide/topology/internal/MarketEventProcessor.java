@@ -232,6 +232,11 @@ public final class MarketEventProcessor implements Processor<String, Object, Str
                 .setWarm(engine.isWarm()).setRegime(regime).build(), barEnd), NodeNames.FEATURES_SINK);
         context.forward(new Record<>(instrument, new ClosedBar(instrument, barEnd, regime, features.clone(),
                 new double[0]), barEnd), NodeNames.LABELLER);
+        if (config.patterns().enabled()) {
+            context.forward(new Record<>(instrument, new Messages.PatternBar(barEnd, bar.open(), bar.high(),
+                    bar.low(), bar.close(), engine.atr14(), regime, engine.firedPatterns(), features.clone()),
+                    barEnd), NodeNames.PATTERN_SIGNALLER);
+        }
     }
 
     /** Declares sources idle that fell silent (wall clock) while the instrument's event time ran ahead of them. */

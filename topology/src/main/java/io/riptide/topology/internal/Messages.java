@@ -1,7 +1,10 @@
 package io.riptide.topology.internal;
 
 import io.riptide.features.MarketSource;
+import io.riptide.features.Pattern;
 import io.riptide.schemas.avro.ModelRole;
+
+import java.util.List;
 
 /**
  * What the stream's processors hand each other inside one task (never serialized: they travel by
@@ -45,5 +48,13 @@ final class Messages {
      * back by bars still waiting for their batch).
      */
     record SampleWatermark(long timeMs) {
+    }
+
+    /**
+     * A closed bar as the pattern signaller needs it: its prices, ATR(14), regime, the signal patterns it completed
+     * and its point-in-time features.
+     */
+    record PatternBar(long endMs, double open, double high, double low, double close, double atr, String regime,
+                      List<Pattern.Fired> fired, double[] features) {
     }
 }

@@ -27,11 +27,16 @@ public final class NodeNames {
     /** What was served joined with what happened: outcomes and outcome samples. */
     public static final String OUTCOME_JOINER = "outcome-joiner";
     public static final String OUTCOME_STORE = "outcome-join-store";
+    /** Pattern signals on closed bars, judged on their triple barrier: signals, pattern outcomes, examples. */
+    public static final String PATTERN_SIGNALLER = "pattern-signaller";
+    public static final String PATTERN_STORE = "pattern-signal-store";
 
     public static final String BARS_SINK = "bars-sink";
     public static final String FEATURES_SINK = "features-sink";
     public static final String PREDICTIONS_SINK = "predictions-liquidation-sink";
     public static final String SHADOW_PREDICTIONS_SINK = "predictions-shadow-sink";
+    public static final String PATTERN_SIGNALS_SINK = "predictions-pattern-sink";
+    public static final String PATTERN_OUTCOMES_SINK = "pattern-outcomes-sink";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String OUTCOMES_SINK = "outcomes-sink";
     public static final String TRAINING_EXAMPLES_SINK = "training-examples-sink";

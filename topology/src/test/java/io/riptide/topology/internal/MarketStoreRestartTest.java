@@ -204,6 +204,9 @@ class MarketStoreRestartTest {
                 if (value instanceof ClosedBar b) {
                     List<Double> features = Arrays.stream(b.features()).boxed().toList();
                     value = List.of("closed", b.instrument(), b.endMs(), String.valueOf(b.regime()), features);
+                } else if (value instanceof Messages.PatternBar p) {
+                    value = List.of("pattern-bar", p.endMs(), p.open(), p.high(), p.low(), p.close(), p.atr(),
+                            p.regime(), p.fired(), Arrays.stream(p.features()).boxed().toList());
                 }
                 forwardedSinceCommit.add(List.of(f.childName().orElse(""), f.record().key(),
                         f.record().timestamp(), value));
