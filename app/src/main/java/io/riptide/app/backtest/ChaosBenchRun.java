@@ -9,6 +9,7 @@ import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.Outcome;
+import io.riptide.schemas.avro.PatternOutcome;
 import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
@@ -378,6 +379,10 @@ final class ChaosBenchRun {
             keyed.put("predictions", ChaosComparison.keyed(predictions, LiquidationRisk::getPredictionId, p -> null));
             keyed.put("pattern_signals", ChaosComparison.keyed(TopicReader.readAll(clients,
                     topics.topic(Topics.PREDICTIONS_PATTERN)), PatternSignal::getSignalId, p -> null));
+            // how a signal ended depends on the bars only, not on the model that gave its confidence
+            keyed.put("pattern_outcomes", ChaosComparison.keyed(TopicReader.readAll(clients,
+                    topics.topic(Topics.PATTERN_OUTCOMES)), PatternOutcome::getSignalId, o -> o.getBarrier() + "|"
+                    + o.getExitPrice() + "|" + o.getResolvedAtMs()));
             keyed.put("outcomes", ChaosComparison.keyed(TopicReader.readAll(clients, topics.topic(Topics.OUTCOMES)),
                     Outcome::getPredictionId, o -> o.getLabel() + "|" + o.getRealizedValue() + "|"
                             + o.getResolvedAtMs()));

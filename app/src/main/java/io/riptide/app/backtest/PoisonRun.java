@@ -45,7 +45,7 @@ final class PoisonRun {
     /** Every output topic of the stream, compared record for record. */
     static final List<Topic<? extends SpecificRecord>> OUTPUTS = List.of(Topics.FEATURES,
             Topics.PREDICTIONS_LIQUIDATION, Topics.PREDICTIONS_PATTERN, Topics.ALERTS, Topics.OUTCOMES,
-            Topics.TRAINING_EXAMPLES, Topics.DRIFT, Topics.PERFORMANCE);
+            Topics.PATTERN_OUTCOMES, Topics.TRAINING_EXAMPLES, Topics.DRIFT, Topics.PERFORMANCE);
 
     /**
      * @param records total market records the poisoned application reads (valid and bad)

@@ -315,9 +315,11 @@ final class DemoRun {
         out.printf("inputs      %,d trades, %,d book snapshots, %,d liquidations (+%d bad records)%n",
                 s.inputs().get("trades"), s.inputs().get("books"), s.inputs().get("liquidations"),
                 s.inputs().get("badRecordsInjected"));
-        out.printf("outputs     %,d features, %,d predictions, %,d outcomes, %,d training examples, %,d drift events,"
-                        + " %,d dead letters%n", s.outputs().get("features"), s.outputs().get("predictions.liquidation"),
-                s.outputs().get("outcomes"), s.outputs().get("training.examples"), s.outputs().get("monitoring.drift"),
+        out.printf("outputs     %,d features, %,d predictions, %,d outcomes, %,d pattern signals, %,d pattern "
+                        + "outcomes, %,d training examples, %,d drift events, %,d dead letters%n",
+                s.outputs().get("features"), s.outputs().get("predictions.liquidation"), s.outputs().get("outcomes"),
+                s.outputs().get("predictions.pattern"), s.outputs().get("outcomes.pattern"),
+                s.outputs().get("training.examples"), s.outputs().get("monitoring.drift"),
                 s.outputs().get("deadletter"));
         out.printf("jobs        %d succeeded, %d rejected, %d failed%n", s.jobs().get("succeeded"),
                 s.jobs().get("rejected"), s.jobs().get("failed"));

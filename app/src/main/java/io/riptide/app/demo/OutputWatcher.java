@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutputWatcher implements AutoCloseable {
     static final List<Topic<?>> WATCHED = List.of(Topics.BARS_1M, Topics.FEATURES, Topics.PREDICTIONS_LIQUIDATION,
-            Topics.PREDICTIONS_SHADOW, Topics.ALERTS, Topics.OUTCOMES, Topics.TRAINING_EXAMPLES, Topics.DRIFT,
+            Topics.PREDICTIONS_SHADOW, Topics.PREDICTIONS_PATTERN, Topics.ALERTS, Topics.OUTCOMES,
+            Topics.PATTERN_OUTCOMES, Topics.TRAINING_EXAMPLES, Topics.DRIFT,
             Topics.PERFORMANCE, Topics.DEADLETTER, Topics.MODEL_VERSIONS, Topics.TRAINING_JOBS);
 
     /** A model version becoming visible in predictions. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,10 @@ class ChaosBenchRunIT {
         assertEquals(1, r.kills().stream().filter(k -> k.service().equals("trigger")).count(), context);
         assertTrue(r.outputs().stream().allMatch(ChaosComparison::clean), context);
         assertEquals(0, r.referenceLost(), context);
+        for (String patternOutput : List.of("pattern_signals", "pattern_outcomes")) {
+            assertTrue(r.outputs().stream().filter(c -> c.output().equals(patternOutput))
+                    .allMatch(c -> c.reference() > 0), patternOutput + ": " + context);
+        }
         assertTrue(r.outputs().stream().filter(c -> c.output().equals("bars")).allMatch(c -> c.reference()
                 == 8 * 60 * 3), "every minute of every instrument has its bar: " + context);
         assertTrue(r.outputs().stream().filter(c -> c.output().equals("stored_examples")).allMatch(c -> c.run()

@@ -40,7 +40,12 @@ class DemoIT {
         assertEquals("embedded", json.at("/runtime/kafka").asText());
         assertTrue(json.at("/inputs/trades").asLong() > 10_000, printed);
         assertTrue(json.at("/outputs/predictions.liquidation").asLong() > 1_000, printed);
-        assertEquals(json.at("/outputs/outcomes").asLong(), json.at("/outputs/training.examples").asLong());
+        // every liquidation outcome and every ended pattern signal is one training example
+        assertEquals(json.at("/outputs/outcomes").asLong() + json.at("/outputs/outcomes.pattern").asLong(),
+                json.at("/outputs/training.examples").asLong(), printed);
+        long signals = json.at("/outputs/predictions.pattern").asLong();
+        long patternOutcomes = json.at("/outputs/outcomes.pattern").asLong();
+        assertTrue(signals > 0 && patternOutcomes > 0 && patternOutcomes <= signals, printed);
         assertTrue(json.at("/jobs/succeeded").asInt() >= 1, printed);
         // every bar was scored through the micro-batcher; published models carry their calibrator
         assertEquals(json.at("/outputs/features").asLong(), json.at("/run/serving/batchedBars").asLong(), printed);
