@@ -31,7 +31,17 @@ public enum Pattern {
         NONE;
 
         public String label() { return name().toLowerCase(Locale.ROOT); }
+
+        /** Where the family's barrier is configured: {@code stream.pattern.<family>.} (docs/CONFIGURATION.md). */
+        public String settingsPrefix() { return "stream.pattern." + label() + "."; }
     }
+
+    /** Whether the stream emits pattern signals at all (docs/CONFIGURATION.md). */
+    public static final String SIGNALS_SETTING = "stream.pattern.signals";
+    /** The default time barrier of every family, in 1-minute bars: the pattern model key {@code pattern-30m}. */
+    public static final int DEFAULT_TIME_BARRIER_BARS = 30;
+    /** The setting of a family's time barrier, after {@link Family#settingsPrefix()}. */
+    public static final String BARS_SETTING = "bars";
 
     private final String featureName;
     private final double baseConfidence;

@@ -34,6 +34,8 @@ public final class ModelSelector implements AutoCloseable {
     }
 
     private final Map<String, Served> models = new ConcurrentHashMap<>();
+    /** Base keys as asked for, parsed once. */
+    private final Map<String, ModelKey> bases = new ConcurrentHashMap<>();
     private final Served fallback;
     private final RiskLevels riskLevels;
     private final boolean nativePath;
@@ -55,9 +57,9 @@ public final class ModelSelector implements AutoCloseable {
         return fallback.model();
     }
 
-    /** The key of a task and horizon, optionally scoped ({@code null} scope = global). */
-    public static String key(String taskHorizon, String scope) {
-        return scope == null || scope.isEmpty() ? taskHorizon : taskHorizon + "@" + scope;
+    /** The key of a base key scoped to an instrument or a regime ({@link ModelKey#scopedTo}). */
+    private String key(String taskHorizon, String scope) {
+        return bases.computeIfAbsent(taskHorizon, ModelKey::parse).scopedTo(scope).key();
     }
 
     /** Installs a model under a key and returns the one it replaces (to be closed by the caller), if any. */

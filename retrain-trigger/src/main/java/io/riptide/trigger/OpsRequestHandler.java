@@ -1,5 +1,6 @@
 package io.riptide.trigger;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.schemas.avro.OpsResponseStatus;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.trigger.store.ModelRegistryStore;

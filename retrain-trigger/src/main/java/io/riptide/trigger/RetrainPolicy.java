@@ -1,5 +1,6 @@
 package io.riptide.trigger;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.schemas.avro.DriftEvent;
 import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.Severity;

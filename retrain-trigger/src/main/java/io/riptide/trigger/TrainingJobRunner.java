@@ -1,5 +1,6 @@
 package io.riptide.trigger;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.schemas.avro.JobStatus;
 import io.riptide.serving.CalibratedModel;
 import io.riptide.serving.Calibrator;
@@ -183,7 +184,7 @@ public final class TrainingJobRunner {
         metrics.put("train_n", (double) train.rows());
         metrics.put("best_iteration", (double) result.bestIteration());
         StoredModel stored = new StoredModel(0, job.modelKey(), version, artifact.format(), artifact.sha256(),
-                "liquidation", rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
+                key.task(), rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
                 referencesAsJson(references), rows.size(), rows.timesMs()[0],
                 rows.timesMs()[rows.size() - 1], promote ? "CANDIDATE" : "REJECTED", System.currentTimeMillis(),
                 new String(calibrator.toBytes(), StandardCharsets.UTF_8));

@@ -1,16 +1,20 @@
 package io.riptide.trigger;
 
+import io.riptide.features.Pattern;
 import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.ModelSigning;
+import io.riptide.serving.ModelKey;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Typed configuration of the retrain-trigger service, validated at start-up.
  *
- * @param modelKeys           the keys this trigger trains, e.g. liquidation-15m
+ * @param modelKeys           the keys this trigger trains: by default one per liquidation horizon and one per
+ *                            pattern time barrier (liquidation-15m, pattern-30m)
  * @param minExamples         fewest stored examples a training job needs
  * @param minPositives        fewest positive labels a training job needs
  * @param maxExamples         most recent examples used per job
@@ -62,8 +66,19 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
     }
 
     public static TriggerConfig from(Settings s) {
-        List<String> keys = s.intList("stream.horizons.minutes", List.of(5, 15, 30, 60), 1, 24 * 60).stream()
-                .map(h -> "liquidation-" + h + "m").toList();
+        List<String> keys = new ArrayList<>(s.intList("stream.horizons.minutes", List.of(5, 15, 30, 60), 1, 24 * 60)
+                .stream().map(h -> ModelKey.liquidation(h).key()).toList());
+        if (s.booleanValue(Pattern.SIGNALS_SETTING, true)) {
+            for (Pattern.Family family : Pattern.Family.values()) {
+                if (family != Pattern.Family.NONE) {
+                    String key = ModelKey.pattern(s.intValue(family.settingsPrefix() + Pattern.BARS_SETTING,
+                            Pattern.DEFAULT_TIME_BARRIER_BARS, 1, 24 * 60)).key();
+                    if (!keys.contains(key)) {
+                        keys.add(key);
+                    }
+                }
+            }
+        }
         String explicitKeys = s.string("trigger.model.keys", null);
         if (explicitKeys != null) {
             keys = List.of(explicitKeys.split("\\s*,\\s*"));

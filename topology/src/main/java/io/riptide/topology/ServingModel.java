@@ -3,6 +3,7 @@ package io.riptide.topology;
 import io.riptide.schemas.avro.ModelRole;
 import io.riptide.schemas.avro.ReferenceDistribution;
 import io.riptide.serving.Model;
+import io.riptide.serving.ModelKey;
 import io.riptide.serving.ModelSelector;
 
 import java.util.List;
@@ -22,17 +23,14 @@ public record ServingModel(String modelKey, ModelRole role, int version, Model m
     }
 
     /**
-     * How far down the chain {@code key@instrument -> key@regime -> key -> rule} this model serves an instrument,
-     * as {@link ModelSelector}'s levels (0 to 3).
+     * How far down the chain {@code key@instrument -> key@regime -> key -> rule} this model serves, as
+     * {@link ModelSelector}'s levels (0 to 3): its key's scope ({@link ModelKey#fallbackLevel}), 3 for the fallback.
      */
-    public int fallbackLevel(String instrument) {
+    public int fallbackLevel() {
         if (isFallback()) {
             return ModelSelector.LEVEL_RULE_BASED;
         }
-        if (modelKey.endsWith("@" + instrument)) {
-            return ModelSelector.LEVEL_INSTRUMENT;
-        }
-        return modelKey.contains("@") ? ModelSelector.LEVEL_REGIME : ModelSelector.LEVEL_GLOBAL;
+        return ModelKey.parse(modelKey).fallbackLevel();
     }
 
     /** {@code liquidation-15m@3} or {@code liquidation-15m@fallback}, as recorded in every prediction. */

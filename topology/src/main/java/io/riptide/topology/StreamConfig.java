@@ -93,11 +93,11 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
      * bars. The signals' model key is {@code pattern-<bars>m}.
      */
     public record Barrier(double profitAtr, double stopAtr, int bars) {
-        static Barrier from(Settings settings, String family, Barrier defaults) {
-            String prefix = "stream.pattern." + family + ".";
+        static Barrier from(Settings settings, Pattern.Family family, Barrier defaults) {
+            String prefix = family.settingsPrefix();
             return new Barrier(settings.doubleValue(prefix + "profit.atr", defaults.profitAtr, 0.1, 100),
                     settings.doubleValue(prefix + "stop.atr", defaults.stopAtr, 0.1, 100),
-                    settings.intValue(prefix + "bars", defaults.bars, 1, 24 * 60));
+                    settings.intValue(prefix + Pattern.BARS_SETTING, defaults.bars, 1, 24 * 60));
         }
     }
 
@@ -106,7 +106,7 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
      * and 30 bars for every family, are reasoned in docs/FEATURES.md.
      */
     public record Patterns(boolean enabled, Map<Pattern.Family, Barrier> barriers) {
-        public static final Barrier DEFAULT_BARRIER = new Barrier(2.0, 1.0, 30);
+        public static final Barrier DEFAULT_BARRIER = new Barrier(2.0, 1.0, Pattern.DEFAULT_TIME_BARRIER_BARS);
 
         public Patterns {
             barriers = Map.copyOf(barriers);
@@ -115,9 +115,9 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
         public static Patterns from(Settings settings) {
             Map<Pattern.Family, Barrier> barriers = new EnumMap<>(Pattern.Family.class);
             for (Pattern p : Pattern.signals()) {
-                barriers.computeIfAbsent(p.family(), f -> Barrier.from(settings, f.label(), DEFAULT_BARRIER));
+                barriers.computeIfAbsent(p.family(), f -> Barrier.from(settings, f, DEFAULT_BARRIER));
             }
-            return new Patterns(settings.booleanValue("stream.pattern.signals", true), barriers);
+            return new Patterns(settings.booleanValue(Pattern.SIGNALS_SETTING, true), barriers);
         }
 
         public Barrier barrier(Pattern pattern) {

@@ -1,5 +1,6 @@
 package io.riptide.topology;
 
+import io.riptide.serving.ModelKey;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,7 +67,7 @@ public final class StreamMetrics implements MeterBinder, AutoCloseable {
         Gauge.builder("riptide.stream.restore.seconds", restores, RestoreProgress::restoringSeconds)
                 .description("wall time spent restoring state since start (finished restores)").register(registry);
         for (int h : horizonsMinutes) {
-            String key = ModelKeys.liquidation(h);
+            String key = ModelKey.liquidation(h).key();
             Gauge.builder("riptide.stream.model.version", liveModels,
                             m -> m.production(key).map(ServingModel::version).orElse(0))
                     .description("version this instance serves for the key (0 = the rule-based fallback)")

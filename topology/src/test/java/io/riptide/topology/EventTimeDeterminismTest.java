@@ -1,5 +1,6 @@
 package io.riptide.topology;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
 import io.riptide.feed.Heartbeats;
@@ -87,7 +88,7 @@ class EventTimeDeterminismTest {
 
         int positives = 0;
         for (LabeledExample e : lagging.examples()) {
-            if (!e.getTask().equals(ModelKeys.LIQUIDATION_TASK)) {
+            if (!e.getTask().equals(ModelKey.LIQUIDATION)) {
                 continue; // pattern examples are checked against their bars in StreamTopologyTest
             }
             long from = e.getTimeMs();

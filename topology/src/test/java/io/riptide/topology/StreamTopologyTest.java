@@ -1,5 +1,6 @@
 package io.riptide.topology;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
 import io.riptide.schemas.avro.Bar;
@@ -185,7 +186,7 @@ class StreamTopologyTest {
 
         List<Outcome> outcomes = output(Topics.OUTCOMES).readValuesToList();
         List<LabeledExample> examples = output(Topics.TRAINING_EXAMPLES).readValuesToList().stream()
-                .filter(e -> e.getTask().equals(ModelKeys.LIQUIDATION_TASK)).toList();
+                .filter(e -> e.getTask().equals(ModelKey.LIQUIDATION)).toList();
         // final once every input has passed t + 5 min (event time reached 39:55): the bars ending 01:00 to 34:00
         assertEquals(34, outcomes.size(), "outcomes");
         assertEquals(outcomes.size(), examples.size());
@@ -528,7 +529,7 @@ class StreamTopologyTest {
         output(Topics.PATTERN_OUTCOMES).readValuesToList().forEach(o -> outcomes.put(o.getSignalId(), o));
         Map<String, LabeledExample> examples = new HashMap<>();
         output(Topics.TRAINING_EXAMPLES).readValuesToList().stream()
-                .filter(e -> e.getTask().equals(ModelKeys.PATTERN_TASK)).forEach(e -> examples.put(e.getExampleId(), e));
+                .filter(e -> e.getTask().equals(ModelKey.PATTERN)).forEach(e -> examples.put(e.getExampleId(), e));
         assertTrue(signals.size() >= 10, "signals: " + signals.size());
 
         int ended = 0;
@@ -595,6 +596,33 @@ class StreamTopologyTest {
         }
         assertTrue(after.stream().anyMatch(s -> s.getMlConfidence() != s.getBaseConfidence()),
                 "the model, not the prior, gave the confidence");
+    }
+
+    @Test
+    void aRegimeScopedPatternModelServesItsRegimeWhileTheOthersFallBack() throws Exception {
+        ModelArtifact artifact = trainTinyModel();
+        modelVersions.pipeInput(Topics.modelVersionKey("pattern-30m@trending", ModelRole.PRODUCTION),
+                version("pattern-30m@trending", artifact, 1, artifact.sha256()), T0);
+        Random random = new Random(5);
+        for (int m = 0; m < 420; m++) {
+            walkMinute(m, random);
+        }
+        List<PatternSignal> signals = output(Topics.PREDICTIONS_PATTERN).readValuesToList();
+        List<PatternSignal> trending = signals.stream().filter(s -> s.getRegime().equals("trending")).toList();
+        List<PatternSignal> others = signals.stream().filter(s -> !s.getRegime().equals("trending")).toList();
+        assertFalse(trending.isEmpty(), "signals in a trending regime: " + signals.stream()
+                .map(PatternSignal::getRegime).distinct().toList());
+        assertTrue(others.stream().anyMatch(s -> !s.getRegime().equals("unknown")), "signals in another regime");
+        for (PatternSignal s : trending) {
+            assertEquals("pattern-30m@trending", s.getModelKey(), s.getSignalId());
+            assertEquals(1, s.getModelVersion());
+            assertEquals(1, s.getFallbackLevel(), "the regime's key serves");
+        }
+        for (PatternSignal s : others) {
+            assertEquals("pattern-30m", s.getModelKey(), s.getSignalId());
+            assertEquals(3, s.getFallbackLevel(), "no key serves " + s.getRegime() + ": the base confidence");
+            assertEquals(s.getBaseConfidence(), s.getMlConfidence(), 0.0);
+        }
     }
 
     private ModelArtifact tinyModel;

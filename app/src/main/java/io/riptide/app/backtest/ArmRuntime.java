@@ -10,7 +10,7 @@ import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
-import io.riptide.topology.ModelKeys;
+import io.riptide.serving.ModelKey;
 import io.riptide.topology.ServingModel;
 import io.riptide.topology.StreamConfig;
 import io.riptide.topology.StreamService;
@@ -110,7 +110,7 @@ final class ArmRuntime implements AutoCloseable {
         if (!arm.online) {
             s.put("stream.online.weight", "0");
         }
-        s.put("trigger.model.keys", options.horizons().stream().map(ModelKeys::liquidation)
+        s.put("trigger.model.keys", options.horizons().stream().map(h -> ModelKey.liquidation(h).key())
                 .collect(Collectors.joining(",")));
         s.put("trigger.trainer", options.trainer());
         s.put("trigger.group.id", "bt-" + label + "-trigger");
@@ -157,7 +157,7 @@ final class ArmRuntime implements AutoCloseable {
             return List.of();
         }
         List<Swap> changed = new ArrayList<>();
-        for (String key : streamConfig.horizonsMinutes().stream().map(ModelKeys::liquidation).toList()) {
+        for (String key : streamConfig.horizonsMinutes().stream().map(h -> ModelKey.liquidation(h).key()).toList()) {
             Optional<StoredModel> production = trigger.registry().production(key);
             int version = production.map(StoredModel::version).orElse(ServingModel.FALLBACK_VERSION);
             int before = serving.getOrDefault(key, ServingModel.FALLBACK_VERSION);

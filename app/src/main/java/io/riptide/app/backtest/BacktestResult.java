@@ -1,5 +1,6 @@
 package io.riptide.app.backtest;
 
+import io.riptide.serving.ModelKey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -31,7 +32,7 @@ record BacktestResult(Map<String, Object> json, Map<String, Object> headline,
                              Map<String, List<BacktestAnalysis.Alarm>> alarmsByArm, List<ArmRuntime.Swap> retrainSwaps,
                              Map<String, Object> armsJson, long events, double wallSeconds,
                              Map<String, Object> lockstepSeconds) {
-        List<String> keys = options.horizons().stream().map(io.riptide.topology.ModelKeys::liquidation).toList();
+        List<String> keys = options.horizons().stream().map(h -> ModelKey.liquidation(h).key()).toList();
         Map<String, Object> json = new LinkedHashMap<>();
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("description", source.description());

@@ -14,7 +14,7 @@ import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.topics.Topic;
 import io.riptide.schemas.topics.Topics;
-import io.riptide.topology.ModelKeys;
+import io.riptide.serving.ModelKey;
 import io.riptide.trigger.store.JobStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -195,7 +195,7 @@ final class BacktestRun {
 
     private BacktestResult collect(BacktestSource source, List<ArmRuntime> arms, EmbeddedRuntime runtime,
                                    long events) throws java.io.IOException {
-        List<String> keys = options.horizons().stream().map(ModelKeys::liquidation).toList();
+        List<String> keys = options.horizons().stream().map(h -> ModelKey.liquidation(h).key()).toList();
         BacktestAnalysis analysis = new BacktestAnalysis(source.startMs(), source.endMs(), source.shiftsMs(), keys);
         Map<String, List<LiveMetrics.Outcome>> outcomesByArm = new LinkedHashMap<>();
         Map<String, List<BacktestAnalysis.Alarm>> alarmsByArm = new LinkedHashMap<>();

@@ -1,10 +1,10 @@
 package io.riptide.app.backtest;
 
+import io.riptide.serving.ModelKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riptide.serving.drift.Adwin;
 import io.riptide.serving.drift.PageHinkley;
-import io.riptide.topology.ModelKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +59,7 @@ public final class DetectorSweepCommand implements Callable<Integer> {
         List<Long> shifts = new ArrayList<>();
         input.path("shifts").forEach(s -> shifts.add(Instant.parse(s.asText()).toEpochMilli()));
         List<String> keys = new ArrayList<>();
-        result.path("config").path("horizonsMinutes").forEach(h -> keys.add(ModelKeys.liquidation(h.asInt())));
+        result.path("config").path("horizonsMinutes").forEach(h -> keys.add(ModelKey.liquidation(h.asInt()).key()));
         BacktestAnalysis analysis = new BacktestAnalysis(Instant.parse(input.path("from").asText()).toEpochMilli(),
                 Instant.parse(input.path("to").asText()).toEpochMilli(), shifts, keys);
         List<OutcomesCsv.Row> rows = OutcomesCsv.read(csv).stream().filter(r -> r.arm().equals(arm)).toList();

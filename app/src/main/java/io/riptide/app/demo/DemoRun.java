@@ -1,5 +1,6 @@
 package io.riptide.app.demo;
 
+import io.riptide.serving.ModelKey;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.riptide.app.backtest.SimulatedSpanTriggerSettings;
 import io.riptide.app.services.http.OpsRole;
@@ -20,7 +21,6 @@ import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
-import io.riptide.topology.ModelKeys;
 import io.riptide.topology.ServingStats;
 import io.riptide.topology.StreamConfig;
 import io.riptide.topology.StreamService;
@@ -183,7 +183,7 @@ final class DemoRun {
     }
 
     private void sendOpsRetrain(KafkaClientFactory clients) {
-        String key = ModelKeys.liquidation(options.horizons().contains(15) ? 15 : options.horizons().get(0));
+        String key = ModelKey.liquidation(options.horizons().contains(15) ? 15 : options.horizons().get(0)).key();
         RetrainRequest request = RetrainRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                 .setModelKey(key).setAction(OpsAction.RETRAIN).setRequestedBy("demo-ops")
                 .setReason("demo: manual retrain after the regime shift").setForce(false)

@@ -1,9 +1,9 @@
 package io.riptide.topology.internal;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.features.FeatureSet;
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.serving.OnlineLogisticRegression;
-import io.riptide.topology.ModelKeys;
 import io.riptide.topology.StreamConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -100,7 +100,7 @@ public final class LabelProcessor implements Processor<String, Object, String, O
                 long at = bar.endMs + horizonMs[h];
                 context.forward(new Record<>(instrument, LabeledExample.newBuilder()
                         .setExampleId(id).setInstrument(instrument).setTimeMs(bar.endMs)
-                        .setHorizonMinutes(horizons[h]).setTask(ModelKeys.LIQUIDATION_TASK)
+                        .setHorizonMinutes(horizons[h]).setTask(ModelKey.LIQUIDATION)
                         .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
                         .setFeatureNames(featureSet.names()).setFeatures(MarketEventProcessor.boxed(bar.features))
                         .setLabel(label).setRealizedValue(realized).setRegime(bar.regime).build(), at),

@@ -1,5 +1,6 @@
 package io.riptide.topology.internal;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.features.FeatureSet;
 import io.riptide.features.Pattern;
 import io.riptide.schemas.avro.Direction;
@@ -8,7 +9,6 @@ import io.riptide.schemas.avro.PatternOutcome;
 import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.serving.ModelSelector;
 import io.riptide.topology.LiveModels;
-import io.riptide.topology.ModelKeys;
 import io.riptide.topology.ServingModel;
 import io.riptide.topology.StreamConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -99,7 +99,7 @@ public final class PatternSignaller implements Processor<String, Object, String,
                     NodeNames.PATTERN_OUTCOMES_SINK);
             context.forward(new Record<>(instrument, LabeledExample.newBuilder()
                     .setExampleId(s.signalId).setInstrument(instrument).setTimeMs(s.timeMs)
-                    .setHorizonMinutes(s.barrier.maxBars()).setTask(ModelKeys.PATTERN_TASK)
+                    .setHorizonMinutes(s.barrier.maxBars()).setTask(ModelKey.PATTERN)
                     .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
                     .setFeatureNames(featureSet.names()).setFeatures(MarketEventProcessor.boxed(s.features))
                     .setLabel(r.label()).setRealizedValue(r.realizedReturn()).setRegime(s.regime).build(),
@@ -112,11 +112,11 @@ public final class PatternSignaller implements Processor<String, Object, String,
         StreamConfig.Barrier config = patterns.barrier(pattern);
         TripleBarrier barrier = TripleBarrier.of(fired.direction(), bar.close(), bar.atr(), config.profitAtr(),
                 config.stopAtr(), config.bars());
-        String key = ModelKeys.pattern(config.bars());
+        String key = ModelKey.pattern(config.bars()).key();
         ServingModel serving = liveModels.select(key, instrument, bar.regime());
         double confidence = pattern.baseConfidence();
         int version = ServingModel.FALLBACK_VERSION;
-        int level = serving.fallbackLevel(instrument);
+        int level = serving.fallbackLevel();
         String servedKey = key;
         if (!serving.isFallback()) {
             try {

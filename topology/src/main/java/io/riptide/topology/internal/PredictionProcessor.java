@@ -1,5 +1,6 @@
 package io.riptide.topology.internal;
 
+import io.riptide.serving.ModelKey;
 import io.riptide.features.FeatureSet;
 import io.riptide.schemas.avro.Alert;
 import io.riptide.schemas.avro.LiquidationRisk;
@@ -10,7 +11,6 @@ import io.riptide.schemas.avro.SampleKind;
 import io.riptide.serving.MicroBatcher;
 import io.riptide.serving.RiskLevels;
 import io.riptide.topology.LiveModels;
-import io.riptide.topology.ModelKeys;
 import io.riptide.topology.ServingModel;
 import io.riptide.topology.StreamConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -49,6 +49,8 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
     private final FeatureSet featureSet;
     private final LiveModels liveModels;
     private final List<Integer> horizons;
+    /** Per horizon, the base model key that serves it. */
+    private final String[] modelKeys;
     private final MicroBatcher<ClosedBar> batcher;
     private final HorizonScorer scorer;
     /** Per horizon, per bar of the batch being scored: the model that served and its probability. */
@@ -67,6 +69,7 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         this.featureSet = featureSet;
         this.liveModels = liveModels;
         this.horizons = config.horizonsMinutes();
+        this.modelKeys = horizons.stream().map(h -> ModelKey.liquidation(h).key()).toArray(String[]::new);
         int maxBatch = config.serving().batchMaxRows();
         this.batcher = new MicroBatcher<>(featureSet.size(), maxBatch,
                 config.serving().batchMaxAgeMs() * 1_000_000L, this::scoreBatch);
@@ -160,7 +163,7 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
     private void scoreBatch(MicroBatcher.Batch<ClosedBar> batch) {
         int n = batch.size();
         for (int h = 0; h < horizons.size(); h++) {
-            scorer.score(ModelKeys.liquidation(horizons.get(h)), batch, served[h], batchProbability[h]);
+            scorer.score(modelKeys[h], batch, served[h], batchProbability[h]);
         }
         liveModels.stats().batchScored(n, (nowNanos() - batch.enqueuedNanos(0)) / 1_000_000L);
         for (int i = 0; i < n; i++) {
@@ -224,7 +227,7 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
     }
 
     private void emitShadowPredictions(MicroBatcher.Batch<ClosedBar> batch, int horizon) {
-        ServingModel shadow = liveModels.shadow(ModelKeys.liquidation(horizon)).orElse(null);
+        ServingModel shadow = liveModels.shadow(ModelKey.liquidation(horizon).key()).orElse(null);
         if (shadow == null) {
             return;
         }
@@ -255,7 +258,7 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
                 .setRiskLevel(RiskLevel.valueOf(config.riskLevels().levelOf(p).name()))
                 .setModelKey(serving.modelKey()).setModelVersion(serving.version())
                 .setServedBy(serving.servedBy()).setFeatureSetHash(featureSet.hash())
-                .setFallbackLevel(serving.fallbackLevel(instrument)).setOnlineWeight(onlineWeight).build();
+                .setFallbackLevel(serving.fallbackLevel()).setOnlineWeight(onlineWeight).build();
     }
 
     private static Alert alertOf(LiquidationRisk risk) {
