@@ -110,8 +110,7 @@ final class ArmRuntime implements AutoCloseable {
         if (!arm.online) {
             s.put("stream.online.weight", "0");
         }
-        s.put("trigger.model.keys", options.horizons().stream().map(h -> ModelKey.liquidation(h).key())
-                .collect(Collectors.joining(",")));
+        // trigger.model.keys is left to its default: one key per horizon above, and the pattern key
         s.put("trigger.trainer", options.trainer());
         s.put("trigger.group.id", "bt-" + label + "-trigger");
         s.putAll(options.settings());

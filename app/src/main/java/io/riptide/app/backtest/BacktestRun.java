@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -242,6 +243,14 @@ final class BacktestRun {
             Map<String, Object> armJson = armJson(arm, analysis, outcomes, alarms, predictions.size(), alerts.size(),
                     regimes, source);
             armJson.put("digests", Digests.of(features, examples));
+            PatternEvaluation patterns = PatternEvaluation.of(TopicReader.readAll(clients,
+                    arm.topics.topic(Topics.PATTERN_OUTCOMES)));
+            armJson.put("patterns", patterns.json());
+            say(String.format(Locale.ROOT, "patterns (%s): %d ended, %d scored by a model, AUC %.3f (base %.3f), "
+                            + "top decile %.3f (base %.3f), mean net return taken %.5f (all %.5f)", arm.arm.label(),
+                    patterns.signals(), patterns.scored(), patterns.aucMl(), patterns.aucBase(),
+                    patterns.topDecileMl(), patterns.topDecileBase(), patterns.meanNetReturnTakenMl(),
+                    patterns.meanNetReturnAll()));
             armsJson.put(arm.arm.label(), armJson);
         }
         OutcomesCsv.write(options.out().resolve(OutcomesCsv.FILE), outcomeRows);
