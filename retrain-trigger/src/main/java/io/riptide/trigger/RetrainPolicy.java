@@ -93,7 +93,7 @@ public final class RetrainPolicy {
             return Optional.empty(); // a frozen champion: only the first model of a key is trained automatically
         }
         ModelKey parsed = ModelKey.parse(modelKey);
-        long[] counts = examples.countAndPositives(parsed.task(), parsed.horizonMinutes());
+        long[] counts = examples.countAndPositives(parsed);
         if (counts[0] < config.minExamples() || counts[1] < config.minPositives()) {
             LOG.debug("{} trigger for {} ignored: {} examples with {} positives stored so far", trigger, modelKey,
                     counts[0], counts[1]);

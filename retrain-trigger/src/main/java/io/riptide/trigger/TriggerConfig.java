@@ -1,6 +1,7 @@
 package io.riptide.trigger;
 
 import io.riptide.features.Pattern;
+import io.riptide.features.Regime;
 import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaSettings;
@@ -14,7 +15,8 @@ import java.util.List;
  * Typed configuration of the retrain-trigger service, validated at start-up.
  *
  * @param modelKeys           the keys this trigger trains: by default one per liquidation horizon and one per
- *                            pattern time barrier (liquidation-15m, pattern-30m)
+ *                            pattern time barrier, with one per regime (liquidation-15m, pattern-30m,
+ *                            pattern-30m@trending)
  * @param minExamples         fewest stored examples a training job needs
  * @param minPositives        fewest positive labels a training job needs
  * @param maxExamples         most recent examples used per job
@@ -71,10 +73,16 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
         if (s.booleanValue(Pattern.SIGNALS_SETTING, true)) {
             for (Pattern.Family family : Pattern.Family.values()) {
                 if (family != Pattern.Family.NONE) {
-                    String key = ModelKey.pattern(s.intValue(family.settingsPrefix() + Pattern.BARS_SETTING,
-                            Pattern.DEFAULT_TIME_BARRIER_BARS, 1, 24 * 60)).key();
-                    if (!keys.contains(key)) {
-                        keys.add(key);
+                    ModelKey key = ModelKey.pattern(s.intValue(family.settingsPrefix() + Pattern.BARS_SETTING,
+                            Pattern.DEFAULT_TIME_BARRIER_BARS, 1, 24 * 60));
+                    if (!keys.contains(key.key())) {
+                        keys.add(key.key());
+                        // a pattern's odds depend on the regime it fires in: one model per regime, where it has data
+                        for (Regime regime : Regime.values()) {
+                            if (regime != Regime.UNKNOWN) {
+                                keys.add(key.scopedTo(regime.label()).key());
+                            }
+                        }
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package io.riptide.trigger.store;
 
 import io.riptide.schemas.avro.LabeledExample;
+import io.riptide.serving.ModelKey;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -172,18 +173,26 @@ public final class ExampleStore {
         return values;
     }
 
-    /** Stored examples and positives of one task and horizon: enough to decide whether a job can run. */
-    public long[] countAndPositives(String task, int horizonMinutes) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*), coalesce(sum(label), 0) FROM training_examples WHERE task = ? AND horizon_minutes = ?")) {
-            ps.setString(1, task);
-            ps.setInt(2, horizonMinutes);
+    /**
+     * Stored examples and positives of a key (its task and horizon, and its instrument or regime when scoped): enough
+     * to decide whether a job can run.
+     */
+    public long[] countAndPositives(ModelKey key) {
+        String sql = "SELECT count(*), coalesce(sum(label), 0) FROM training_examples WHERE task = ? AND horizon_minutes = ?"
+                + (key.instrumentScope() != null ? " AND instrument = ?" : "")
+                + (key.regimeScope() != null ? " AND regime = ?" : "");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key.task());
+            ps.setInt(2, key.horizonMinutes());
+            if (key.isScoped()) {
+                ps.setString(3, key.instrumentScope() != null ? key.instrumentScope() : key.regimeScope());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new long[]{rs.getLong(1), rs.getLong(2)};
             }
         } catch (SQLException e) {
-            throw new SqlException("counting examples of " + task + "-" + horizonMinutes + "m", e);
+            throw new SqlException("counting examples of " + key, e);
         }
     }
 

@@ -1,0 +1,41 @@
+package io.riptide.trigger;
+
+import io.riptide.schemas.config.Settings;
+import io.riptide.schemas.security.ModelSigning;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TriggerConfigTest {
+
+    private static TriggerConfig config(Map<String, String> extra) {
+        Map<String, String> s = new HashMap<>(Map.of("db.url", "jdbc:postgresql://localhost/riptide",
+                "kafka.bootstrap.servers", "localhost:9092", "schema.registry.url", "http://localhost:8081",
+                ModelSigning.SECRET_KEY, ModelSigning.newSecret()));
+        s.putAll(extra);
+        return TriggerConfig.from(Settings.load(null, Map.of(), s));
+    }
+
+    @Test
+    void byDefaultEveryLiquidationHorizonAndThePatternKeyPerRegimeAreTrained() {
+        assertEquals(List.of("liquidation-5m", "liquidation-15m", "liquidation-30m", "liquidation-60m", "pattern-30m",
+                "pattern-30m@trending", "pattern-30m@sideways", "pattern-30m@volatile", "pattern-30m@consolidation"),
+                config(Map.of()).modelKeys());
+    }
+
+    @Test
+    void theDefaultKeysFollowTheStreamsHorizonsAndTimeBarriers() {
+        assertEquals(List.of("liquidation-15m", "pattern-30m", "pattern-30m@trending", "pattern-30m@sideways",
+                "pattern-30m@volatile", "pattern-30m@consolidation", "pattern-60m", "pattern-60m@trending",
+                "pattern-60m@sideways", "pattern-60m@volatile", "pattern-60m@consolidation"),
+                config(Map.of("stream.horizons.minutes", "15", "stream.pattern.breakout.bars", "60")).modelKeys());
+        assertEquals(List.of("liquidation-15m"),
+                config(Map.of("stream.horizons.minutes", "15", "stream.pattern.signals", "false")).modelKeys());
+        assertEquals(List.of("pattern-30m@trending"), config(Map.of("trigger.model.keys", "pattern-30m@trending"))
+                .modelKeys());
+    }
+}
