@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * report.html: what people would rather look at than JSON. Self-contained (inline SVG, no scripts, no network):
- * predictions by serving version over market time, hold-out AUC per model version, score drift and live AUC.
+ * predictions by serving version over market time, hold-out AUC per model version, score drift and live AUC,
+ * and how pattern signals ended.
  */
 final class HtmlReport {
     private static final String[] COLORS = {"#9aa5b1", "#2f80ed", "#27ae60", "#f2994a", "#eb5757", "#9b51e0",
@@ -42,6 +44,9 @@ final class HtmlReport {
                 driftSeries(watcher), List.of(0.1, 0.25));
         series(html, "Live AUC on resolved outcomes (window of recent outcomes)", "AUC",
                 performanceSeries(watcher), List.of(0.5));
+        series(html, "Pattern signals: success rate so far per pattern (profit barrier first; 1/3 is a random walk's)",
+                "success rate", patternSeries(watcher), List.of(1.0 / 3));
+        patternTable(html, watcher);
         mapTable(html, summary, "driftEventsBySubject", "Drift events (WARNING and CRITICAL) by subject, most frequent");
         swaps(html, summary);
         html.append("</body></html>");
@@ -164,6 +169,46 @@ final class HtmlReport {
             }
         }
         return series;
+    }
+
+    /** Per pattern, the success rate of the signals ended so far, at each outcome's resolution time. */
+    private static Map<String, List<double[]>> patternSeries(OutputWatcher watcher) {
+        Map<String, List<double[]>> series = new TreeMap<>();
+        Map<String, int[]> tally = new TreeMap<>();
+        List<OutputWatcher.PatternPoint> points;
+        synchronized (watcher.patternPoints) {
+            points = new ArrayList<>(watcher.patternPoints);
+        }
+        points.sort(Comparator.comparingLong(OutputWatcher.PatternPoint::resolvedAtMs));
+        for (OutputWatcher.PatternPoint p : points) {
+            int[] t = tally.computeIfAbsent(p.pattern(), k -> new int[2]);
+            t[0] += p.label();
+            t[1]++;
+            series.computeIfAbsent(p.pattern(), k -> new ArrayList<>())
+                    .add(new double[]{p.resolvedAtMs(), (double) t[0] / t[1]});
+        }
+        return series;
+    }
+
+    private static void patternTable(StringBuilder html, OutputWatcher watcher) {
+        Map<String, double[]> byPattern = new TreeMap<>(); // ended, successes, sum of returns, scored by a model
+        synchronized (watcher.patternPoints) {
+            for (OutputWatcher.PatternPoint p : watcher.patternPoints) {
+                double[] t = byPattern.computeIfAbsent(p.pattern(), k -> new double[4]);
+                t[0]++;
+                t[1] += p.label();
+                t[2] += p.realizedReturn();
+                t[3] += p.modelVersion() > 0 ? 1 : 0;
+            }
+        }
+        html.append("<table><tr><th>pattern</th><th>ended</th><th>success rate</th><th>mean return (before fees)")
+                .append("</th><th>scored by a model</th></tr>");
+        byPattern.forEach((pattern, t) -> html.append("<tr><td style=\"text-align:left\">").append(escape(pattern))
+                .append("</td><td>").append((long) t[0]).append("</td><td>")
+                .append(String.format(Locale.ROOT, "%.3f", t[1] / t[0])).append("</td><td>")
+                .append(String.format(Locale.ROOT, "%.4f%%", 100 * t[2] / t[0])).append("</td><td>")
+                .append((long) t[3]).append("</td></tr>"));
+        html.append("</table>");
     }
 
     private static void series(StringBuilder html, String title, String yLabel, Map<String, List<double[]>> series,

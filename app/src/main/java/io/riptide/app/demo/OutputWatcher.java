@@ -4,6 +4,7 @@ import io.riptide.schemas.avro.DeadLetter;
 import io.riptide.schemas.avro.DriftEvent;
 import io.riptide.schemas.avro.LiquidationRisk;
 import io.riptide.schemas.avro.ModelVersion;
+import io.riptide.schemas.avro.PatternOutcome;
 import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.registry.SchemaRegistryClient;
@@ -47,12 +48,17 @@ final class OutputWatcher implements AutoCloseable {
     record PerformancePoint(long timeMs, String modelKey, int version, double auc, int n) {
     }
 
+    /** How a pattern signal ended. */
+    record PatternPoint(long resolvedAtMs, String pattern, int label, double realizedReturn, int modelVersion) {
+    }
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroWireDeserializer<LiquidationRisk> predictions;
     private final AvroWireDeserializer<ModelVersion> versions;
     private final AvroWireDeserializer<DriftEvent> drifts;
     private final AvroWireDeserializer<PerformanceReport> reports;
     private final AvroWireDeserializer<DeadLetter> deadLetters;
+    private final AvroWireDeserializer<PatternOutcome> patternOutcomes;
     private final Map<String, AtomicLong> deadLetterReasons = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byServedBy = new ConcurrentHashMap<>();
@@ -63,6 +69,7 @@ final class OutputWatcher implements AutoCloseable {
     final List<PredictionPoint> predictionPoints = Collections.synchronizedList(new ArrayList<>());
     final List<DriftPoint> driftPoints = Collections.synchronizedList(new ArrayList<>());
     final List<PerformancePoint> performancePoints = Collections.synchronizedList(new ArrayList<>());
+    final List<PatternPoint> patternPoints = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong lastRecordAtMs = new AtomicLong(System.currentTimeMillis());
     private final Thread thread;
     private volatile boolean running = true;
@@ -81,6 +88,7 @@ final class OutputWatcher implements AutoCloseable {
         drifts = new AvroWireDeserializer<>(registry, DriftEvent.class);
         reports = new AvroWireDeserializer<>(registry, PerformanceReport.class);
         deadLetters = new AvroWireDeserializer<>(registry, DeadLetter.class);
+        patternOutcomes = new AvroWireDeserializer<>(registry, PatternOutcome.class);
         thread = new Thread(this::run, "riptide-demo-watcher");
         thread.setDaemon(true);
         thread.start();
@@ -112,6 +120,10 @@ final class OutputWatcher implements AutoCloseable {
             DriftEvent d = drifts.deserialize(topic, record.value());
             driftPoints.add(new DriftPoint(d.getTimeMs(), d.getModelKey(), d.getModelVersion(), d.getSubject(),
                     d.getStatistic(), d.getSeverity().name()));
+        } else if (topic.equals(Topics.PATTERN_OUTCOMES.name())) {
+            PatternOutcome o = patternOutcomes.deserialize(topic, record.value());
+            patternPoints.add(new PatternPoint(o.getResolvedAtMs(), o.getPattern(), o.getLabel(),
+                    o.getRealizedReturn(), o.getModelVersion()));
         } else if (topic.equals(Topics.PERFORMANCE.name())) {
             PerformanceReport r = reports.deserialize(topic, record.value());
             if (r.getAuc() != null) {

@@ -77,7 +77,10 @@ class DemoIT {
                 "late trades event", "ahead of its record's timestamp", "tombstone")) {
             assertTrue(reasons.toString().contains(expected), "dead-letter reason '" + expected + "' in " + reasons);
         }
-        assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"), "report.html has charts");
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("<svg"), "report.html has charts");
+        assertTrue(report.contains("Pattern signals: success rate") && report.contains("pattern_"),
+                "report.html shows how pattern signals ended");
         assertTrue(printed.contains("=== Riptide demo summary ==="), printed);
     }
 }
