@@ -5,6 +5,8 @@ import io.riptide.features.FeatureSet;
 import io.riptide.features.FeatureSets;
 import io.riptide.schemas.avro.FeatureVector;
 import io.riptide.schemas.avro.LiquidationRisk;
+import io.riptide.schemas.avro.PatternOutcome;
+import io.riptide.schemas.avro.PatternSignal;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
@@ -101,6 +103,14 @@ class StreamRestartIT {
             assertTrue(examples.size() > 10, "examples resolved across the restart: " + examples.size());
             assertEquals(examples.subList(examples.size() / 2, examples.size()),
                     examples.subList(0, examples.size() / 2));
+            // open pattern signals come back from the changelog too: each run signals and ends the same ones
+            List<PatternSignal> signals = readAll(clients, Topics.PREDICTIONS_PATTERN, "ps");
+            List<PatternOutcome> patternOutcomes = readAll(clients, Topics.PATTERN_OUTCOMES, "po");
+            assertTrue(signals.size() >= 2 && patternOutcomes.size() >= 2,
+                    "pattern signals " + signals.size() + ", ended " + patternOutcomes.size());
+            assertEquals(signals.subList(signals.size() / 2, signals.size()), signals.subList(0, signals.size() / 2));
+            assertEquals(patternOutcomes.subList(patternOutcomes.size() / 2, patternOutcomes.size()),
+                    patternOutcomes.subList(0, patternOutcomes.size() / 2));
         }
     }
 
@@ -118,7 +128,7 @@ class StreamRestartIT {
     }
 
     /** Waits until the topic holds more than {@code moreThan} records and has stopped growing. */
-    private static void awaitQuiet(KafkaClientFactory clients, Topic<?> topic, String tag, int moreThan)
+    static void awaitQuiet(KafkaClientFactory clients, Topic<?> topic, String tag, int moreThan)
             throws Exception {
         int last = -1;
         long quietSince = System.nanoTime();
@@ -136,7 +146,7 @@ class StreamRestartIT {
         throw new AssertionError("output of " + topic + " never settled");
     }
 
-    private static <V extends SpecificRecord> List<V> readAll(KafkaClientFactory clients, Topic<V> topic,
+    static <V extends SpecificRecord> List<V> readAll(KafkaClientFactory clients, Topic<V> topic,
                                                               String group) {
         List<V> values = new ArrayList<>();
         try (KafkaConsumer<String, V> consumer = clients.consumer("restart-it-" + group, topic)) {

@@ -625,29 +625,8 @@ class StreamTopologyTest {
         }
     }
 
-    private ModelArtifact tinyModel;
-
     private ModelArtifact trainTinyModel() {
-        if (tinyModel == null) {
-            tinyModel = trainTinyModelOnce();
-        }
-        return tinyModel;
-    }
-
-    private ModelArtifact trainTinyModelOnce() {
-        int rows = 400;
-        int cols = featureSet.size();
-        double[] x = new double[rows * cols];
-        double[] y = new double[rows];
-        Random random = new Random(3);
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                x[i * cols + j] = random.nextGaussian();
-            }
-            y[i] = x[i * cols] > 0 ? 1 : 0;
-        }
-        return new LightGbmTrainer().train(new Dataset(x, rows, featureSet.names(), y, null, null), null,
-                TrainingParams.defaults().withNumRounds(10)).artifact();
+        return TestModels.tiny(featureSet);
     }
 
     private ModelVersion version(ModelArtifact artifact, int version, String sha256) throws Exception {
@@ -656,17 +635,7 @@ class StreamTopologyTest {
 
     private ModelVersion version(String modelKey, ModelArtifact artifact, int version, String sha256)
             throws Exception {
-        ByteArrayOutputStream gzip = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
-            out.write(artifact.bytes());
-        }
-        return ModelVersion.newBuilder().setModelKey(modelKey).setRole(ModelRole.PRODUCTION)
-                .setVersion(version).setFormat(artifact.format()).setSha256(sha256)
-                .setFeatureSetId(featureSet.id()).setFeatureSetHash(featureSet.hash())
-                .setFeatureNames(featureSet.names()).setTrainedAtMs(T0).setPublishedAtMs(T0 + version)
-                .setTrainingExamples(400).setMetrics(Map.of()).setReferenceDistributions(List.of())
-                .setArtifactGzip(ByteBuffer.wrap(gzip.toByteArray())).setArtifactBytes(artifact.bytes().length)
-                .setReason("test").build();
+        return TestModels.version(featureSet, modelKey, artifact, version, sha256, T0);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
