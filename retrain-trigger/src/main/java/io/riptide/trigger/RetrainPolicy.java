@@ -94,7 +94,7 @@ public final class RetrainPolicy {
         }
         ModelKey parsed = ModelKey.parse(modelKey);
         long[] counts = examples.countAndPositives(parsed);
-        if (counts[0] < config.minExamples() || counts[1] < config.minPositives()) {
+        if (counts[0] < config.minExamples(parsed.task()) || counts[1] < config.minPositives()) {
             LOG.debug("{} trigger for {} ignored: {} examples with {} positives stored so far", trigger, modelKey,
                     counts[0], counts[1]);
             return Optional.empty(); // a job now could only be rejected for lack of data
@@ -103,7 +103,7 @@ public final class RetrainPolicy {
             ExampleStore.Labels labels = examples.labels(parsed.task(), parsed.horizonMinutes(), config.maxExamples());
             String shortfall = labels.timesMs().length == 0 ? " no examples;" : TrainingSplits.shortfall(
                     TrainingSplits.of(labels.timesMs(), parsed.horizonMs(), config.holdoutFraction()),
-                    labels.labels(), TrainingJobRunner.minSplitRows(config));
+                    labels.labels(), TrainingJobRunner.minSplitRows(config, parsed.task()));
             if (!shortfall.isEmpty()) {
                 LOG.debug("{} trigger for {} ignored: a job could not train yet:{}", trigger, modelKey, shortfall);
                 return Optional.empty(); // judged per class and split, as the job will judge it

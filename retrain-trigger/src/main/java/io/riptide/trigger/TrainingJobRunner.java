@@ -112,14 +112,15 @@ public final class TrainingJobRunner {
         progress(job, 0.05, "loading examples");
         TrainingRows rows = examples.load(key.task(), key.horizonMinutes(), key.instrumentScope(),
                 key.regimeScope(), config.maxExamples());
-        if (rows.size() < config.minExamples() || rows.positives() < config.minPositives()) {
+        int minExamples = config.minExamples(key.task());
+        if (rows.size() < minExamples || rows.positives() < config.minPositives()) {
             return refuse(job, "not enough data: " + rows.size() + " examples with " + rows.positives()
-                    + " positives (need " + config.minExamples() + " / " + config.minPositives() + ")");
+                    + " positives (need " + minExamples + " / " + config.minPositives() + ")");
         }
         Dataset all = new Dataset(rows.rowsRowMajor(), rows.size(), rows.featureNames(), rows.labels(),
                 recencyWeights(rows.timesMs(), config.trainingHalfLifeMs()), rows.timesMs());
         TrainingSplits.Plan plan = TrainingSplits.of(rows.timesMs(), key.horizonMs(), config.holdoutFraction());
-        String tooSmall = TrainingSplits.shortfall(plan, rows.labels(), minSplitRows(config));
+        String tooSmall = TrainingSplits.shortfall(plan, rows.labels(), minSplitRows(config, key.task()));
         if (!tooSmall.isEmpty()) {
             return refuse(job, "not enough data after purging label windows of " + key.horizonMinutes() + " min:"
                     + tooSmall);
@@ -226,8 +227,8 @@ public final class TrainingJobRunner {
     }
 
     /** The fewest rows a split needs. */
-    static int minSplitRows(TriggerConfig config) {
-        return config.minExamples() / 10;
+    static int minSplitRows(TriggerConfig config, String task) {
+        return config.minExamples(task) / 10;
     }
 
     /**

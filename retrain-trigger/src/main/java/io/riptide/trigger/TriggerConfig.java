@@ -9,7 +9,9 @@ import io.riptide.schemas.security.ModelSigning;
 import io.riptide.serving.ModelKey;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Typed configuration of the retrain-trigger service, validated at start-up.
@@ -36,13 +38,15 @@ import java.util.List;
  *                            retrain after a shift learns mostly the new market yet keeps the old one's structure; 0
  *                            weighs every row the same
  * @param signing             signs every published version (models.signing.*; docs/SECURITY.md)
+ * @param minExamplesByTask   per task, {@code trigger.min.examples.<task>} where it differs from minExamples
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
                             long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
                             double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
                             int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
-                            boolean automaticRetraining, long trainingHalfLifeMs, ModelSigning signing) {
+                            boolean automaticRetraining, long trainingHalfLifeMs, ModelSigning signing,
+                            Map<String, Integer> minExamplesByTask) {
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -61,6 +65,7 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
             throw new ConfigException("trigger.model.keys must name at least one model key");
         }
         modelKeys = List.copyOf(modelKeys);
+        minExamplesByTask = Map.copyOf(minExamplesByTask);
         if (!List.of("none", "platt", "isotonic").contains(calibration)) {
             throw new ConfigException("invalid value '" + calibration
                     + "' for trigger.calibration: expected none, platt or isotonic");
@@ -113,13 +118,31 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.string("trigger.calibration", "platt"),
                 s.booleanValue("trigger.automatic.retrain", true),
                 s.longValue("trigger.training.half.life.ms", 0, 0, 365L * 86_400_000L),
-                ModelSigning.from(s));
+                ModelSigning.from(s),
+                minExamplesByTask(s));
+    }
+
+    /** {@code trigger.min.examples.<task>} for each task that sets it. */
+    private static Map<String, Integer> minExamplesByTask(Settings s) {
+        Map<String, Integer> byTask = new LinkedHashMap<>();
+        for (String task : List.of(ModelKey.LIQUIDATION, ModelKey.PATTERN)) {
+            String name = "trigger.min.examples." + task;
+            if (s.string(name, null) != null) {
+                byTask.put(task, s.intValue(name, 0, 50, Integer.MAX_VALUE));
+            }
+        }
+        return byTask;
+    }
+
+    /** The fewest stored examples a job of this task needs. */
+    public int minExamples(String task) {
+        return minExamplesByTask.getOrDefault(task, minExamples);
     }
 
     public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
                 holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining,
-                trainingHalfLifeMs, signing);
+                trainingHalfLifeMs, signing, minExamplesByTask);
     }
 }

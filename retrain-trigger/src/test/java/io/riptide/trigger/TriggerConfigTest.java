@@ -38,4 +38,12 @@ class TriggerConfigTest {
         assertEquals(List.of("pattern-30m@trending"), config(Map.of("trigger.model.keys", "pattern-30m@trending"))
                 .modelKeys());
     }
+
+    @Test
+    void aTaskCanNeedFewerExamplesThanTheRest() {
+        TriggerConfig config = config(Map.of("trigger.min.examples", "600", "trigger.min.examples.pattern", "200"));
+        assertEquals(200, config.minExamples("pattern"));
+        assertEquals(600, config.minExamples("liquidation"));
+        assertEquals(400, config(Map.of()).minExamples("pattern"), "the global default");
+    }
 }

@@ -17,6 +17,8 @@ public final class SimulatedSpanTriggerSettings {
     public static Map<String, String> of(long spanMs) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("trigger.min.examples", "600");
+        // patterns end on about a third of the simulated bars: 8 market hours give some 430 examples, not 600
+        s.put("trigger.min.examples.pattern", "200");
         s.put("trigger.min.positives", "15");
         s.put("trigger.cooldown.ms", Long.toString(Math.max(10 * MINUTE_MS, spanMs / 6)));
         s.put("trigger.schedule.interval.ms", Long.toString(Math.max(20 * MINUTE_MS, spanMs / 3)));

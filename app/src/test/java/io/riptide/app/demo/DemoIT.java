@@ -46,6 +46,11 @@ class DemoIT {
         long signals = json.at("/outputs/predictions.pattern").asLong();
         long patternOutcomes = json.at("/outputs/outcomes.pattern").asLong();
         assertTrue(signals > 0 && patternOutcomes > 0 && patternOutcomes <= signals, printed);
+        boolean patternModel = false;
+        for (var model : json.at("/models")) {
+            patternModel |= model.at("/key").asText().startsWith("pattern-");
+        }
+        assertTrue(patternModel, "a pattern model version was trained (trigger.min.examples.pattern):\n" + printed);
         assertTrue(json.at("/jobs/succeeded").asInt() >= 1, printed);
         // every bar was scored through the micro-batcher; published models carry their calibrator
         assertEquals(json.at("/outputs/features").asLong(), json.at("/run/serving/batchedBars").asLong(), printed);
