@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -161,6 +162,8 @@ public final class PatternSignaller implements Processor<String, Object, String,
         try (KeyValueIterator<String, byte[]> it = store.prefixScan("S|" + instrument + "|", KEYS)) {
             it.forEachRemaining(kv -> signals.add(OpenSignal.decode(instrument, kv.value)));
         }
+        // the order they were opened in (the store's is by name), so a restart ends them in the same order
+        signals.sort(Comparator.comparingLong(OpenSignal::timeMs).thenComparing(OpenSignal::pattern));
         open.put(instrument, signals);
         return signals;
     }
