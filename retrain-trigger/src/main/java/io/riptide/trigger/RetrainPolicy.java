@@ -103,7 +103,8 @@ public final class RetrainPolicy {
             ExampleStore.Labels labels = examples.labels(parsed.task(), parsed.horizonMinutes(), config.maxExamples());
             String shortfall = labels.timesMs().length == 0 ? " no examples;" : TrainingSplits.shortfall(
                     TrainingSplits.of(labels.timesMs(), parsed.horizonMs(), config.holdoutFraction()),
-                    labels.labels(), TrainingJobRunner.minSplitRows(config, parsed.task()));
+                    labels.labels(), TrainingJobRunner.minSplitRows(config, parsed.task()),
+                    config.gates().of(modelKey));
             if (!shortfall.isEmpty()) {
                 LOG.debug("{} trigger for {} ignored: a job could not train yet:{}", trigger, modelKey, shortfall);
                 return Optional.empty(); // judged per class and split, as the job will judge it

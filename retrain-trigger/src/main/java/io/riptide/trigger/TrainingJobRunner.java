@@ -20,10 +20,13 @@ import io.riptide.serving.training.TrainingResult;
 import io.riptide.serving.training.XgBoostTrainer;
 import io.riptide.trigger.store.ExampleStore;
 import io.riptide.trigger.store.JobStore;
+import io.riptide.trigger.store.LeaseLostException;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.StoredModel;
 import io.riptide.trigger.store.TrainingJob;
 import io.riptide.trigger.store.TrainingRows;
+import io.riptide.trigger.gate.CandidateGate;
+import io.riptide.trigger.gate.GateRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,38 +50,71 @@ public final class TrainingJobRunner {
     private final ExampleStore examples;
     private final JobStore jobs;
     private final ModelRegistryStore registry;
-    private final ModelPublisher publisher;
-    private final PromotionOutbox outbox;
+    private final JobReporter reporter;
     private final java.time.Clock clock;
 
     /**
-     * @param publisher job events
-     * @param outbox    publishes what a promotion made PRODUCTION
+     * @param reporter  where progress, ends and promotions go
      * @param clock     market time, for when jobs finish (cooldowns run on it)
      */
     public TrainingJobRunner(TriggerConfig config, ExampleStore examples, JobStore jobs, ModelRegistryStore registry,
-                             ModelPublisher publisher, PromotionOutbox outbox, java.time.Clock clock) {
+                             JobReporter reporter, java.time.Clock clock) {
         this.config = config;
         this.clock = clock;
         this.examples = examples;
         this.jobs = jobs;
         this.registry = registry;
-        this.publisher = publisher;
-        this.outbox = outbox;
+        this.reporter = reporter;
     }
 
-    /** Runs the job and records its final status; never throws for a job-level failure. */
+    /**
+     * Runs the job and records its final status; never throws for a job-level failure.
+     *
+     * @throws LeaseLostException when another runner took the job over: this one stopped at its next step, before
+     *                            any decision of its own was recorded, and the other finishes the job
+     */
     public JobStatus run(TrainingJob job) {
         try {
             return runChecked(job);
+        } catch (LeaseLostException e) {
+            throw e;
         } catch (RuntimeException | ModelRejectedException e) {
             LOG.error("job {} for {} failed", job.id(), job.modelKey(), e);
-            String message = "failed: " + e.getMessage();
-            jobs.finish(job.id(), JobStatus.FAILED.name(), message, null, clock.millis(), true);
-            publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.FAILED, job.trigger(), 1, message, null,
-                    Map.of());
-            return JobStatus.FAILED;
+            return fail(job, "failed: " + e.getMessage());
         }
+    }
+
+    private JobStatus fail(TrainingJob job, String message) {
+        end(job, JobStatus.FAILED, message, null, true, Map.of());
+        return JobStatus.FAILED;
+    }
+
+    /**
+     * Ends a job whose process died before ending it ({@link JobProcess}), by what that process recorded: a
+     * version it promoted is published and the job SUCCEEDED; a rejection it decided stands; anything else (a model
+     * not yet decided is discarded, and one the gate passed but the process did not promote stays unserved) ends
+     * FAILED with the reason. A job that died never puts a version into service.
+     *
+     * @param death how the process ended ("ran out of memory (heap cap 2048 MB ...)")
+     */
+    JobStatus diedWithoutEnding(TrainingJob job, String death) {
+        Optional<ModelRegistryStore.JobOutcome> earlier = registry.outcomeOfJob(job.id());
+        int version = earlier.map(ModelRegistryStore.JobOutcome::version).orElse(0);
+        String why = "the job's process " + death;
+        switch (JobResumption.of(earlier)) {
+            case FINISH_PROMOTED -> {
+                reporter.promoted();
+                return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted; then " + why, version, Map.of());
+            }
+            case FINISH_REJECTED -> {
+                return finish(job, JobStatus.REJECTED, "v" + version + " rejected; then " + why, version, Map.of());
+            }
+            case DISCARD_AND_TRAIN -> registry.discardUndecided(job.id());
+            case PROMOTE_AND_FINISH -> why += "; v" + version + " passed the gates but was not promoted";
+            case TRAIN -> {
+            }
+        }
+        return fail(job, "failed: " + why);
     }
 
     private JobStatus runChecked(TrainingJob job) throws ModelRejectedException {
@@ -96,12 +132,12 @@ public final class TrainingJobRunner {
                 registry.makeProduction(job.modelKey(), earlierVersion, "PROMOTE", job.requestedBy(),
                         job.trigger() + ": " + job.reason(), "promoted by job " + job.id() + " (" + job.trigger()
                                 + ")");
-                outbox.publishPending();
+                reporter.promoted();
                 return finish(job, JobStatus.SUCCEEDED, "v" + earlierVersion + " promoted (decided before a restart)",
                         earlierVersion, Map.of());
             }
             case FINISH_PROMOTED -> {
-                outbox.publishPending(); // the killed run may have died before its publication went out
+                reporter.promoted(); // the killed run may have died before its publication went out
                 return finish(job, JobStatus.SUCCEEDED, "v" + earlierVersion + " promoted (before a restart)",
                         earlierVersion, Map.of());
             }
@@ -110,6 +146,7 @@ public final class TrainingJobRunner {
         }
         ModelKey key = ModelKey.parse(job.modelKey());
         progress(job, 0.05, "loading examples");
+        long stageStart = System.nanoTime();
         TrainingRows rows = examples.load(key.task(), key.horizonMinutes(), key.instrumentScope(),
                 key.regimeScope(), config.maxExamples());
         int minExamples = config.minExamples(key.task());
@@ -120,7 +157,8 @@ public final class TrainingJobRunner {
         Dataset all = new Dataset(rows.rowsRowMajor(), rows.size(), rows.featureNames(), rows.labels(),
                 recencyWeights(rows.timesMs(), config.trainingHalfLifeMs()), rows.timesMs());
         TrainingSplits.Plan plan = TrainingSplits.of(rows.timesMs(), key.horizonMs(), config.holdoutFraction());
-        String tooSmall = TrainingSplits.shortfall(plan, rows.labels(), minSplitRows(config, key.task()));
+        GateRules rules = config.gates().of(job.modelKey());
+        String tooSmall = TrainingSplits.shortfall(plan, rows.labels(), minSplitRows(config, key.task()), rules);
         if (!tooSmall.isEmpty()) {
             return refuse(job, "not enough data after purging label windows of " + key.horizonMinutes() + " min:"
                     + tooSmall);
@@ -134,7 +172,9 @@ public final class TrainingJobRunner {
         TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
                 .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
                 .withLambdaL2(5);
+        stageStart = timed(job, "load", stageStart); // the query and the splits
         TrainingResult result = trainer().train(train, validation, params);
+        stageStart = timed(job, "train", stageStart);
 
         progress(job, 0.7, "scoring candidate and champion on " + holdout.rows() + " hold-out rows");
         ModelArtifact artifact = result.artifact();
@@ -175,13 +215,22 @@ public final class TrainingJobRunner {
             }
         }
 
-        List<String> failures = gateFailures(candidateMetrics, championMetrics);
-        boolean promote = failures.isEmpty() || job.force();
-        String reasons = failures.isEmpty() ? "passed all gates"
-                : String.join("; ", failures) + (job.force() ? " (overridden: forced by " + job.requestedBy() + ")" : "");
+        int holdoutPositives = TrainingSplits.positives(plan.holdout(), rows.labels());
+        CandidateGate.Verdict verdict = new CandidateGate(rules).judge(candidateMetrics, championMetrics,
+                holdoutPositives, holdout.rows());
+        if (Double.isFinite(verdict.chance())) {
+            candidateMetrics.put("auc_chance", verdict.chance());
+        }
+        boolean promote = verdict.passed() || job.force();
+        String overridden = !verdict.passed() && job.force() ? " (overridden: forced by " + job.requestedBy() + ")"
+                : "";
+        String reasons = verdict.reasons() + overridden;
+        stageStart = timed(job, "eval", stageStart);
+        progress(job, 0.9, "recording the decision"); // checks the lease: a job taken over decides nothing here
         int version = registry.nextVersion(job.modelKey());
         Map<String, Double> metrics = new LinkedHashMap<>(candidateMetrics);
         metrics.put("holdout_n", (double) holdout.rows());
+        metrics.put("holdout_positives", (double) holdoutPositives);
         metrics.put("train_n", (double) train.rows());
         metrics.put("best_iteration", (double) result.bestIteration());
         StoredModel stored = new StoredModel(0, job.modelKey(), version, artifact.format(), artifact.sha256(),
@@ -192,16 +241,26 @@ public final class TrainingJobRunner {
         long id = registry.insert(stored, job.id());
         registry.recordEvaluation(new ModelRegistryStore.Evaluation(job.id(), job.modelKey(), version,
                 championVersion, holdout.timesMs()[0], holdout.timesMs()[holdout.rows() - 1], holdout.rows(),
-                candidateMetrics, championMetrics, promote ? "PROMOTE" : "REJECT", reasons));
+                candidateMetrics, championMetrics, promote ? "PROMOTE" : "REJECT",
+                verdict.summary() + overridden));
         if (!promote) {
+            timed(job, "publish", stageStart);
             return finish(job, JobStatus.REJECTED, "v" + version + " rejected: " + reasons, version, candidateMetrics);
         }
         registry.makeProduction(job.modelKey(), version, "PROMOTE", job.requestedBy(),
                 job.trigger() + ": " + job.reason(), "promoted by job " + job.id() + " (" + job.trigger() + ")");
-        outbox.publishPending();
+        reporter.promoted();
+        timed(job, "publish", stageStart);
         LOG.info("{} v{} promoted (hold-out AUC {} vs champion v{} {}), row {}", job.modelKey(), version,
                 fmt(candidateMetrics.get("auc")), championVersion, fmt(championMetrics.get("auc")), id);
         return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted: " + reasons, version, candidateMetrics);
+    }
+
+    /** Reports the stage that started at {@code startNanos}; returns now, when the next one starts. */
+    private long timed(TrainingJob job, String stage, long startNanos) {
+        long now = System.nanoTime();
+        reporter.stageTimed(job, stage, now - startNanos);
+        return now;
     }
 
     /** The smallest weight a row gets: old rows still count a little (and never vanish numerically). */
@@ -236,28 +295,11 @@ public final class TrainingJobRunner {
      * trained, and the policy queues the next one as soon as the data is there.
      */
     private JobStatus refuse(TrainingJob job, String why) {
-        jobs.finish(job.id(), JobStatus.REJECTED.name(), why, null, clock.millis(), false);
-        publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.REJECTED, job.trigger(), 1, why, null, Map.of());
-        LOG.info("job {} ({}, {}) REJECTED: {}", job.id(), job.modelKey(), job.trigger(), why);
-        return JobStatus.REJECTED;
+        return end(job, JobStatus.REJECTED, why, null, false, Map.of());
     }
 
     private Trainer trainer() {
         return config.trainer().equals("xgboost") ? new XgBoostTrainer() : new LightGbmTrainer();
-    }
-
-    private List<String> gateFailures(Map<String, Double> candidate, Map<String, Double> champion) {
-        List<String> failures = new ArrayList<>();
-        double auc = candidate.getOrDefault("auc", Double.NaN);
-        double championAuc = champion.getOrDefault("auc", Double.NaN);
-        if (!(auc >= config.gateMinAuc())) {
-            failures.add("hold-out AUC " + fmt(auc) + " below the floor " + config.gateMinAuc());
-        }
-        if (Double.isFinite(championAuc) && auc < championAuc - config.gateMaxDegradation()) {
-            failures.add("hold-out AUC " + fmt(auc) + " more than " + config.gateMaxDegradation()
-                    + " below the champion's " + fmt(championAuc));
-        }
-        return failures;
     }
 
     private static Model calibrated(Model model, Calibrator calibrator) {
@@ -283,15 +325,21 @@ public final class TrainingJobRunner {
     }
 
     private void progress(TrainingJob job, double progress, String message) {
-        jobs.progress(job.id(), progress, message);
-        publisher.publishJobEvent(job.id(), job.modelKey(), JobStatus.RUNNING, job.trigger(), progress, message,
-                null, Map.of());
+        jobs.progress(job, progress, message);
+        reporter.progress(job, progress, message);
     }
 
     private JobStatus finish(TrainingJob job, JobStatus status, String message, Integer version,
                              Map<String, Double> metrics) {
-        jobs.finish(job.id(), status.name(), message, version, clock.millis(), true);
-        publisher.publishJobEvent(job.id(), job.modelKey(), status, job.trigger(), 1, message, version, metrics);
+        return end(job, status, message, version, true, metrics);
+    }
+
+    private JobStatus end(TrainingJob job, JobStatus status, String message, Integer version, boolean startsCooldown,
+                          Map<String, Double> metrics) {
+        if (!jobs.finish(job, status.name(), message, version, clock.millis(), startsCooldown)) {
+            throw new LeaseLostException(job);
+        }
+        reporter.ended(job, status, message, version, metrics);
         LOG.info("job {} ({}, {}) {}: {}", job.id(), job.modelKey(), job.trigger(), status, message);
         return status;
     }

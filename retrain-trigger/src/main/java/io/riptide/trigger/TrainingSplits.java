@@ -1,6 +1,7 @@
 package io.riptide.trigger;
 
 import io.riptide.serving.training.TimeSplit;
+import io.riptide.trigger.gate.GateRules;
 
 /**
  * How a job splits a key's examples, defined once for the job and for the policy that decides whether a job could
@@ -43,22 +44,29 @@ final class TrainingSplits {
     }
 
     /**
-     * What keeps the plan from training and judging a model: empty when every split has at least {@code minRows}
-     * rows and both classes, else each short split with its counts ("hold-out has 192 rows with 0 positives;").
+     * What keeps the plan from training and judging a model: empty when the training and validation splits have at
+     * least {@code minRows} rows and both classes, and the hold-out is as large as {@code gate} requires, else each
+     * short split with its counts ("hold-out has 192 rows with 0 positives ...;").
      */
-    static String shortfall(Plan plan, double[] labels, int minRows) {
+    static String shortfall(Plan plan, double[] labels, int minRows, GateRules gate) {
         return shortfall("training", plan.train(), labels, minRows) + shortfall("validation", plan.validation(),
-                labels, minRows) + shortfall("hold-out", plan.holdout(), labels, minRows);
+                labels, minRows) + gate.holdoutShortfall(plan.holdout().length, positives(plan.holdout(), labels),
+                minRows);
     }
 
     private static String shortfall(String name, int[] rows, double[] labels, int minRows) {
-        int positives = 0;
-        for (int i : rows) {
-            positives += labels[i] > 0.5 ? 1 : 0;
-        }
+        int positives = positives(rows, labels);
         if (rows.length < minRows || positives == 0 || positives == rows.length) {
             return " " + name + " has " + rows.length + " rows with " + positives + " positives;";
         }
         return "";
+    }
+
+    static int positives(int[] rows, double[] labels) {
+        int positives = 0;
+        for (int i : rows) {
+            positives += labels[i] > 0.5 ? 1 : 0;
+        }
+        return positives;
     }
 }

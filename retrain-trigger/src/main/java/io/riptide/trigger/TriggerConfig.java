@@ -7,6 +7,8 @@ import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.ModelSigning;
 import io.riptide.serving.ModelKey;
+import io.riptide.trigger.gate.GateRules;
+import io.riptide.trigger.lifecycle.RollbackRule;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +28,7 @@ import java.util.Map;
  * @param scheduleIntervalMs  retrain each key at least this often (0 = never on schedule)
  * @param pollIntervalMs      how often the scheduler and the job runner look for work
  * @param performanceAucFloor a live AUC below this triggers retraining
- * @param gateMinAuc          a candidate below this hold-out AUC is rejected
- * @param gateMaxDegradation  a candidate more than this below the champion's hold-out AUC is rejected
+ * @param gates               what a candidate must show on its hold-out, per key ({@code trigger.gate.*})
  * @param holdoutFraction     the most recent share of examples held out for the champion/candidate comparison
  * @param trainer             lightgbm or xgboost
  * @param inlineArtifactMaxBytes artifacts (gzip) up to this size travel inside the ModelVersion record
@@ -39,14 +40,17 @@ import java.util.Map;
  *                            weighs every row the same
  * @param signing             signs every published version (models.signing.*; docs/SECURITY.md)
  * @param minExamplesByTask   per task, {@code trigger.min.examples.<task>} where it differs from minExamples
+ * @param rollback            when a production version goes back to the one it replaced by itself
+ *                            ({@code trigger.rollback.*})
+ * @param jobs                how this instance runs jobs ({@code trigger.jobs.*}, {@code trigger.instance.id})
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
                             long scheduleIntervalMs, long pollIntervalMs, double performanceAucFloor,
-                            double gateMinAuc, double gateMaxDegradation, double holdoutFraction, String trainer,
+                            GateRules.PerKey gates, double holdoutFraction, String trainer,
                             int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
                             boolean automaticRetraining, long trainingHalfLifeMs, ModelSigning signing,
-                            Map<String, Integer> minExamplesByTask) {
+                            Map<String, Integer> minExamplesByTask, RollbackRule.Settings rollback, Jobs jobs) {
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -54,6 +58,33 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
             if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
                 throw new ConfigException("invalid value '" + jdbcUrl + "' for db.url: expected jdbc:postgresql://...");
             }
+        }
+    }
+
+    /**
+     * @param instanceId    who holds the leases of the jobs this instance runs; unique per running instance.
+     *                      Stable across restarts (a StatefulSet pod name), a restart takes its own jobs back at
+     *                      once; by default a new one per start, and a killed instance's jobs wait for their leases
+     *                      to expire
+     * @param leaseMs       how long a claimed job stays leased without a renewal (renewed every third of it)
+     * @param maxConcurrent jobs run at once by this instance
+     * @param ownProcess    each job runs in a JVM of its own ({@code trigger.jobs.process}), so a native crash, an
+     *                      out-of-memory error or a hang fails the job and not the service; false runs jobs on the
+     *                      service's threads (a backtest always does)
+     * @param heapMb        the heap cap of a job's JVM
+     * @param timeoutMs     a job's JVM still running after this is killed and the job FAILED
+     * @param settings      every setting the service was started with, handed to each job's JVM
+     */
+    public record Jobs(String instanceId, long leaseMs, int maxConcurrent, boolean ownProcess, int heapMb,
+                       long timeoutMs, Map<String, String> settings) {
+        public Jobs {
+            settings = Map.copyOf(settings);
+        }
+
+        @Override
+        public String toString() { // the settings hold secrets
+            return "Jobs[instanceId=" + instanceId + ", leaseMs=" + leaseMs + ", maxConcurrent=" + maxConcurrent
+                    + ", ownProcess=" + ownProcess + ", heapMb=" + heapMb + ", timeoutMs=" + timeoutMs + "]";
         }
     }
 
@@ -108,8 +139,7 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.longValue("trigger.schedule.interval.ms", 6 * 3_600_000L, 0, Long.MAX_VALUE),
                 s.longValue("trigger.poll.interval.ms", 1_000, 50, 600_000),
                 s.doubleValue("trigger.performance.auc.floor", 0.6, 0, 1),
-                s.doubleValue("trigger.gate.min.auc", 0.55, 0, 1),
-                s.doubleValue("trigger.gate.max.degradation", 0.02, 0, 1),
+                GateRules.from(s, keys),
                 s.doubleValue("trigger.holdout.fraction", 0.25, 0.05, 0.5),
                 s.string("trigger.trainer", "lightgbm"),
                 s.intValue("trigger.num.rounds", 200, 1, 100_000),
@@ -119,7 +149,19 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                 s.booleanValue("trigger.automatic.retrain", true),
                 s.longValue("trigger.training.half.life.ms", 0, 0, 365L * 86_400_000L),
                 ModelSigning.from(s),
-                minExamplesByTask(s));
+                minExamplesByTask(s),
+                new RollbackRule.Settings(s.booleanValue("trigger.rollback.automatic", true),
+                        s.intValue("trigger.rollback.min.outcomes", 480, 1, Integer.MAX_VALUE),
+                        s.doubleValue("trigger.rollback.below.validated.auc", 0.10, 0, 1),
+                        "off".equalsIgnoreCase(s.string("trigger.rollback.below.previous.auc", "off")) ? Double.NaN
+                                : s.doubleValue("trigger.rollback.below.previous.auc", 0, 0, 1)),
+                new Jobs(s.string("trigger.instance.id", "trigger-" + java.util.UUID.randomUUID()),
+                        s.longValue("trigger.jobs.lease.ms", 60_000, 3_000, 3_600_000),
+                        s.intValue("trigger.jobs.max.concurrent", 2, 1, 64),
+                        s.booleanValue("trigger.jobs.process", true),
+                        s.intValue("trigger.jobs.heap.mb", 2048, 128, 1 << 20),
+                        s.longValue("trigger.jobs.timeout.ms", 30 * 60_000L, 1_000, 7 * 86_400_000L),
+                        s.withPrefix("")));
     }
 
     /** {@code trigger.min.examples.<task>} for each task that sets it. */
@@ -141,8 +183,8 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
 
     public TriggerConfig with(KafkaSettings newKafka, Database newDatabase) {
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
-                cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gateMinAuc, gateMaxDegradation,
+                cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gates,
                 holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining,
-                trainingHalfLifeMs, signing, minExamplesByTask);
+                trainingHalfLifeMs, signing, minExamplesByTask, rollback, jobs);
     }
 }

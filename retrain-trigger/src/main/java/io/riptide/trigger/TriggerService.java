@@ -23,6 +23,8 @@ import io.riptide.trigger.store.JobStore;
 import io.riptide.trigger.store.Migrations;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.MonitoringStore;
+import io.riptide.trigger.store.LeaseLostException;
+import io.riptide.trigger.lifecycle.AutomaticRollback;
 import io.riptide.trigger.store.TrainingJob;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,8 +41,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,8 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ops requests into jobs (see {@link RetrainPolicy}), runs jobs, and serves the ops surface. Time is market time
  * ({@link MarketClock}).
  *
- * <p>Two ways to run jobs. {@link JobMode#CONTINUOUS} (a deployment): signals are judged as they arrive and jobs
- * run one at a time on the service's own thread. {@link JobMode#STEPPED} (the backtest): signals wait, and each
+ * <p>Two ways to run jobs. {@link JobMode#CONTINUOUS} (a deployment): signals are judged as they arrive, and up to
+ * {@code trigger.jobs.max.concurrent} workers claim jobs under a lease and run each in a JVM of its own
+ * ({@link JobProcess}). {@link JobMode#STEPPED} (the backtest): signals wait, and each
  * {@link #step} judges them in event-time order at a given market time, then the schedule, then runs every queued
  * job to its end; so what is trained, and when in market time, depends on the data only.
  */
@@ -79,9 +86,12 @@ public final class TriggerService implements Service {
     private final MonitoringStore monitoring;
     private final ModelPublisher publisher;
     private final PromotionOutbox outbox;
+    private final AutomaticRollback rollback;
     private final RetrainPolicy policy;
     private final OpsRequestHandler ops;
     private final TrainingJobRunner runner;
+    /** Runs each job in a JVM of its own; null where jobs run on the worker's thread. */
+    private final JobProcess jobProcess;
     private final OpsSurface opsSurface;
     /** Not transactional: dead letters of undecodable input records, written before the loop skips them. */
     private final KafkaProducer<String, SpecificRecord> deadLetterProducer;
@@ -91,7 +101,10 @@ public final class TriggerService implements Service {
     private final List<ConsumerLoop<?>> loops = new ArrayList<>();
     private final List<Signal> inbox = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
+    /** The jobs this instance runs now, whose leases the lease keeper renews. */
+    private final Set<TrainingJob> runningJobs = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService leaseKeeper;
     private volatile boolean running;
 
     public TriggerService(TriggerConfig config, KafkaClientFactory clients, DataSource dataSource) {
@@ -113,7 +126,7 @@ public final class TriggerService implements Service {
         this.config = config;
         this.clients = clients;
         this.mode = mode;
-        this.pool = pooled(unpooled);
+        this.pool = pooled(unpooled, "riptide-trigger-db", 6 + config.jobs().maxConcurrent());
         DataSource dataSource = pool;
         int migrations = Migrations.migrate(dataSource);
         LOG.info("PostgreSQL schema up to date ({} migrations applied now)", migrations);
@@ -128,23 +141,36 @@ public final class TriggerService implements Service {
         this.policy = new RetrainPolicy(config, jobs, examples, registry, clock);
         this.outbox = new PromotionOutbox(registry, publisher::publishProduction);
         this.ops = new OpsRequestHandler(policy, registry, outbox);
-        this.runner = new TrainingJobRunner(config, examples, jobs, registry, publisher, outbox, clock);
+        JobReporter reporter = JobReporter.publishing(publisher, outbox);
+        this.runner = new TrainingJobRunner(config, examples, jobs, registry, reporter, clock);
+        this.jobProcess = mode == JobMode.CONTINUOUS && config.jobs().ownProcess()
+                ? new JobProcess(config, runner, jobs, reporter, clock) : null;
         this.opsSurface = new OpsSurface(config, opsSettings, clients, dataSource, jobs, ops, meters);
+        this.rollback = new AutomaticRollback(config.rollback(), registry, monitoring, outbox, opsSurface.alerts());
         opsSurface.bind(publisherProducer);
         this.deadLetterProducer = opsSurface.bind(clients.producer("riptide-trigger-deadletter", null));
-        this.worker = new Thread(this::work, "riptide-trigger-jobs");
-        this.worker.setDaemon(true);
+        for (int i = 0; i < (mode == JobMode.CONTINUOUS ? config.jobs().maxConcurrent() : 0); i++) {
+            boolean schedules = i == 0; // one worker also runs the schedule and the outbox
+            Thread worker = new Thread(() -> work(schedules), "riptide-trigger-jobs-" + (i + 1));
+            worker.setDaemon(true);
+            workers.add(worker);
+        }
+        this.leaseKeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "riptide-trigger-leases");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
      * A small connection pool over the given data source: the policies and the job runner query PostgreSQL many
      * times per decision, and a new connection each time costs more than the query.
      */
-    private static HikariDataSource pooled(DataSource dataSource) {
+    static HikariDataSource pooled(DataSource dataSource, String name, int size) {
         HikariConfig hikari = new HikariConfig();
         hikari.setDataSource(dataSource);
-        hikari.setPoolName("riptide-trigger-db");
-        hikari.setMaximumPoolSize(6);
+        hikari.setPoolName(name);
+        hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(30_000);
         hikari.setInitializationFailTimeout(-1); // a database still starting is waited for by the first query
@@ -159,10 +185,13 @@ public final class TriggerService implements Service {
     @Override
     public void start() {
         running = true;
-        int requeued = jobs.requeueInterrupted();
+        int requeued = jobs.requeueOwnedBy(config.jobs().instanceId());
         if (requeued > 0) {
-            LOG.warn("{} jobs left running by a previous instance were requeued", requeued);
+            LOG.warn("{} jobs left running by an earlier start of {} were requeued", requeued,
+                    config.jobs().instanceId());
         }
+        long renewEvery = config.jobs().leaseMs() / 3;
+        leaseKeeper.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         TopicNamespace topics = config.kafka().topics();
         loops.add(new ConsumerLoop<>("example-sink", opsSurface.bind(clients.consumer(config.groupId(),
                 topics.topic(Topics.TRAINING_EXAMPLES))), topics.name(Topics.TRAINING_EXAMPLES), this::storeExamples,
@@ -178,7 +207,7 @@ public final class TriggerService implements Service {
                 batch -> batch.forEach(r -> onOpsRequest(r.value())), this::deadLetter));
         loops.forEach(ConsumerLoop::start);
         if (mode == JobMode.CONTINUOUS) {
-            worker.start();
+            workers.forEach(Thread::start);
         }
         opsSurface.start();
         LOG.info("retrain trigger started for {} (trainer {}, cooldown {} ms, schedule {} ms of market time, jobs {})",
@@ -204,8 +233,10 @@ public final class TriggerService implements Service {
     private void onPerformance(PerformanceReport report) {
         monitoring.record(report);
         opsSurface.performance(report);
-        judge(new Signal(report.getTimeMs(), 0, report.getModelKey(), report.getReportId(),
-                () -> policy.onPerformance(report)));
+        judge(new Signal(report.getTimeMs(), 0, report.getModelKey(), report.getReportId(), () -> {
+            rollback.onPerformance(report);
+            policy.onPerformance(report);
+        }));
     }
 
     private void onDrift(DriftEvent event) {
@@ -248,13 +279,15 @@ public final class TriggerService implements Service {
         }
     }
 
-    private void work() {
+    private void work(boolean schedules) {
         while (running) {
             try {
-                // completes a promotion that a crash or a Kafka outage left committed but unpublished
-                outbox.publishPending();
-                policy.onSchedule();
-                Optional<TrainingJob> job = jobs.claimNext();
+                if (schedules) {
+                    // completes a promotion that a crash or a Kafka outage left committed but unpublished
+                    outbox.publishPending();
+                    policy.onSchedule();
+                }
+                Optional<TrainingJob> job = claim();
                 if (job.isPresent()) {
                     runJob(job.get());
                     continue;
@@ -270,10 +303,43 @@ public final class TriggerService implements Service {
         }
     }
 
+    private Optional<TrainingJob> claim() {
+        return jobs.claimNext(config.jobs().instanceId(), config.jobs().leaseMs());
+    }
+
     private void runJob(TrainingJob job) {
+        if (job.attempts() > 1) {
+            LOG.warn("job {} ({}) claimed again (attempt {}): an earlier runner died or lost its lease", job.id(),
+                    job.modelKey(), job.attempts());
+        }
         long started = System.nanoTime();
-        JobStatus status = runner.run(job);
-        opsSurface.jobFinished(job, status, Duration.ofNanos(System.nanoTime() - started));
+        runningJobs.add(job);
+        try {
+            JobStatus status = jobProcess != null ? jobProcess.run(job) : runner.run(job);
+            opsSurface.jobFinished(job, status, Duration.ofNanos(System.nanoTime() - started));
+        } catch (LeaseLostException e) {
+            LOG.warn("{}; stopped before deciding anything", e.getMessage());
+        } catch (RuntimeException e) {
+            // the supervision of the job's process broke (the database, the relay): end the job now, not after
+            // its lease runs out
+            LOG.error("job {} ({}) could not be supervised", job.id(), job.modelKey(), e);
+            runner.diedWithoutEnding(job, "could not be supervised: " + e);
+        } finally {
+            runningJobs.remove(job);
+        }
+    }
+
+    private void renewLeases() {
+        for (TrainingJob job : runningJobs) {
+            try {
+                if (!jobs.renewLease(job, config.jobs().leaseMs())) {
+                    LOG.warn("the lease of job {} ({}) was lost; the job stops at its next step", job.id(),
+                            job.modelKey());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("renewing the lease of job {} failed: {}", job.id(), e.toString());
+            }
+        }
     }
 
     /**
@@ -299,7 +365,7 @@ public final class TriggerService implements Service {
         policy.onSchedule();
         List<Long> ran = new ArrayList<>();
         Optional<TrainingJob> job;
-        while ((job = jobs.claimNext()).isPresent()) {
+        while ((job = claim()).isPresent()) {
             runJob(job.get());
             ran.add(job.get().id());
         }
@@ -341,8 +407,8 @@ public final class TriggerService implements Service {
     public Map<String, Boolean> loopsAlive() {
         Map<String, Boolean> alive = new LinkedHashMap<>();
         loops.forEach(l -> alive.put(l.name(), l.alive()));
-        if (mode == JobMode.CONTINUOUS) {
-            alive.put("job-worker", worker.isAlive());
+        for (int i = 0; i < workers.size(); i++) {
+            alive.put(i == 0 ? "job-worker" : "job-worker-" + (i + 1), workers.get(i).isAlive());
         }
         return alive;
     }
@@ -378,12 +444,15 @@ public final class TriggerService implements Service {
     @Override
     public void close() {
         running = false;
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
         try {
-            worker.join(30_000);
+            for (Thread worker : workers) {
+                worker.join(30_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        leaseKeeper.shutdownNow();
         loops.forEach(ConsumerLoop::close);
         opsSurface.close();
         publisher.close();

@@ -55,7 +55,7 @@ class PromotionOutboxIT {
 
     private static int addVersion(ModelRegistryStore registry, JobStore jobs, int version) throws Exception {
         long job = jobs.enqueue(KEY, "MANUAL", "outbox test", "it", false, 0, 0).orElseThrow();
-        jobs.finish(job, "SUCCEEDED", "", version, 0, true);
+        assertTrue(jobs.finish(jobs.claimNext("outbox-it", 60_000).orElseThrow(), "SUCCEEDED", "", version, 0, true));
         byte[] artifact = ("tree v" + version).getBytes(StandardCharsets.UTF_8);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(artifact));
         registry.insert(new StoredModel(0, KEY, version, "lightgbm", sha, "liquidation", "hash", List.of("x"),

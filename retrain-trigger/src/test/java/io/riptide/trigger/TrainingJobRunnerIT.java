@@ -75,12 +75,12 @@ class TrainingJobRunnerIT {
                 1 << 20, TOPICS, config.signing());
         PromotionOutbox outbox = new PromotionOutbox(registry, publisher::publishProduction);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-        TrainingJobRunner runner = new TrainingJobRunner(config, new ExampleStore(db), jobs, registry, publisher,
-                outbox, clock);
+        TrainingJobRunner runner = new TrainingJobRunner(config, new ExampleStore(db), jobs, registry,
+                JobReporter.publishing(publisher, outbox), clock);
         jobs.enqueue(key, "drift", "resume test", "it", false, 5, 0).orElseThrow();
-        jobs.claimNext().orElseThrow();
-        assertEquals(1, jobs.requeueInterrupted(), "the restart requeues the job the killed trigger was running");
-        TrainingJob job = jobs.claimNext().orElseThrow();
+        jobs.claimNext("killed-trigger", 60_000).orElseThrow();
+        assertEquals(1, jobs.requeueOwnedBy("killed-trigger"), "the restart requeues the job it was running");
+        TrainingJob job = jobs.claimNext("killed-trigger", 60_000).orElseThrow();
         return new Case(db, registry, jobs, runner, publisher, job);
     }
 

@@ -46,4 +46,26 @@ class TriggerConfigTest {
         assertEquals(600, config.minExamples("liquidation"));
         assertEquals(400, config(Map.of()).minExamples("pattern"), "the global default");
     }
+
+    @Test
+    void theLifecycleAndJobSettingsHaveTheirDocumentedDefaultsAndCanBeSet() {
+        TriggerConfig defaults = config(Map.of());
+        assertEquals(new io.riptide.trigger.lifecycle.RollbackRule.Settings(true, 480, 0.10, Double.NaN),
+                defaults.rollback());
+        assertEquals(2, defaults.jobs().maxConcurrent());
+        assertEquals(true, defaults.jobs().ownProcess());
+        assertEquals(60_000, defaults.jobs().leaseMs());
+        assertEquals(true, defaults.jobs().instanceId().startsWith("trigger-"));
+        assertEquals(false, defaults.jobs().toString().contains(ModelSigning.SECRET_KEY), "no secrets in logs");
+        assertEquals(io.riptide.trigger.gate.GateRules.DEFAULTS, defaults.gates().of("liquidation-15m"));
+        TriggerConfig set = config(Map.of("trigger.rollback.below.previous.auc", "0.05",
+                "trigger.rollback.automatic", "false", "trigger.jobs.max.concurrent", "3",
+                "trigger.instance.id", "trigger-0", "trigger.jobs.process", "false"));
+        assertEquals(0.05, set.rollback().belowPrevious());
+        assertEquals(false, set.rollback().enabled());
+        assertEquals(3, set.jobs().maxConcurrent());
+        assertEquals("trigger-0", set.jobs().instanceId());
+        assertEquals(false, set.jobs().ownProcess());
+        assertEquals("trigger-0", set.jobs().settings().get("trigger.instance.id"), "what a job's JVM is given");
+    }
 }

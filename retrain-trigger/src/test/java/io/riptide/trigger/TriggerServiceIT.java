@@ -11,7 +11,6 @@ import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.avro.TrainingJobEvent;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
-import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
@@ -19,10 +18,8 @@ import io.riptide.serving.ModelArtifact;
 import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.store.ExampleStore;
 import io.riptide.trigger.store.JobStore;
-import io.riptide.trigger.store.Migrations;
 import io.riptide.trigger.store.ModelRegistryStore;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,22 +32,22 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
+import static io.riptide.trigger.TriggerTestSupport.NAMES;
+import static io.riptide.trigger.TriggerTestSupport.await;
+import static io.riptide.trigger.TriggerTestSupport.examples;
+import static io.riptide.trigger.TriggerTestSupport.sendOpsRequest;
+import static io.riptide.trigger.TriggerTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The retrain trigger against a real broker and a real PostgreSQL. */
 class TriggerServiceIT {
-    private static final List<String> NAMES = List.of("liq_notional_15m", "rv_close_30", "noise_a", "noise_b");
     private static final String KEY = "liquidation-15m";
     private static final String SECRET = "trigger-it-signing-secret";
     private static final String OPS_TOKEN = "trigger-it-ops-token";
@@ -59,33 +56,13 @@ class TriggerServiceIT {
 
     @BeforeAll
     static void start() {
-        runtime = EmbeddedRuntime.start();
-        clients = new KafkaClientFactory(new KafkaSettings(runtime.bootstrapServers(), runtime.schemaRegistryUrl(),
-                (short) 1, Map.of()));
-        Migrations.migrate(runtime.dataSource());
+        runtime = TriggerTestSupport.startRuntime();
+        clients = TriggerTestSupport.clients(runtime);
     }
 
     @AfterAll
     static void stop() {
         runtime.close();
-    }
-
-    /** Learnable examples: a label driven by the first feature, one row a minute, three instruments. */
-    private static List<LabeledExample> examples(String idPrefix, int count, long startMs) {
-        Random random = new Random(11);
-        List<LabeledExample> list = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            double signal = random.nextGaussian();
-            List<Double> features = List.of(signal * 100_000, Math.abs(random.nextGaussian()), random.nextGaussian(),
-                    random.nextGaussian());
-            int label = signal + 0.5 * random.nextGaussian() > 0.6 ? 1 : 0;
-            list.add(LabeledExample.newBuilder().setExampleId(idPrefix + i).setInstrument("SIM:I" + (i % 3))
-                    .setTimeMs(startMs + (i / 3) * 60_000L).setHorizonMinutes(15).setTask("liquidation")
-                    .setFeatureSetId("test").setFeatureSetHash("hash-1").setFeatureNames(NAMES)
-                    .setFeatures(features).setLabel(label).setRealizedValue(label * 1e6).setRegime("sideways")
-                    .build());
-        }
-        return list;
     }
 
     @Test
@@ -112,20 +89,7 @@ class TriggerServiceIT {
 
     @Test
     void bootstrapsAModelFromStreamedExamplesPublishesItAndRollsBack() throws Exception {
-        Map<String, String> overrides = new HashMap<>();
-        overrides.put("kafka.bootstrap.servers", runtime.bootstrapServers());
-        overrides.put("schema.registry.url", runtime.schemaRegistryUrl());
-        overrides.put("models.signing.secret", SECRET);
-        overrides.put("db.url", runtime.jdbcUrl());
-        overrides.put("db.user", runtime.jdbcUser());
-        overrides.put("db.password", runtime.jdbcPassword());
-        overrides.put("trigger.model.keys", KEY);
-        overrides.put("trigger.min.examples", "300");
-        overrides.put("trigger.cooldown.ms", "0");
-        overrides.put("trigger.schedule.interval.ms", "0");
-        overrides.put("trigger.poll.interval.ms", "100");
-        overrides.put("trigger.num.rounds", "60");
-        TriggerConfig config = TriggerConfig.from(Settings.load(null, Map.of(), overrides));
+        TriggerConfig config = TriggerConfig.from(Settings.load(null, Map.of(), settings(runtime, SECRET, KEY)));
 
         try (TriggerService trigger = new TriggerService(config, clients, runtime.dataSource());
              KafkaProducer<String, SpecificRecord> producer = clients.producer("it-examples", null);
@@ -218,13 +182,7 @@ class TriggerServiceIT {
 
     private static String send(KafkaProducer<String, SpecificRecord> producer, OpsAction action, Integer version,
                                boolean force) {
-        String id = action + "-" + System.nanoTime();
-        producer.send(new ProducerRecord<>(Topics.RETRAIN_REQUESTS.name(), KEY, OpsRequestSigning.sign(
-                RetrainRequest.newBuilder().setRequestId(id).setModelKey(KEY).setAction(action)
-                        .setRequestedBy("a-claimed-name").setReason("integration test").setForce(force)
-                        .setTargetVersion(version).setTimeMs(System.currentTimeMillis()).build(), OPS_TOKEN)));
-        producer.flush();
-        return id;
+        return sendOpsRequest(producer, OPS_TOKEN, KEY, action, version, force);
     }
 
     private static void resend(KafkaProducer<String, SpecificRecord> producer, String id, OpsAction action) {
@@ -233,18 +191,6 @@ class TriggerServiceIT {
                         .setRequestedBy("it-ops").setReason("integration test, redelivered").setForce(false)
                         .setTimeMs(System.currentTimeMillis()).build(), OPS_TOKEN)));
         producer.flush();
-    }
-
-    private static <V> V await(KafkaConsumer<String, V> consumer, Predicate<V> wanted, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-                if (wanted.test(record.value())) {
-                    return record.value();
-                }
-            }
-        }
-        throw new AssertionError("no matching record within " + timeout);
     }
 
     private static byte[] gunzip(byte[] gzip) throws Exception {

@@ -306,6 +306,8 @@ final class ChaosBenchRun {
             s.put("db.user", runtime.jdbcUser());
             s.put("db.password", runtime.jdbcPassword());
             s.put("trigger.group.id", triggerGroup);
+            // one instance restarted in place, as a supervisor restarts it: it takes its own running job back at once
+            s.put("trigger.instance.id", triggerGroup + "-0");
             s.putAll(SimulatedSpanTriggerSettings.of(spanMs));
             s.forEach((k, v) -> env.put(Settings.environmentVariableOf(k), v));
         }

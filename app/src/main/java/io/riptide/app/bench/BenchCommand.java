@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code riptide bench ...}: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
         subcommands = {InferenceBenchCommand.class, PoisonBenchCommand.class, RestoreBenchCommand.class, ChaosBenchCommand.class,
-                StreamBenchCommand.class})
+                StreamBenchCommand.class, RetrainBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

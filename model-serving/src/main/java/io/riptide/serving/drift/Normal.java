@@ -1,13 +1,16 @@
 package io.riptide.serving.drift;
 
-/** Standard-normal tail and quantile, accurate to about 1e-14 relative (series below 3, continued fraction above). */
-final class Normal {
+/**
+ * Standard-normal tail and quantile, accurate to about 1e-14 relative (series below 3, continued fraction above).
+ * The drift detectors use it, and so do the retrain trigger's gates.
+ */
+public final class Normal {
 
     private Normal() {
     }
 
     /** P(Z > z). */
-    static double upperTail(double z) {
+    public static double upperTail(double z) {
         if (z < 0) {
             return 1 - upperTail(-z);
         }
@@ -29,7 +32,7 @@ final class Normal {
     }
 
     /** The z with P(|Z| > z) = alpha. */
-    static double twoSidedQuantile(double alpha) {
+    public static double twoSidedQuantile(double alpha) {
         double lo = 0;
         double hi = 40;
         for (int i = 0; i < 200 && hi - lo > 1e-14; i++) {

@@ -149,12 +149,21 @@ public final class ModelRegistryStore {
      */
     public void makeProduction(String modelKey, int version, String action, String actor, String reason,
                                String publicationReason) {
+        replaceProduction(modelKey, null, version, action, actor, reason, publicationReason);
+    }
+
+    /**
+     * {@link #makeProduction}, only while {@code expectedCurrent} is the production version: false, and nothing
+     * changed, when another change (a promotion by a job, an ops request) came first.
+     */
+    public boolean replaceProduction(String modelKey, Integer expectedCurrent, int version, String action,
+                                     String actor, String reason, String publicationReason) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 Integer previous = null;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'ARCHIVED' "
-                        + "WHERE model_key = ? AND status = 'PRODUCTION' AND version <> ? RETURNING version")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT version FROM ml_models WHERE model_key = ? "
+                        + "AND status = 'PRODUCTION' AND version <> ? FOR UPDATE")) {
                     ps.setString(1, modelKey);
                     ps.setInt(2, version);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -162,6 +171,16 @@ public final class ModelRegistryStore {
                             previous = rs.getInt(1);
                         }
                     }
+                }
+                if (expectedCurrent != null && !expectedCurrent.equals(previous)) {
+                    c.rollback();
+                    return false;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'ARCHIVED' "
+                        + "WHERE model_key = ? AND status = 'PRODUCTION' AND version <> ?")) {
+                    ps.setString(1, modelKey);
+                    ps.setInt(2, version);
+                    ps.executeUpdate();
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE ml_models SET status = 'PRODUCTION' WHERE model_key = ? AND version = ?")) {
@@ -183,12 +202,27 @@ public final class ModelRegistryStore {
                     ps.executeUpdate();
                 }
                 c.commit();
+                return true;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw new SqlException("promoting " + modelKey + " v" + version, e);
+        }
+    }
+
+    /** The action (PROMOTE or ROLLBACK) of the latest change that made a version production, if any. */
+    public Optional<String> latestServingAction(String modelKey) {
+        String sql = "SELECT action FROM ml_model_serving_history WHERE model_key = ? AND role = 'PRODUCTION' "
+                + "AND action IN ('PROMOTE', 'ROLLBACK') ORDER BY id DESC LIMIT 1";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading the serving history of " + modelKey, e);
         }
     }
 

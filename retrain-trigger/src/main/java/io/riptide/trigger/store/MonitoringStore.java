@@ -2,10 +2,12 @@ package io.riptide.trigger.store;
 
 import io.riptide.schemas.avro.DriftEvent;
 import io.riptide.schemas.avro.PerformanceReport;
+import io.riptide.trigger.lifecycle.RollbackRule;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 
@@ -64,6 +66,32 @@ public final class MonitoringStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new SqlException("recording drift event " + d.getEventId(), e);
+        }
+    }
+
+    /**
+     * The live AUC of a version: the outcome-weighted mean AUC of its reports up to market time {@code upToMs}, the
+     * latest first, until at least {@code outcomes} outcomes are covered (all of them for {@link Integer#MAX_VALUE}).
+     * Reports without an AUC (one class only) are left out.
+     */
+    public RollbackRule.Live liveAuc(String modelKey, int version, long upToMs, int outcomes) {
+        String sql = "SELECT n, auc FROM ml_performance_tracking WHERE model_key = ? AND model_version = ? "
+                + "AND time_ms <= ? AND auc IS NOT NULL AND auc <> 'NaN' ORDER BY time_ms DESC, report_id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, modelKey);
+            ps.setInt(2, version);
+            ps.setLong(3, upToMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = 0;
+                double weighted = 0;
+                while (n < outcomes && rs.next()) {
+                    n += rs.getInt(1);
+                    weighted += rs.getInt(1) * rs.getDouble(2);
+                }
+                return n == 0 ? RollbackRule.Live.NONE : new RollbackRule.Live(n, weighted / n);
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading the live AUC of " + modelKey + " v" + version, e);
         }
     }
 
