@@ -57,8 +57,10 @@ public final class AutomaticRollback {
                 registry.latestServingAction(key).filter("ROLLBACK"::equals).isPresent(),
                 production.get().metrics().getOrDefault("auc", Double.NaN),
                 monitoring.liveAuc(key, version, upTo, settings.minOutcomes()));
+        // the previous version's record is only read where the rule compares with it (off by default)
         RollbackRule.Previous previous = new RollbackRule.Previous(previousVersion.get(),
-                monitoring.liveAuc(key, previousVersion.get(), upTo, Integer.MAX_VALUE));
+                Double.isNaN(settings.belowPrevious()) ? RollbackRule.Live.NONE
+                        : monitoring.liveAuc(key, previousVersion.get(), upTo, Integer.MAX_VALUE));
         Optional<String> reason = rule.reasonToRollBack(current, Optional.of(previous));
         if (reason.isEmpty()) {
             return Optional.empty();
