@@ -8,6 +8,7 @@ import io.riptide.schemas.avro.TrainingJobEvent;
 import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.topics.TopicNamespace;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.trigger.store.ModelRegistryStore.PublicationRole;
 import io.riptide.trigger.store.StoredModel;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -43,11 +44,19 @@ public final class ModelPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    /** Makes {@code model} the production version of its key on every stream instance. */
-    public synchronized ModelVersion publishProduction(StoredModel model, String reason) {
-        ModelVersion version = toModelVersion(model, ModelRole.PRODUCTION, reason, System.currentTimeMillis());
+    /**
+     * Tells every stream instance what {@code model} is now: its key's production version, its shadow, or no longer
+     * its shadow (a withdrawal, which carries no artifact).
+     */
+    public synchronized ModelVersion publish(StoredModel model, PublicationRole role, String reason) {
+        ModelRole served = role == PublicationRole.PRODUCTION ? ModelRole.PRODUCTION : ModelRole.SHADOW;
+        ModelVersion version = toModelVersion(model, served, reason, System.currentTimeMillis());
+        if (role == PublicationRole.SHADOW_WITHDRAWN) {
+            version = signing.sign(ModelVersion.newBuilder(version).setSignature(null).setWithdrawn(true)
+                    .setArtifactGzip(null).setArtifactPointer(null).setArtifactBytes(0).build());
+        }
         send(new ProducerRecord<>(topics.name(Topics.MODEL_VERSIONS), null, version.getPublishedAtMs(),
-                Topics.modelVersionKey(model.modelKey(), ModelRole.PRODUCTION), version));
+                Topics.modelVersionKey(model.modelKey(), served), version));
         return version;
     }
 

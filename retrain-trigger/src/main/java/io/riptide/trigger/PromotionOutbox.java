@@ -2,6 +2,7 @@ package io.riptide.trigger;
 
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.ModelRegistryStore.PendingPublication;
+import io.riptide.trigger.store.ModelRegistryStore.PublicationRole;
 import io.riptide.trigger.store.StoredModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +10,9 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes what the registry has made PRODUCTION to {@code models.versions}, from the outbox rows that {@link
- * ModelRegistryStore#makeProduction} writes in the same transaction. Each row is published and then marked, oldest
+ * Publishes what the registry changed in what serves (a production version, a shadow, a shadow's withdrawal) to
+ * {@code models.versions}, from the outbox rows that {@link ModelRegistryStore#makeProduction}, {@link
+ * ModelRegistryStore#makeShadow} and {@link ModelRegistryStore#retireShadow} write in the same transaction. Each row is published and then marked, oldest
  * first, so a crash between the database commit and the publish, or between the publish and the mark, leaves the row
  * pending and the next call publishes it: the registry and the streams disagree for at most one reconcile step. A
  * row published twice (a crash after the send) is the same version re-sent, which a stream installs again harmlessly.
@@ -19,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PromotionOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(PromotionOutbox.class);
 
-    /** Where a production version goes ({@link ModelPublisher#publishProduction} in the service). */
+    /** Where a change goes ({@link ModelPublisher#publish} in the service). */
     @FunctionalInterface
     public interface Sender {
-        void publish(StoredModel model, String reason);
+        void publish(StoredModel model, PublicationRole role, String reason);
     }
 
     private final ModelRegistryStore registry;
@@ -42,11 +44,11 @@ public final class PromotionOutbox {
                     new IllegalStateException("outbox row " + p.id() + " names " + p.modelKey() + " v" + p.version()
                             + ", which the registry does not hold"));
             try {
-                sender.publish(model, p.reason());
+                sender.publish(model, p.role(), p.reason());
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
-                LOG.warn("publishing {} v{} failed; it stays in the outbox and is retried: {}", p.modelKey(),
-                        p.version(), e.toString());
+                LOG.warn("publishing {} v{} ({}) failed; it stays in the outbox and is retried: {}", p.modelKey(),
+                        p.version(), p.role(), e.toString());
                 return published;
             }
             registry.markPublished(p.id());

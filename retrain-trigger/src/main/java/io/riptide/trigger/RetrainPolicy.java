@@ -46,8 +46,9 @@ public final class RetrainPolicy {
         if (!config.modelKeys().contains(report.getModelKey()) || report.getAuc() == null) {
             return Optional.empty();
         }
-        if (report.getAuc() >= config.performanceAucFloor()) {
-            return Optional.empty();
+        if (report.getAuc() >= config.performanceAucFloor()
+                || registry.onlyShadowed(report.getModelKey(), report.getModelVersion())) {
+            return Optional.empty(); // a shadow's poor live AUC is the promotion test's business: it is retired
         }
         return automatic(report.getModelKey(), "performance", String.format(
                 "live AUC %.3f of v%d over %d outcomes is below the floor %.2f", report.getAuc(),
@@ -55,7 +56,8 @@ public final class RetrainPolicy {
     }
 
     public Optional<Long> onDrift(DriftEvent event) {
-        if (!config.modelKeys().contains(event.getModelKey()) || event.getSeverity() != Severity.CRITICAL) {
+        if (!config.modelKeys().contains(event.getModelKey()) || event.getSeverity() != Severity.CRITICAL
+                || registry.onlyShadowed(event.getModelKey(), event.getModelVersion())) {
             return Optional.empty();
         }
         return automatic(event.getModelKey(), "drift", String.format("%s of %s is %.3f (critical above %.2f) for v%d",

@@ -129,12 +129,9 @@ public final class TrainingJobRunner {
                         earlierVersion, Map.of());
             }
             case PROMOTE_AND_FINISH -> {
-                registry.makeProduction(job.modelKey(), earlierVersion, "PROMOTE", job.requestedBy(),
-                        job.trigger() + ": " + job.reason(), "promoted by job " + job.id() + " (" + job.trigger()
-                                + ")");
-                reporter.promoted();
-                return finish(job, JobStatus.SUCCEEDED, "v" + earlierVersion + " promoted (decided before a restart)",
-                        earlierVersion, Map.of());
+                String accepted = accept(job, earlierVersion);
+                return finish(job, JobStatus.SUCCEEDED, "v" + earlierVersion + " " + accepted
+                        + " (decided before a restart)", earlierVersion, Map.of());
             }
             case FINISH_PROMOTED -> {
                 reporter.promoted(); // the killed run may have died before its publication went out
@@ -242,18 +239,37 @@ public final class TrainingJobRunner {
         registry.recordEvaluation(new ModelRegistryStore.Evaluation(job.id(), job.modelKey(), version,
                 championVersion, holdout.timesMs()[0], holdout.timesMs()[holdout.rows() - 1], holdout.rows(),
                 candidateMetrics, championMetrics, promote ? "PROMOTE" : "REJECT",
-                verdict.summary() + overridden));
+                verdict.summary() + overridden, ModelRegistryStore.Evaluation.OFFLINE));
         if (!promote) {
             timed(job, "publish", stageStart);
             return finish(job, JobStatus.REJECTED, "v" + version + " rejected: " + reasons, version, candidateMetrics);
         }
-        registry.makeProduction(job.modelKey(), version, "PROMOTE", job.requestedBy(),
-                job.trigger() + ": " + job.reason(), "promoted by job " + job.id() + " (" + job.trigger() + ")");
-        reporter.promoted();
+        String accepted = accept(job, version);
         timed(job, "publish", stageStart);
-        LOG.info("{} v{} promoted (hold-out AUC {} vs champion v{} {}), row {}", job.modelKey(), version,
+        LOG.info("{} v{} {} (hold-out AUC {} vs champion v{} {}), row {}", job.modelKey(), version, accepted,
                 fmt(candidateMetrics.get("auc")), championVersion, fmt(championMetrics.get("auc")), id);
-        return finish(job, JobStatus.SUCCEEDED, "v" + version + " promoted: " + reasons, version, candidateMetrics);
+        return finish(job, JobStatus.SUCCEEDED, "v" + version + " " + accepted + ": " + reasons, version,
+                candidateMetrics);
+    }
+
+    /**
+     * Puts a candidate that passed its gates into service as the lifecycle says: the key's shadow, judged on live
+     * outcomes before it serves ({@code trigger.lifecycle=shadow}), or production at once.
+     *
+     * @return what it became, for the job's message: "promoted" or "shadowing"
+     */
+    private String accept(TrainingJob job, int version) {
+        String why = job.trigger() + ": " + job.reason();
+        if (config.lifecycle().shadows(job.modelKey(), registry.productionVersion(job.modelKey()) != 0)) {
+            registry.makeShadow(job.modelKey(), version, job.requestedBy(), why,
+                    "shadow from job " + job.id() + " (" + job.trigger() + ")", clock.millis());
+            reporter.promoted();
+            return "shadowing";
+        }
+        registry.makeProduction(job.modelKey(), version, "PROMOTE", job.requestedBy(), why,
+                "promoted by job " + job.id() + " (" + job.trigger() + ")");
+        reporter.promoted();
+        return "promoted";
     }
 
     /** Reports the stage that started at {@code startNanos}; returns now, when the next one starts. */

@@ -8,6 +8,7 @@ import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.ModelSigning;
 import io.riptide.serving.ModelKey;
 import io.riptide.trigger.gate.GateRules;
+import io.riptide.trigger.lifecycle.PromotionGate;
 import io.riptide.trigger.lifecycle.RollbackRule;
 
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ import java.util.Map;
  * @param rollback            when a production version goes back to the one it replaced by itself
  *                            ({@code trigger.rollback.*})
  * @param jobs                how this instance runs jobs ({@code trigger.jobs.*}, {@code trigger.instance.id})
+ * @param lifecycle           what a candidate that passed its gates serves as, and how a shadow is judged
+ *                            ({@code trigger.lifecycle*}, {@code trigger.promotion.*})
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
@@ -50,7 +53,31 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                             GateRules.PerKey gates, double holdoutFraction, String trainer,
                             int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
                             boolean automaticRetraining, long trainingHalfLifeMs, ModelSigning signing,
-                            Map<String, Integer> minExamplesByTask, RollbackRule.Settings rollback, Jobs jobs) {
+                            Map<String, Integer> minExamplesByTask, RollbackRule.Settings rollback, Jobs jobs,
+                            Lifecycle lifecycle) {
+
+    /**
+     * @param shadowFirst       a candidate that passed the offline gates serves as SHADOW and is promoted on live
+     *                          outcomes ({@code trigger.lifecycle=shadow}, the default); {@code direct} makes it
+     *                          production at once
+     * @param shadowFirstModel  whether a key's first model (the rule-based fallback serves it) goes through shadow
+     *                          too ({@code trigger.lifecycle.bootstrap=shadow}); by default it serves at once, since
+     *                          the fallback has earned nothing on live outcomes either and a gated model beat it on the
+     *                          hold-out
+     * @param promotion         the live promotion test ({@code trigger.promotion.*})
+     */
+    public record Lifecycle(boolean shadowFirst, boolean shadowFirstModel, PromotionGate.Settings promotion) {
+        /**
+         * Whether a candidate for {@code modelKey} that passed its gates serves as shadow, given whether its key has a
+         * model yet. Only keys the stream scores a shadow for can: the unscoped liquidation keys. A pattern key or a
+         * scoped key would wait out its probation with no outcome and be retired, so it is promoted at once.
+         */
+        public boolean shadows(String modelKey, boolean keyHasModel) {
+            ModelKey key = ModelKey.parse(modelKey);
+            return shadowFirst && (keyHasModel || shadowFirstModel) && key.task().equals(ModelKey.LIQUIDATION)
+                    && !key.isScoped();
+        }
+    }
 
     /** Where PostgreSQL is. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -161,7 +188,15 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                         s.booleanValue("trigger.jobs.process", true),
                         s.intValue("trigger.jobs.heap.mb", 2048, 128, 1 << 20),
                         s.longValue("trigger.jobs.timeout.ms", 30 * 60_000L, 1_000, 7 * 86_400_000L),
-                        s.withPrefix("")));
+                        s.withPrefix("")),
+                new Lifecycle("shadow".equals(s.choice("trigger.lifecycle", "shadow", List.of("shadow", "direct"))),
+                        "shadow".equals(s.choice("trigger.lifecycle.bootstrap", "direct",
+                                List.of("direct", "shadow"))),
+                        new PromotionGate.Settings(
+                                s.intValue("trigger.promotion.min.outcomes", 500, 30, Integer.MAX_VALUE),
+                                s.doubleValue("trigger.promotion.significance", 0.05, 1e-6, 0.5),
+                                s.longValue("trigger.promotion.max.probation.ms", 24 * 3_600_000L, 60_000,
+                                        365L * 86_400_000L))));
     }
 
     /** {@code trigger.min.examples.<task>} for each task that sets it. */
@@ -185,6 +220,6 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gates,
                 holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining,
-                trainingHalfLifeMs, signing, minExamplesByTask, rollback, jobs);
+                trainingHalfLifeMs, signing, minExamplesByTask, rollback, jobs, lifecycle);
     }
 }

@@ -8,6 +8,7 @@ import io.riptide.schemas.avro.DeadLetter;
 import io.riptide.schemas.avro.DriftEvent;
 import io.riptide.schemas.avro.JobStatus;
 import io.riptide.schemas.avro.LabeledExample;
+import io.riptide.schemas.avro.Outcome;
 import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.kafka.KafkaClientFactory;
@@ -23,8 +24,10 @@ import io.riptide.trigger.store.JobStore;
 import io.riptide.trigger.store.Migrations;
 import io.riptide.trigger.store.ModelRegistryStore;
 import io.riptide.trigger.store.MonitoringStore;
+import io.riptide.trigger.store.ShadowOutcomeStore;
 import io.riptide.trigger.store.LeaseLostException;
 import io.riptide.trigger.lifecycle.AutomaticRollback;
+import io.riptide.trigger.lifecycle.ShadowReview;
 import io.riptide.trigger.store.TrainingJob;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +40,7 @@ import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +71,10 @@ public final class TriggerService implements Service {
     /** How jobs are run: see the class comment. */
     public enum JobMode { CONTINUOUS, STEPPED }
 
-    /** A drift or performance event waiting for the next step, in event-time order. */
+    /**
+     * A drift or performance event, or new outcomes of a shadow, waiting for the next step in event-time order;
+     * kind breaks ties (performance 0, drift 1, shadow outcomes 2).
+     */
     private record Signal(long timeMs, int kind, String modelKey, String id, Runnable judge) {
     }
 
@@ -98,6 +105,10 @@ public final class TriggerService implements Service {
     private volatile OpsRequestAuthority kafkaOpsAuthority = OpsRequestAuthority.refuseAll(
             "ops requests over Kafka must be signed with an ops token this trigger knows, and it knows none "
                     + "(ops.api.tokens or ops.api.tokens.file)");
+    private final ShadowOutcomeStore shadowOutcomes;
+    private final ShadowReview shadowReview;
+    /** Wall time of the last review of every key's shadow (its probation can end without a new outcome). */
+    private volatile long shadowsReviewedAtMs = Long.MIN_VALUE;
     private final List<ConsumerLoop<?>> loops = new ArrayList<>();
     private final List<Signal> inbox = new ArrayList<>();
     private final AtomicLong examplesStored = new AtomicLong();
@@ -139,7 +150,7 @@ public final class TriggerService implements Service {
         this.publisher = new ModelPublisher(publisherProducer, config.inlineArtifactMaxBytes(), config.kafka().topics(),
                 config.signing());
         this.policy = new RetrainPolicy(config, jobs, examples, registry, clock);
-        this.outbox = new PromotionOutbox(registry, publisher::publishProduction);
+        this.outbox = new PromotionOutbox(registry, publisher::publish);
         this.ops = new OpsRequestHandler(policy, registry, outbox);
         JobReporter reporter = JobReporter.publishing(publisher, outbox);
         this.runner = new TrainingJobRunner(config, examples, jobs, registry, reporter, clock);
@@ -147,6 +158,9 @@ public final class TriggerService implements Service {
                 ? new JobProcess(config, runner, jobs, reporter, clock) : null;
         this.opsSurface = new OpsSurface(config, opsSettings, clients, dataSource, jobs, ops, meters);
         this.rollback = new AutomaticRollback(config.rollback(), registry, monitoring, outbox, opsSurface.alerts());
+        this.shadowOutcomes = new ShadowOutcomeStore(dataSource);
+        this.shadowReview = new ShadowReview(config.lifecycle().promotion(), registry, shadowOutcomes, outbox,
+                opsSurface.alerts(), clock);
         opsSurface.bind(publisherProducer);
         this.deadLetterProducer = opsSurface.bind(clients.producer("riptide-trigger-deadletter", null));
         for (int i = 0; i < (mode == JobMode.CONTINUOUS ? config.jobs().maxConcurrent() : 0); i++) {
@@ -202,6 +216,8 @@ public final class TriggerService implements Service {
         loops.add(new ConsumerLoop<>("drift-listener", opsSurface.bind(clients.consumer(config.groupId(),
                 topics.topic(Topics.DRIFT))), topics.name(Topics.DRIFT),
                 batch -> batch.forEach(r -> onDrift(r.value())), this::deadLetter));
+        loops.add(new ConsumerLoop<>("outcome-listener", opsSurface.bind(clients.consumer(config.groupId(),
+                topics.topic(Topics.OUTCOMES))), topics.name(Topics.OUTCOMES), this::onOutcomes, this::deadLetter));
         loops.add(new ConsumerLoop<>("ops-listener", opsSurface.bind(clients.consumer(config.groupId(),
                 topics.topic(Topics.RETRAIN_REQUESTS))), topics.name(Topics.RETRAIN_REQUESTS),
                 batch -> batch.forEach(r -> onOpsRequest(r.value())), this::deadLetter));
@@ -245,6 +261,40 @@ public final class TriggerService implements Service {
         judge(new Signal(event.getTimeMs(), 1, event.getModelKey(), event.getEventId(), () -> policy.onDrift(event)));
     }
 
+    /**
+     * Stores the outcomes a shadow was scored on, and judges each shadow that got new ones ({@link ShadowReview});
+     * outcomes without a shadow are the stream's business, not the lifecycle's.
+     */
+    private void onOutcomes(List<ConsumerRecord<String, Outcome>> batch) {
+        List<Outcome> values = new ArrayList<>(batch.size());
+        Map<String, Outcome> latest = new HashMap<>();
+        for (ConsumerRecord<String, Outcome> r : batch) {
+            values.add(r.value());
+            if (r.value().getShadowModelVersion() != null) {
+                latest.merge(r.value().getModelKey(), r.value(),
+                        (a, b) -> b.getResolvedAtMs() >= a.getResolvedAtMs() ? b : a);
+            }
+        }
+        for (String key : shadowOutcomes.record(values)) {
+            Outcome last = latest.get(key);
+            judge(new Signal(last.getResolvedAtMs(), 2, key, "outcome|" + last.getPredictionId(),
+                    () -> shadowReview.review(key)));
+        }
+    }
+
+    /**
+     * Judges every key's shadow, so that one whose probation ended is retired even when no outcome arrives; at most
+     * once a minute of wall time when jobs run continuously, at every step of a backtest.
+     */
+    private void reviewShadows() {
+        long now = System.currentTimeMillis();
+        if (mode == JobMode.CONTINUOUS && now < shadowsReviewedAtMs + 60_000) {
+            return;
+        }
+        shadowsReviewedAtMs = now;
+        config.modelKeys().forEach(shadowReview::review);
+    }
+
     private void judge(Signal signal) {
         if (mode == JobMode.CONTINUOUS) {
             clock.observe(signal.timeMs());
@@ -286,6 +336,7 @@ public final class TriggerService implements Service {
                     // completes a promotion that a crash or a Kafka outage left committed but unpublished
                     outbox.publishPending();
                     policy.onSchedule();
+                    reviewShadows();
                 }
                 Optional<TrainingJob> job = claim();
                 if (job.isPresent()) {
@@ -362,6 +413,7 @@ public final class TriggerService implements Service {
         due.sort(Comparator.comparingLong(Signal::timeMs).thenComparingInt(Signal::kind)
                 .thenComparing(Signal::modelKey).thenComparing(Signal::id));
         due.forEach(s -> s.judge().run());
+        reviewShadows();
         policy.onSchedule();
         List<Long> ran = new ArrayList<>();
         Optional<TrainingJob> job;

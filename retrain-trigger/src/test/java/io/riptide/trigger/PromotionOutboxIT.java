@@ -71,7 +71,7 @@ class PromotionOutboxIT {
                 1 << 20, TopicNamespace.of("outbox."), ModelSigning.withSecret("outbox-it-signing-secret-0123"));
              KafkaConsumer<String, ModelVersion> versions = clients.consumer("outbox-it-read", Topics.MODEL_VERSIONS)) {
             versions.subscribe(List.of(TopicNamespace.of("outbox.").name(Topics.MODEL_VERSIONS)));
-            PromotionOutbox down = new PromotionOutbox(registry, (model, reason) -> {
+            PromotionOutbox down = new PromotionOutbox(registry, (model, role, reason) -> {
                 throw new IllegalStateException("the broker is unreachable");
             });
 
@@ -88,7 +88,7 @@ class PromotionOutboxIT {
                     .map(ModelRegistryStore.PendingPublication::version).toList());
 
             // the restarted trigger's reconcile: both go out, oldest first, and nothing is left pending
-            PromotionOutbox up = new PromotionOutbox(registry, publisher::publishProduction);
+            PromotionOutbox up = new PromotionOutbox(registry, publisher::publish);
             assertEquals(2, up.publishPending());
             assertEquals(List.of(), registry.pendingPublications());
             assertEquals(0, up.publishPending(), "a published row is not sent again");
@@ -96,8 +96,8 @@ class PromotionOutboxIT {
             // the publish went out but the process died before marking it: it is re-sent, not lost
             AtomicInteger sent = new AtomicInteger();
             registry.makeProduction(KEY, 1, "ROLLBACK", "it", "back to v1", "rollback to v1");
-            PromotionOutbox diesAfterSend = new PromotionOutbox(registry, (model, reason) -> {
-                publisher.publishProduction(model, reason);
+            PromotionOutbox diesAfterSend = new PromotionOutbox(registry, (model, role, reason) -> {
+                publisher.publish(model, role, reason);
                 sent.incrementAndGet();
                 throw new IllegalStateException("killed before the mark");
             });

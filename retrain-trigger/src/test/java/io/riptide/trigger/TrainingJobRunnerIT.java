@@ -73,7 +73,7 @@ class TrainingJobRunnerIT {
         JobStore jobs = new JobStore(db);
         ModelPublisher publisher = new ModelPublisher(clients.producer("resume-it-" + name, "resume-it-" + name),
                 1 << 20, TOPICS, config.signing());
-        PromotionOutbox outbox = new PromotionOutbox(registry, publisher::publishProduction);
+        PromotionOutbox outbox = new PromotionOutbox(registry, publisher::publish);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         TrainingJobRunner runner = new TrainingJobRunner(config, new ExampleStore(db), jobs, registry,
                 JobReporter.publishing(publisher, outbox), clock);
@@ -93,7 +93,8 @@ class TrainingJobRunnerIT {
 
     private static void decided(Case c, int version, String decision) {
         c.registry().recordEvaluation(new ModelRegistryStore.Evaluation(c.job().id(), c.job().modelKey(), version, 0,
-                0, 1, 100, Map.of("auc", 0.7), Map.of("auc", 0.6), decision, "it"));
+                0, 1, 100, Map.of("auc", 0.7), Map.of("auc", 0.6), decision, "it",
+                ModelRegistryStore.Evaluation.OFFLINE));
     }
 
     private static long count(Case c, String sql) throws Exception {

@@ -1,5 +1,6 @@
 package io.riptide.trigger;
 
+import io.riptide.schemas.config.ConfigException;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.security.ModelSigning;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TriggerConfigTest {
 
@@ -67,5 +71,23 @@ class TriggerConfigTest {
         assertEquals("trigger-0", set.jobs().instanceId());
         assertEquals(false, set.jobs().ownProcess());
         assertEquals("trigger-0", set.jobs().settings().get("trigger.instance.id"), "what a job's JVM is given");
+    }
+
+    @Test
+    void candidatesShadowFirstExceptAKeysFirstModelAndTheBadLifecycleValueIsNamed() {
+        TriggerConfig.Lifecycle defaults = config(Map.of()).lifecycle();
+        assertEquals(io.riptide.trigger.lifecycle.PromotionGate.Settings.DEFAULTS, defaults.promotion());
+        assertTrue(defaults.shadows("liquidation-15m", true), "a retrained key's candidate serves as shadow first");
+        assertFalse(defaults.shadows("liquidation-15m", false), "a key's first model replaces the fallback at once");
+        assertFalse(defaults.shadows("pattern-30m@trending", true), "the stream scores no pattern shadow");
+        assertFalse(defaults.shadows("liquidation-15m@BINANCE:BTCUSDT", true), "nor a scoped key's");
+        TriggerConfig.Lifecycle everyModel = config(Map.of("trigger.lifecycle.bootstrap", "shadow",
+                "trigger.promotion.min.outcomes", "1000")).lifecycle();
+        assertTrue(everyModel.shadows("liquidation-5m", false));
+        assertEquals(1000, everyModel.promotion().minOutcomes());
+        TriggerConfig.Lifecycle direct = config(Map.of("trigger.lifecycle", "direct")).lifecycle();
+        assertFalse(direct.shadows("liquidation-5m", true));
+        ConfigException bad = assertThrows(ConfigException.class, () -> config(Map.of("trigger.lifecycle", "canary")));
+        assertTrue(bad.getMessage().contains("trigger.lifecycle"), bad.getMessage());
     }
 }

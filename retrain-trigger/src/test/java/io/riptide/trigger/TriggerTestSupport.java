@@ -61,7 +61,10 @@ public final class TriggerTestSupport {
         return list;
     }
 
-    /** The trigger's settings for one key on the runtime: no cooldown, no schedule, short polls, few rounds. */
+    /**
+     * The trigger's settings for one key on the runtime: no cooldown, no schedule, short polls, few rounds; an
+     * accepted candidate serves at once (trigger.lifecycle=direct).
+     */
     public static Map<String, String> settings(EmbeddedRuntime runtime, String signingSecret, String modelKey) {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("kafka.bootstrap.servers", runtime.bootstrapServers());
@@ -76,6 +79,8 @@ public final class TriggerTestSupport {
         overrides.put("trigger.schedule.interval.ms", "0");
         overrides.put("trigger.poll.interval.ms", "100");
         overrides.put("trigger.num.rounds", "60");
+        // these tests are about what a job and a promotion do; ShadowLifecycleIT runs the shadow path
+        overrides.put("trigger.lifecycle", "direct");
         return overrides;
     }
 

@@ -47,6 +47,8 @@ public final class LiveModels implements AutoCloseable {
     private final Map<Model, ServingModel> byModel = new ConcurrentHashMap<>();
     private final Map<String, ServingModel> production = new ConcurrentHashMap<>();
     private final Map<String, ServingModel> shadow = new ConcurrentHashMap<>();
+    /** When each key's shadow was last withdrawn (publication time): an older shadow record is a replay. */
+    private final Map<String, Long> shadowWithdrawnAtMs = new ConcurrentHashMap<>();
     private final Deque<ServingModel> retired = new ArrayDeque<>();
     private final ServingStats stats = new ServingStats();
     private final AtomicLong installs = new AtomicLong();
@@ -114,6 +116,9 @@ public final class LiveModels implements AutoCloseable {
      */
     public boolean install(ModelVersion version) {
         boolean isShadow = version.getRole() == ModelRole.SHADOW;
+        if (version.getWithdrawn()) {
+            return withdraw(version);
+        }
         ServingModel current = (isShadow ? shadow : production).get(version.getModelKey());
         if (current != null && current.version() == version.getVersion()
                 && current.publishedAtMs() == version.getPublishedAtMs()) {
@@ -148,6 +153,31 @@ public final class LiveModels implements AutoCloseable {
             reject(version.getModelKey() + "@" + version.getVersion(), "loading failed: " + e);
             return false;
         }
+    }
+
+    /**
+     * Ends a key's shadow: the stream stops scoring it. A withdrawal names the version it ends, so one that names
+     * another version (the shadow was replaced since) changes nothing.
+     */
+    private boolean withdraw(ModelVersion version) {
+        String what = version.getModelKey() + "@" + version.getVersion();
+        if (version.getRole() != ModelRole.SHADOW) {
+            reject(what, "only a shadow can be withdrawn; production is replaced, never withdrawn");
+            return false;
+        }
+        shadowWithdrawnAtMs.merge(version.getModelKey(), version.getPublishedAtMs(), Math::max);
+        ServingModel current = shadow.get(version.getModelKey());
+        if (current != null && current.version() == version.getVersion()
+                && shadow.remove(version.getModelKey(), current)) {
+            retire(current);
+            LOG.info("shadow {} withdrawn: {}", current.servedBy(), version.getReason());
+        }
+        return true;
+    }
+
+    /** When a key's shadow was last withdrawn (publication time), if it ever was. */
+    public Optional<Long> shadowWithdrawnAtMs(String modelKey) {
+        return Optional.ofNullable(shadowWithdrawnAtMs.get(modelKey));
     }
 
     /** Counts a published version refused before or while loading, and logs why; the current model keeps serving. */

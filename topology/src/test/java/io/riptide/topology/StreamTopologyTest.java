@@ -62,6 +62,8 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +293,65 @@ class StreamTopologyTest {
                         store.get(Topics.modelVersionKey("liquidation-5m", ModelRole.PRODUCTION)));
         assertEquals(1, kept.getVersion(), "the rejected v2 did not replace the last good version in the store");
         assertEquals(null, store.get(Topics.modelVersionKey("liquidation-5m", ModelRole.SHADOW)));
+    }
+
+    @Test
+    void aShadowScoresTheSameBarsItsOutcomesArePairedWithProductionsAndAWithdrawalEndsIt() throws Exception {
+        for (int m = 0; m < 3; m++) {
+            minute(m, false);
+        }
+        ModelArtifact artifact = trainTinyModel();
+        ModelVersion shadow = ModelVersion.newBuilder(version(artifact, 7, artifact.sha256()))
+                .setRole(ModelRole.SHADOW).build();
+        String shadowKey = Topics.modelVersionKey("liquidation-5m", ModelRole.SHADOW);
+        modelVersions.pipeInput(shadowKey, shadow, T0 + 3 * MINUTE);
+        for (int m = 3; m < 20; m++) {
+            minute(m, m == 12);
+        }
+        ModelVersion withdrawal = ModelVersion.newBuilder(shadow).setWithdrawn(true).setArtifactGzip(null)
+                .setArtifactBytes(0).setPublishedAtMs(shadow.getPublishedAtMs() + 1).setReason("retired").build();
+        modelVersions.pipeInput(shadowKey, withdrawal, T0 + 20 * MINUTE);
+        for (int m = 20; m < 40; m++) {
+            minute(m, m == 30);
+        }
+
+        List<LiquidationRisk> shadowPredictions = output(Topics.PREDICTIONS_SHADOW).readValuesToList();
+        // bar 2 closes with minute 3's first trade, after the publication; bar 19 with minute 20's, after the withdrawal
+        assertEquals(17, shadowPredictions.size(), "bars 2 to 18 were scored by the shadow");
+        Map<Long, Double> shadowByBar = new HashMap<>();
+        for (LiquidationRisk p : shadowPredictions) {
+            assertEquals("liquidation-5m@7", p.getServedBy());
+            assertTrue(p.getPredictionId().toString().endsWith("|shadow"), p.getPredictionId().toString());
+            shadowByBar.put(p.getTimeMs(), p.getProbability());
+        }
+        List<Outcome> outcomes = output(Topics.OUTCOMES).readValuesToList();
+        assertEquals(34, outcomes.size(), "one outcome per production prediction, the shadow's paired within it");
+        int paired = 0;
+        for (Outcome o : outcomes) {
+            assertNotNull(o.getModelProbability(), "production's own probability is kept beside what was served");
+            Double shadowP = shadowByBar.get(o.getPredictionTimeMs());
+            if (shadowP == null) {
+                assertNull(o.getShadowModelVersion(), "no shadow scored the bar at " + o.getPredictionTimeMs());
+                assertNull(o.getShadowProbability());
+            } else {
+                paired++;
+                assertEquals(7, o.getShadowModelVersion());
+                assertEquals(shadowP, o.getShadowProbability(), 1e-12, "the shadow's probability for the same bar");
+            }
+        }
+        assertEquals(17, paired, "every shadow prediction got its outcome");
+        assertTrue(outcomes.stream().anyMatch(o -> o.getLabel() == 1 && o.getShadowModelVersion() != null),
+                "the liquidation at minute 12 labels paired outcomes positive");
+
+        // a signed shadow record stays valid forever: re-sent after the withdrawal, it must not bring the shadow back
+        long rejected = liveModels.rejections();
+        modelVersions.pipeInput(shadowKey, shadow, T0 + 40 * MINUTE);
+        assertEquals(rejected + 1, liveModels.rejections());
+        assertTrue(liveModels.lastRejection().contains("withdrawn"), liveModels.lastRejection());
+        minute(40, false);
+        minute(41, false);
+        assertTrue(output(Topics.PREDICTIONS_SHADOW).readValuesToList().isEmpty(), "the shadow stays withdrawn");
+        assertTrue(liveModels.shadow("liquidation-5m").isEmpty());
     }
 
     @Test

@@ -113,6 +113,7 @@ final class ArmRuntime implements AutoCloseable {
         // trigger.model.keys is left to its default: one key per horizon above, and the pattern key
         s.put("trigger.trainer", options.trainer());
         s.put("trigger.group.id", "bt-" + label + "-trigger");
+        s.put("trigger.lifecycle", "direct"); // riptide backtest --lifecycle shadow sets it through the settings
         s.putAll(options.settings());
         s.put("trigger.automatic.retrain", Boolean.toString(arm.retrains));
         s.putIfAbsent(ModelSigning.SECRET_KEY, ModelSigning.newSecret()); // signed as in production, one per arm

@@ -66,6 +66,11 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "A stream or trigger setting for every arm (repeatable), e.g. --set trigger.cooldown.ms=1800000; see docs/CONFIGURATION.md.")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--lifecycle", defaultValue = "direct", description = "What a retrained candidate that passed "
+            + "its gates serves as: direct (production at once) or shadow (shadow first, promoted on live outcomes; "
+            + "docs/RETRAINING.md). Default ${DEFAULT-VALUE}.")
+    String lifecycle;
+
     @Option(names = "--quiet", description = "No progress lines, only the RESULT line.")
     boolean quiet;
 
@@ -114,6 +119,13 @@ public final class BacktestCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--set takes stream.* and trigger.* settings, got " + key);
             }
         }
+        if (!lifecycle.equals("direct") && !lifecycle.equals("shadow")) {
+            throw new IllegalArgumentException("--lifecycle must be direct or shadow, got '" + lifecycle + "'");
+        }
+        if (settings.containsKey("trigger.lifecycle")) {
+            throw new IllegalArgumentException("give the lifecycle with --lifecycle, not --set trigger.lifecycle");
+        }
+        settings.put("trigger.lifecycle", lifecycle);
         List<Arm> chosen = new ArrayList<>();
         for (String a : arms) {
             Arm arm = Arm.parse(a);

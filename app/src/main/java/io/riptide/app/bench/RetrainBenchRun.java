@@ -102,7 +102,7 @@ public final class RetrainBenchRun {
             try (ModelPublisher publisher = new ModelPublisher(clients.producer("bench-retrain",
                     "bench-retrain-publisher"), config.inlineArtifactMaxBytes(), TopicNamespace.NONE,
                     config.signing())) {
-                PromotionOutbox outbox = new PromotionOutbox(registry, publisher::publishProduction);
+                PromotionOutbox outbox = new PromotionOutbox(registry, publisher::publish);
                 JobReporter kafka = JobReporter.publishing(publisher, outbox);
                 JobReporter reporter = new JobReporter() {
                     @Override

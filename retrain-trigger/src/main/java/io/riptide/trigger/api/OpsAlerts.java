@@ -79,6 +79,19 @@ public final class OpsAlerts {
                 Map.of("fromVersion", Integer.toString(fromVersion), "toVersion", Integer.toString(toVersion)));
     }
 
+    /**
+     * The trigger promoted a shadow to production, or retired it, on its live outcomes ({@code ShadowReview}): INFO,
+     * since nothing is wrong, but what serves a key changed (a promotion) or a retrain came to nothing (a retirement).
+     */
+    public void shadowDecided(String modelKey, int shadowVersion, boolean promoted, String reason) {
+        if (promoted) {
+            metrics.servingChange(modelKey, "PROMOTE", true);
+        }
+        send(OpsAlertKind.SHADOW_DECIDED, Severity.INFO, modelKey, modelKey + " shadow v" + shadowVersion
+                + (promoted ? " promoted to production: " : " retired: ") + reason, false,
+                Map.of("version", Integer.toString(shadowVersion), "decision", promoted ? "PROMOTE" : "RETIRE"));
+    }
+
     /** A condition observed now: alerts when it starts, resolves when it clears, silent otherwise. */
     public void condition(OpsAlertKind kind, String subject, boolean holds, Severity severity, String message,
                           Map<String, String> details) {

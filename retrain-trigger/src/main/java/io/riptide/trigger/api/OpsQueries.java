@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The read side of the ops API and console: JSON-ready views (ordered maps and lists) of models, versions, jobs,
  * drift and the serving history, built from {@link OpsReadStore}. Roles are data: a version's {@code role} is
- * whichever serving role the registry gives it (PRODUCTION today; SHADOW and CANARY once the lifecycle publishes
- * them), and its {@code status} the registry's lifecycle state (CANDIDATE, REJECTED, ARCHIVED, ...).
+ * whichever serving role the registry gives it (PRODUCTION or SHADOW), and its {@code status} the registry's
+ * lifecycle state (CANDIDATE, REJECTED, SHADOW, PRODUCTION, ARCHIVED, RETIRED).
  */
 public final class OpsQueries {
     private static final int IMPORTANCE_SHOWN = 20;
@@ -203,7 +203,14 @@ public final class OpsQueries {
                 continue;
             }
             String action = (String) h.get("action");
-            if (!action.equals("ARCHIVE") && open == null) {
+            boolean ends = action.equals("ARCHIVE") || action.equals("RETIRE");
+            if (!ends && open != null && !open.get("role").equals(h.get("role"))) {
+                // a shadow promoted: its shadow period ends where its production period starts
+                open.put("to", h.get("at"));
+                open.put("endedBecause", h.get("reason"));
+                open = null;
+            }
+            if (!ends && open == null) {
                 open = new LinkedHashMap<>();
                 open.put("role", h.get("role"));
                 open.put("from", h.get("at"));
@@ -212,7 +219,7 @@ public final class OpsQueries {
                 open.put("action", action);
                 open.put("reason", h.get("reason"));
                 periods.add(open);
-            } else if (action.equals("ARCHIVE") && open != null) {
+            } else if (ends && open != null) {
                 open.put("to", h.get("at"));
                 open.put("endedBecause", h.get("reason"));
                 open = null;

@@ -11,9 +11,7 @@ import java.util.Locale;
  * ranks better at the configured significance; it is retired when the test says it ranks worse, or when its
  * probation (market time) ends without either. The caller passes only outcomes whose label is final, their horizon
  * passed, so promotion never rests on a label that could still change.
- *
- * <p>Not wired into the trigger yet: candidates are not published as SHADOW and shadow predictions get no outcomes
- * (docs/RETRAINING.md, "Not yet"). This is the decision that lifecycle will make.
+ * {@link ShadowReview} applies it in the trigger.
  */
 public final class PromotionGate {
 

@@ -4,7 +4,6 @@ import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.serving.ModelKey;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,51 +68,68 @@ public final class ExampleStore {
         }
     }
 
-    /** Rows of one task and horizon, oldest first, at most {@code max} of the most recent. */
+    /**
+     * Rows of one task and horizon, oldest first, at most {@code max} of the most recent. Read for speed (a job may
+     * load a million rows of 84 features): the features in their binary form ({@link Float8Arrays}), in the order of
+     * the {@code training_examples_recent} index so the database does not sort them, streamed in batches of
+     * {@value #FETCH_ROWS} rows (docs/PERFORMANCE.md).
+     */
     public TrainingRows load(String task, int horizonMinutes, String instrumentScope, String regimeScope, int max) {
-        StringBuilder sql = new StringBuilder("SELECT time_ms, features, label, feature_set_hash FROM training_examples "
-                + "WHERE task = ? AND horizon_minutes = ? AND feature_set_hash = (SELECT feature_set_hash FROM "
-                + "training_examples WHERE task = ? AND horizon_minutes = ? ORDER BY time_ms DESC LIMIT 1)");
+        StringBuilder sql = new StringBuilder("SELECT time_ms, array_send(features), label, feature_set_hash "
+                + "FROM training_examples WHERE task = ? AND horizon_minutes = ? AND feature_set_hash = (SELECT "
+                + "feature_set_hash FROM training_examples WHERE task = ? AND horizon_minutes = ? ORDER BY time_ms "
+                + "DESC LIMIT 1)");
         if (instrumentScope != null) {
             sql.append(" AND instrument = ?");
         }
         if (regimeScope != null) {
             sql.append(" AND regime = ?");
         }
-        sql.append(" ORDER BY time_ms DESC, example_id LIMIT ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setString(i++, task);
-            ps.setInt(i++, horizonMinutes);
-            ps.setString(i++, task);
-            ps.setInt(i++, horizonMinutes);
-            if (instrumentScope != null) {
-                ps.setString(i++, instrumentScope);
-            }
-            if (regimeScope != null) {
-                ps.setString(i++, regimeScope);
-            }
-            ps.setInt(i, max);
-            List<long[]> times = new ArrayList<>();
-            List<double[]> rows = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            String hash = null;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    times.add(new long[]{rs.getLong(1)});
-                    rows.add(toDoubles(rs.getArray(2)));
-                    labels.add(rs.getInt(3));
-                    hash = rs.getString(4);
+        sql.append(" ORDER BY time_ms DESC, example_id DESC LIMIT ?");
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // the driver streams a result set only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setFetchSize(FETCH_ROWS);
+                int i = 1;
+                ps.setString(i++, task);
+                ps.setInt(i++, horizonMinutes);
+                ps.setString(i++, task);
+                ps.setInt(i++, horizonMinutes);
+                if (instrumentScope != null) {
+                    ps.setString(i++, instrumentScope);
                 }
+                if (regimeScope != null) {
+                    ps.setString(i++, regimeScope);
+                }
+                ps.setInt(i, max);
+                List<long[]> times = new ArrayList<>();
+                List<double[]> rows = new ArrayList<>();
+                List<Integer> labels = new ArrayList<>();
+                String hash = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        times.add(new long[]{rs.getLong(1)});
+                        rows.add(Float8Arrays.decode(rs.getBytes(2)));
+                        labels.add(rs.getInt(3));
+                        hash = hash == null ? rs.getString(4) : hash;
+                    }
+                }
+                c.commit();
+                Collections.reverse(times);
+                Collections.reverse(rows);
+                Collections.reverse(labels);
+                return TrainingRows.of(hash, times, rows, labels, featureNames(c, hash));
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
-            Collections.reverse(times);
-            Collections.reverse(rows);
-            Collections.reverse(labels);
-            return TrainingRows.of(hash, times, rows, labels, featureNames(c, hash));
         } catch (SQLException e) {
             throw new SqlException("loading training examples for " + task + "-" + horizonMinutes + "m", e);
         }
     }
+
+    /** Rows per round trip while a job's examples stream in. */
+    static final int FETCH_ROWS = 4_096;
 
     /** Times and labels of the rows {@link #load} would return, oldest first: enough to plan a job's splits. */
     public record Labels(long[] timesMs, double[] labels) {
@@ -122,7 +138,7 @@ public final class ExampleStore {
     public Labels labels(String task, int horizonMinutes, int max) {
         String sql = "SELECT time_ms, label FROM training_examples WHERE task = ? AND horizon_minutes = ? AND "
                 + "feature_set_hash = (SELECT feature_set_hash FROM training_examples WHERE task = ? AND "
-                + "horizon_minutes = ? ORDER BY time_ms DESC LIMIT 1) ORDER BY time_ms DESC, example_id LIMIT ?";
+                + "horizon_minutes = ? ORDER BY time_ms DESC LIMIT 1) ORDER BY time_ms DESC, example_id DESC LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, task);
             ps.setInt(2, horizonMinutes);
@@ -164,14 +180,6 @@ public final class ExampleStore {
         }
     }
 
-    private static double[] toDoubles(Array array) throws SQLException {
-        Double[] boxed = (Double[]) array.getArray();
-        double[] values = new double[boxed.length];
-        for (int i = 0; i < boxed.length; i++) {
-            values[i] = boxed[i] == null ? Double.NaN : boxed[i];
-        }
-        return values;
-    }
 
     /**
      * Stored examples and positives of a key (its task and horizon, and its instrument or regime when scoped): enough

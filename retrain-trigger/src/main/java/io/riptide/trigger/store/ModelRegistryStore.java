@@ -83,8 +83,8 @@ public final class ModelRegistryStore {
     /** What an earlier run of this job left in the registry, if anything (see {@code JobResumption}). */
     public Optional<JobOutcome> outcomeOfJob(long jobId) {
         String sql = "SELECT m.version, m.status, (SELECT e.decision FROM ml_eval_history e WHERE e.job_id = m.job_id "
-                + "AND e.candidate_version = m.version ORDER BY e.id DESC LIMIT 1) FROM ml_models m WHERE m.job_id = ? "
-                + "ORDER BY m.id DESC LIMIT 1";
+                + "AND e.candidate_version = m.version AND e.stage = 'OFFLINE' ORDER BY e.id DESC LIMIT 1) "
+                + "FROM ml_models m WHERE m.job_id = ? ORDER BY m.id DESC LIMIT 1";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -176,6 +176,7 @@ public final class ModelRegistryStore {
                     c.rollback();
                     return false;
                 }
+                boolean wasShadow = "SHADOW".equals(statusOf(c, modelKey, version));
                 try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'ARCHIVED' "
                         + "WHERE model_key = ? AND status = 'PRODUCTION' AND version <> ?")) {
                     ps.setString(1, modelKey);
@@ -191,15 +192,14 @@ public final class ModelRegistryStore {
                     }
                 }
                 if (previous != null) {
-                    appendHistory(c, modelKey, previous, "ARCHIVE", actor, "replaced by v" + version);
+                    appendHistory(c, modelKey, "PRODUCTION", previous, "ARCHIVE", actor, "replaced by v" + version);
                 }
-                appendHistory(c, modelKey, version, action, actor, reason);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO ml_model_publications "
-                        + "(model_key, version, reason) VALUES (?, ?, ?)")) {
-                    ps.setString(1, modelKey);
-                    ps.setInt(2, version);
-                    ps.setString(3, publicationReason);
-                    ps.executeUpdate();
+                appendHistory(c, modelKey, "PRODUCTION", version, action, actor, reason);
+                queuePublication(c, modelKey, version, PublicationRole.PRODUCTION, publicationReason);
+                if (wasShadow) {
+                    // the streams score it as production from now on, and no longer as the key's shadow
+                    queuePublication(c, modelKey, version, PublicationRole.SHADOW_WITHDRAWN,
+                            "v" + version + " is production now");
                 }
                 c.commit();
                 return true;
@@ -209,6 +209,152 @@ public final class ModelRegistryStore {
             }
         } catch (SQLException e) {
             throw new SqlException("promoting " + modelKey + " v" + version, e);
+        }
+    }
+
+    /**
+     * Makes a version that passed its offline gates the shadow of its key, in one transaction: a shadow it replaces
+     * is RETIRED, both changes go to the serving history, and the publication is queued in the outbox.
+     *
+     * @param sinceMarketMs market time from which its probation counts
+     */
+    public void makeShadow(String modelKey, int version, String actor, String reason, String publicationReason,
+                           long sinceMarketMs) {
+        inTransaction("making " + modelKey + " v" + version + " the shadow", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'RETIRED' "
+                    + "WHERE model_key = ? AND status = 'SHADOW' AND version <> ? RETURNING version")) {
+                ps.setString(1, modelKey);
+                ps.setInt(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        appendHistory(c, modelKey, "SHADOW", rs.getInt(1), "RETIRE", actor, "replaced by v" + version);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'SHADOW', "
+                    + "shadow_since_market_ms = ? WHERE model_key = ? AND version = ? AND status = 'CANDIDATE'")) {
+                ps.setLong(1, sinceMarketMs);
+                ps.setString(2, modelKey);
+                ps.setInt(3, version);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalArgumentException(modelKey + " has no candidate v" + version);
+                }
+            }
+            appendHistory(c, modelKey, "SHADOW", version, "SHADOW", actor, reason);
+            queuePublication(c, modelKey, version, PublicationRole.SHADOW, publicationReason);
+            return null;
+        });
+    }
+
+    /**
+     * Ends a key's shadow without promoting it: RETIRED, in the serving history with the reason, and a withdrawal
+     * queued for the streams. False, and nothing changed, when {@code version} is no longer the key's shadow.
+     */
+    public boolean retireShadow(String modelKey, int version, String actor, String reason) {
+        return inTransaction("retiring the shadow " + modelKey + " v" + version, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'RETIRED' "
+                    + "WHERE model_key = ? AND version = ? AND status = 'SHADOW'")) {
+                ps.setString(1, modelKey);
+                ps.setInt(2, version);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            appendHistory(c, modelKey, "SHADOW", version, "RETIRE", actor, reason);
+            queuePublication(c, modelKey, version, PublicationRole.SHADOW_WITHDRAWN, "retired: " + reason);
+            return true;
+        });
+    }
+
+    /** A key's shadow: its version, the job that trained it, and when (market time) its probation began. */
+    public record ShadowVersion(String modelKey, int version, Long jobId, long sinceMarketMs) {
+    }
+
+    public Optional<ShadowVersion> shadowOf(String modelKey) {
+        String sql = "SELECT version, job_id, coalesce(shadow_since_market_ms, 0) FROM ml_models "
+                + "WHERE model_key = ? AND status = 'SHADOW'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long jobId = rs.getLong(2);
+                return Optional.of(new ShadowVersion(modelKey, rs.getInt(1), rs.wasNull() ? null : jobId,
+                        rs.getLong(3)));
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading the shadow of " + modelKey, e);
+        }
+    }
+
+    /** The production version of a key, 0 when the rule-based fallback serves it; without loading the artifact. */
+    public int productionVersion(String modelKey) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT version FROM ml_models WHERE model_key = ? AND status = 'PRODUCTION'")) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading the production version of " + modelKey, e);
+        }
+    }
+
+    /**
+     * Whether a version has only ever served as a shadow (SHADOW now, or RETIRED): its live reports judge a
+     * candidate, not what serves.
+     */
+    public boolean onlyShadowed(String modelKey, int version) {
+        try (Connection c = dataSource.getConnection()) {
+            String status = statusOf(c, modelKey, version);
+            return "SHADOW".equals(status) || "RETIRED".equals(status);
+        } catch (SQLException e) {
+            throw new SqlException("reading the status of " + modelKey + " v" + version, e);
+        }
+    }
+
+    private static String statusOf(Connection c, String modelKey, int version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT status FROM ml_models WHERE model_key = ? AND version = ?")) {
+            ps.setString(1, modelKey);
+            ps.setInt(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface TransactionBody<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, TransactionBody<T> body) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = body.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SqlException(what, e);
+        }
+    }
+
+    private static void queuePublication(Connection c, String modelKey, int version, PublicationRole role,
+                                         String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ml_model_publications "
+                + "(model_key, version, role, reason) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, modelKey);
+            ps.setInt(2, version);
+            ps.setString(3, role.name());
+            ps.setString(4, reason);
+            ps.executeUpdate();
         }
     }
 
@@ -226,20 +372,30 @@ public final class ModelRegistryStore {
         }
     }
 
-    /** A production version the registry has committed and the streams may not have received yet. */
-    public record PendingPublication(long id, String modelKey, int version, String reason) {
+    /** What a publication tells the streams about its version. */
+    public enum PublicationRole {
+        /** serve it as the key's production version */
+        PRODUCTION,
+        /** score it as the key's shadow */
+        SHADOW,
+        /** stop scoring it as the key's shadow */
+        SHADOW_WITHDRAWN
+    }
+
+    /** A change to what serves that the registry has committed and the streams may not have received yet. */
+    public record PendingPublication(long id, String modelKey, int version, PublicationRole role, String reason) {
     }
 
     /** The outbox's unpublished rows, oldest first. */
     public List<PendingPublication> pendingPublications() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, model_key, version, reason FROM "
+             PreparedStatement ps = c.prepareStatement("SELECT id, model_key, version, role, reason FROM "
                      + "ml_model_publications WHERE published_at IS NULL ORDER BY id")) {
             List<PendingPublication> pending = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     pending.add(new PendingPublication(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                            rs.getString(4)));
+                            PublicationRole.valueOf(rs.getString(4)), rs.getString(5)));
                 }
             }
             return pending;
@@ -260,31 +416,41 @@ public final class ModelRegistryStore {
         }
     }
 
-    private static void appendHistory(Connection c, String modelKey, int version, String action, String actor,
-                                      String reason) throws SQLException {
+    private static void appendHistory(Connection c, String modelKey, String role, int version, String action,
+                                      String actor, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ml_model_serving_history "
-                + "(model_key, role, version, action, actor, reason) VALUES (?, 'PRODUCTION', ?, ?, ?, ?)")) {
+                + "(model_key, role, version, action, actor, reason) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, modelKey);
-            ps.setInt(2, version);
-            ps.setString(3, action);
-            ps.setString(4, actor);
-            ps.setString(5, reason);
+            ps.setString(2, role);
+            ps.setInt(3, version);
+            ps.setString(4, action);
+            ps.setString(5, actor);
+            ps.setString(6, reason);
             ps.executeUpdate();
         }
     }
 
-    /** One champion-versus-candidate decision. */
-    public record Evaluation(long jobId, String modelKey, int candidateVersion, int championVersion,
+    /**
+     * One champion-versus-candidate decision: OFFLINE, a job's gate on its hold-out (PROMOTE or REJECT); LIVE, the
+     * promotion test of a shadow on paired live outcomes (PROMOTE or RETIRE; the "hold-out" is those outcomes).
+     */
+    public record Evaluation(Long jobId, String modelKey, int candidateVersion, int championVersion,
                              long holdoutFromMs, long holdoutToMs, int holdoutN, Map<String, Double> candidate,
-                             Map<String, Double> champion, String decision, String reasons) {
+                             Map<String, Double> champion, String decision, String reasons, String stage) {
+        public static final String OFFLINE = "OFFLINE";
+        public static final String LIVE = "LIVE";
     }
 
     public void recordEvaluation(Evaluation e) {
         String sql = "INSERT INTO ml_eval_history (job_id, model_key, candidate_version, champion_version, "
-                + "holdout_from_ms, holdout_to_ms, holdout_n, candidate_metrics, champion_metrics, decision, reasons) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)";
+                + "holdout_from_ms, holdout_to_ms, holdout_n, candidate_metrics, champion_metrics, decision, reasons, "
+                + "stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, e.jobId());
+            if (e.jobId() == null) {
+                ps.setNull(1, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(1, e.jobId());
+            }
             ps.setString(2, e.modelKey());
             ps.setInt(3, e.candidateVersion());
             ps.setInt(4, e.championVersion());
@@ -295,6 +461,7 @@ public final class ModelRegistryStore {
             ps.setString(9, json(e.champion()));
             ps.setString(10, e.decision());
             ps.setString(11, e.reasons());
+            ps.setString(12, e.stage());
             ps.executeUpdate();
         } catch (SQLException ex) {
             throw new SqlException("recording the evaluation of job " + e.jobId(), ex);

@@ -34,9 +34,17 @@ final class Messages {
      *
      * @param probability      what consumers were told (the batch model blended with the online learner, if it is)
      * @param batchProbability the batch model's own probability, which drift and performance monitoring judge
+     * @param shadowVersion    the key's shadow version that scored the same bar, {@link #NO_SHADOW} if none did
+     * @param shadowProbability that shadow's probability (NaN without one): its outcome is paired with production's
      */
     record ScoredPrediction(String predictionId, long timeMs, int horizonMinutes, String modelKey, int modelVersion,
-                            ModelRole role, double probability, double batchProbability) {
+                            ModelRole role, double probability, double batchProbability, int shadowVersion,
+                            double shadowProbability) {
+        static final int NO_SHADOW = 0;
+
+        boolean hasShadow() {
+            return shadowVersion != NO_SHADOW;
+        }
     }
 
     /** The final label of a bar at one horizon: liquidation notional in (timeMs, timeMs + horizon]. */

@@ -100,6 +100,14 @@ public final class ModelVersionLoader implements Processor<String, byte[], Void,
             return "published at " + version.getPublishedAtMs() + ", before the serving " + serving.get().servedBy()
                     + " (published at " + serving.get().publishedAtMs() + "): an old record sent again";
         }
+        if (version.getRole() == ModelRole.SHADOW) {
+            // a withdrawn shadow leaves nothing serving to compare with: an older shadow record would bring it back
+            long withdrawnAt = liveModels.shadowWithdrawnAtMs(version.getModelKey()).orElse(Long.MIN_VALUE);
+            if (version.getPublishedAtMs() < withdrawnAt) {
+                return "published at " + version.getPublishedAtMs() + ", before the key's shadow was withdrawn (at "
+                        + withdrawnAt + "): an old record sent again";
+            }
+        }
         return null;
     }
 }

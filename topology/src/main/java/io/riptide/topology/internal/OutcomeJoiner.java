@@ -67,15 +67,28 @@ public final class OutcomeJoiner implements Processor<String, Object, String, Ob
                 .setPredictionId(p.predictionId()).setInstrument(instrument).setPredictionTimeMs(p.timeMs())
                 .setHorizonMinutes(p.horizonMinutes()).setResolvedAtMs(horizonEnd).setLabel(label.label())
                 .setRealizedValue(label.realizedNotional()).setModelKey(p.modelKey())
-                .setModelVersion(p.modelVersion()).setProbability(p.probability()).build(), horizonEnd),
+                .setModelVersion(p.modelVersion()).setProbability(p.probability())
+                .setModelProbability(p.batchProbability())
+                .setShadowModelVersion(p.hasShadow() ? p.shadowVersion() : null)
+                .setShadowProbability(p.hasShadow() ? p.shadowProbability() : null).build(), horizonEnd),
                 NodeNames.OUTCOMES_SINK);
         long finalAt = LiquidationLabeller.finalAt(p.timeMs(), p.horizonMinutes() * 60_000L);
+        long watermark = Math.min(finalAt, watermarks.getOrDefault(instrument, Long.MIN_VALUE));
+        forwardSample(instrument, p, p.modelVersion(), p.batchProbability(), label, finalAt, watermark, horizonEnd);
+        if (p.hasShadow()) {
+            // the shadow's own live metrics (performance reports under its version), on the same outcomes
+            forwardSample(instrument, p, p.shadowVersion(), p.shadowProbability(), label, finalAt, watermark,
+                    horizonEnd);
+        }
+    }
+
+    private void forwardSample(String instrument, Messages.ScoredPrediction p, int version, double probability,
+                               Messages.ResolvedLabel label, long finalAt, long watermark, long horizonEnd) {
         context.forward(new Record<>(p.modelKey(), MonitoringSample.newBuilder()
-                .setKind(SampleKind.OUTCOME).setModelKey(p.modelKey()).setModelVersion(p.modelVersion())
-                .setInstrument(instrument).setTimeMs(p.timeMs()).setProbability(p.batchProbability())
-                .setLabel(label.label()).setAtMs(finalAt)
-                .setWatermarkMs(Math.min(finalAt, watermarks.getOrDefault(instrument, Long.MIN_VALUE))).build(),
-                horizonEnd), NodeNames.MONITORING_SAMPLES_SINK);
+                .setKind(SampleKind.OUTCOME).setModelKey(p.modelKey()).setModelVersion(version)
+                .setInstrument(instrument).setTimeMs(p.timeMs()).setProbability(probability)
+                .setLabel(label.label()).setAtMs(finalAt).setWatermarkMs(watermark).build(), horizonEnd),
+                NodeNames.MONITORING_SAMPLES_SINK);
     }
 
     private static byte[] encode(Messages.ScoredPrediction p) {
@@ -90,6 +103,8 @@ public final class OutcomeJoiner implements Processor<String, Object, String, Ob
             out.writeByte(p.role().ordinal());
             out.writeDouble(p.probability());
             out.writeDouble(p.batchProbability());
+            out.writeInt(p.shadowVersion());
+            out.writeDouble(p.shadowProbability());
             out.flush();
             return buffer.toByteArray();
         } catch (IOException e) {
@@ -99,8 +114,19 @@ public final class OutcomeJoiner implements Processor<String, Object, String, Ob
 
     private static Messages.ScoredPrediction decodeServed(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return new Messages.ScoredPrediction(in.readUTF(), in.readLong(), in.readInt(), in.readUTF(),
-                    in.readInt(), ModelRole.values()[in.readByte()], in.readDouble(), in.readDouble());
+            String id = in.readUTF();
+            long timeMs = in.readLong();
+            int horizon = in.readInt();
+            String modelKey = in.readUTF();
+            int version = in.readInt();
+            ModelRole role = ModelRole.values()[in.readByte()];
+            double probability = in.readDouble();
+            double batchProbability = in.readDouble();
+            // a prediction stored before shadows were paired ends here
+            boolean paired = in.available() > 0;
+            return new Messages.ScoredPrediction(id, timeMs, horizon, modelKey, version, role, probability,
+                    batchProbability, paired ? in.readInt() : Messages.ScoredPrediction.NO_SHADOW,
+                    paired ? in.readDouble() : Double.NaN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -56,7 +56,9 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
     /** Per horizon, per bar of the batch being scored: the model that served and its probability. */
     private final ServingModel[][] served;
     private final double[][] batchProbability;
-    private final double[] shadowOut;
+    /** Per horizon: the key's shadow that scored the batch (null if none) and its probabilities. */
+    private final ServingModel[] shadows;
+    private final double[][] shadowProbability;
     /** Per instrument: event time it has reached, and the watermark last handed on. */
     private final Map<String, long[]> clocks = new HashMap<>();
     private final Map<String, RiskLevel> alerted = new HashMap<>();
@@ -76,7 +78,8 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         this.scorer = new HorizonScorer(liveModels, maxBatch, featureSet.size());
         this.served = new ServingModel[horizons.size()][maxBatch];
         this.batchProbability = new double[horizons.size()][maxBatch];
-        this.shadowOut = new double[maxBatch];
+        this.shadows = new ServingModel[horizons.size()];
+        this.shadowProbability = new double[horizons.size()][maxBatch];
     }
 
     @Override
@@ -164,6 +167,7 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         int n = batch.size();
         for (int h = 0; h < horizons.size(); h++) {
             scorer.score(modelKeys[h], batch, served[h], batchProbability[h]);
+            shadows[h] = scoreShadow(batch, horizons.get(h), shadowProbability[h]);
         }
         liveModels.stats().batchScored(n, (nowNanos() - batch.enqueuedNanos(0)) / 1_000_000L);
         for (int i = 0; i < n; i++) {
@@ -172,19 +176,25 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         for (int i = 0; i < n; i++) {
             ClosedBar bar = batch.key(i);
             for (int h = 0; h < horizons.size(); h++) {
+                double shadowP = shadows[h] == null ? Double.NaN : shadowProbability[h][i];
                 emitPrediction(bar, horizons.get(h), served[h][i], batchProbability[h][i],
-                        bar.onlineProbability()[h]);
+                        bar.onlineProbability()[h], Double.isNaN(shadowP) ? null : shadows[h], shadowP);
             }
         }
         for (int h = 0; h < horizons.size(); h++) {
-            emitShadowPredictions(batch, horizons.get(h));
+            emitShadowPredictions(batch, horizons.get(h), shadows[h], shadowProbability[h]);
         }
         for (int i = 0; i < n; i++) {
             handOnWatermark(batch.key(i).instrument());
         }
     }
 
-    private void emitPrediction(ClosedBar bar, int horizon, ServingModel serving, double batchP, double onlineP) {
+    /**
+     * @param shadow  the key's shadow, if it scored this bar: its probability is carried to the outcome, paired with
+     *                production's (the promotion test's data)
+     */
+    private void emitPrediction(ClosedBar bar, int horizon, ServingModel serving, double batchP, double onlineP,
+                                ServingModel shadow, double shadowP) {
         String instrument = bar.instrument();
         double onlineWeight = Double.isNaN(onlineP) ? 0 : config.serving().onlineWeight();
         double probability = onlineWeight > 0 ? (1 - onlineWeight) * batchP + onlineWeight * onlineP : batchP;
@@ -193,7 +203,8 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         context.forward(new Record<>(instrument, risk, bar.endMs()), NodeNames.PREDICTIONS_SINK);
         alertIfEpisodeStarts(risk);
         context.forward(new Record<>(instrument, new Messages.ScoredPrediction(risk.getPredictionId(), bar.endMs(),
-                horizon, serving.modelKey(), serving.version(), ModelRole.PRODUCTION, probability, batchP),
+                horizon, serving.modelKey(), serving.version(), ModelRole.PRODUCTION, probability, batchP,
+                shadow == null ? Messages.ScoredPrediction.NO_SHADOW : shadow.version(), shadowP),
                 bar.endMs()), NodeNames.OUTCOME_JOINER);
         context.forward(new Record<>(serving.modelKey(), MonitoringSample.newBuilder()
                 .setKind(SampleKind.PREDICTION).setModelKey(serving.modelKey()).setModelVersion(serving.version())
@@ -226,24 +237,40 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         }
     }
 
-    private void emitShadowPredictions(MicroBatcher.Batch<ClosedBar> batch, int horizon) {
+    /**
+     * Scores the batch with the key's shadow, if it has one, into {@code out} (NaN where the shadow gave no finite
+     * probability). A shadow that fails is logged and skipped: it never costs production its predictions.
+     *
+     * @return the shadow that scored the batch, null if none did
+     */
+    private ServingModel scoreShadow(MicroBatcher.Batch<ClosedBar> batch, int horizon, double[] out) {
         ServingModel shadow = liveModels.shadow(ModelKey.liquidation(horizon).key()).orElse(null);
         if (shadow == null) {
-            return;
+            return null;
         }
         int n = batch.size();
         try {
-            shadow.model().predictBatch(batch.rowsRowMajor(), n, shadowOut);
+            shadow.model().predictBatch(batch.rowsRowMajor(), n, out);
         } catch (RuntimeException e) {
             LOG.warn("shadow {} failed on a batch of {}: {}", shadow.servedBy(), n, e.toString());
-            return;
+            return null;
         }
         for (int i = 0; i < n; i++) {
+            out[i] = Double.isFinite(out[i]) ? Math.max(0, Math.min(1, out[i])) : Double.NaN;
+        }
+        return shadow;
+    }
+
+    private void emitShadowPredictions(MicroBatcher.Batch<ClosedBar> batch, int horizon, ServingModel shadow,
+                                       double[] probabilities) {
+        if (shadow == null) {
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
             ClosedBar bar = batch.key(i);
-            double p = Math.max(0, Math.min(1, shadowOut[i]));
-            if (Double.isFinite(shadowOut[i])) {
+            if (!Double.isNaN(probabilities[i])) {
                 context.forward(new Record<>(bar.instrument(), riskOf(bar.instrument(), bar.endMs(), horizon, shadow,
-                        p, 0), bar.endMs()), NodeNames.SHADOW_PREDICTIONS_SINK);
+                        probabilities[i], 0), bar.endMs()), NodeNames.SHADOW_PREDICTIONS_SINK);
             }
         }
     }

@@ -110,6 +110,7 @@ class OpsApiIT {
         s.put("trigger.schedule.interval.ms", "0");
         s.put("trigger.poll.interval.ms", "100");
         s.put("trigger.num.rounds", "40");
+        s.put("trigger.lifecycle", "direct"); // the forced retrain below serves at once, so ops can roll it back
         s.put("ops.watch.interval.ms", "300");
         s.put("ops.watch.stream.application.id", "ops-it-stream");
         s.put("http.bind.address", "127.0.0.1");
