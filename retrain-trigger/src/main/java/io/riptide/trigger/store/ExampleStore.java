@@ -2,6 +2,7 @@ package io.riptide.trigger.store;
 
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.serving.ModelKey;
+import org.postgresql.PGStatement;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -91,6 +92,8 @@ public final class ExampleStore {
             c.setAutoCommit(false); // the driver streams a result set only inside a transaction
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 ps.setFetchSize(FETCH_ROWS);
+                // binary results from the first execution: the feature bytes travel as they are, not as hex text
+                ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 int i = 1;
                 ps.setString(i++, task);
                 ps.setInt(i++, horizonMinutes);
@@ -103,23 +106,18 @@ public final class ExampleStore {
                     ps.setString(i++, regimeScope);
                 }
                 ps.setInt(i, max);
-                List<long[]> times = new ArrayList<>();
-                List<double[]> rows = new ArrayList<>();
-                List<Integer> labels = new ArrayList<>();
+                TrainingRows.NewestFirst rows = new TrainingRows.NewestFirst(Math.min(max, 1 << 16));
                 String hash = null;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        times.add(new long[]{rs.getLong(1)});
-                        rows.add(Float8Arrays.decode(rs.getBytes(2)));
-                        labels.add(rs.getInt(3));
-                        hash = hash == null ? rs.getString(4) : hash;
+                        if (hash == null) {
+                            hash = rs.getString(4); // one hash: the query selects the newest row's
+                        }
+                        rows.add(rs.getLong(1), rs.getBytes(2), rs.getInt(3));
                     }
                 }
                 c.commit();
-                Collections.reverse(times);
-                Collections.reverse(rows);
-                Collections.reverse(labels);
-                return TrainingRows.of(hash, times, rows, labels, featureNames(c, hash));
+                return rows.oldestFirst(hash, featureNames(c, hash));
             } finally {
                 c.setAutoCommit(autoCommit);
             }

@@ -14,6 +14,37 @@ final class Float8Arrays {
     private Float8Arrays() {
     }
 
+    /**
+     * Decodes an array of exactly {@code length} values into {@code out} from {@code offset}, NULL elements as NaN.
+     *
+     * @throws IllegalArgumentException when it is not a float8[] of that length (rows of one feature set all have it)
+     */
+    static void decodeInto(byte[] sent, double[] out, int offset, int length) {
+        ByteBuffer in = ByteBuffer.wrap(sent);
+        int dimensions = in.getInt();
+        in.getInt();
+        int elementType = in.getInt();
+        int actual = dimensions == 0 ? 0 : in.getInt();
+        if ((dimensions != 0 && dimensions != 1) || elementType != FLOAT8_OID || actual != length) {
+            throw new IllegalArgumentException("expected a float8[] of " + length + " values, got " + dimensions
+                    + " dimensions of " + actual + " values of oid " + elementType);
+        }
+        if (dimensions == 0) {
+            return;
+        }
+        in.getInt(); // lower bound
+        for (int i = 0; i < length; i++) {
+            int bytes = in.getInt();
+            if (bytes == -1) {
+                out[offset + i] = Double.NaN;
+            } else if (bytes == Double.BYTES) {
+                out[offset + i] = in.getDouble();
+            } else {
+                throw new IllegalArgumentException("float8 element " + i + " has " + bytes + " bytes");
+            }
+        }
+    }
+
     /** The array's values, NULL elements as NaN. */
     static double[] decode(byte[] sent) {
         ByteBuffer in = ByteBuffer.wrap(sent);
