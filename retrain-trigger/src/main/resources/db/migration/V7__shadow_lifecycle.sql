@@ -6,6 +6,9 @@ ALTER TABLE ml_models ADD CONSTRAINT ml_models_status_check
 -- market time at which a version became its key's shadow: its probation is counted from there
 ALTER TABLE ml_models ADD COLUMN shadow_since_market_ms BIGINT;
 CREATE UNIQUE INDEX ml_models_one_shadow ON ml_models (model_key) WHERE status = 'SHADOW';
+-- the market time of the key's latest performance report when a version became production: the automatic rollback
+-- judges only reports after it, not what the version did as a shadow
+ALTER TABLE ml_models ADD COLUMN production_since_market_ms BIGINT;
 
 ALTER TABLE ml_model_serving_history DROP CONSTRAINT ml_model_serving_history_action_check;
 ALTER TABLE ml_model_serving_history ADD CONSTRAINT ml_model_serving_history_action_check

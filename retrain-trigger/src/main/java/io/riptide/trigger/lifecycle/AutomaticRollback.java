@@ -56,11 +56,13 @@ public final class AutomaticRollback {
         RollbackRule.Production current = new RollbackRule.Production(version,
                 registry.latestServingAction(key).filter("ROLLBACK"::equals).isPresent(),
                 production.get().metrics().getOrDefault("auc", Double.NaN),
-                monitoring.liveAuc(key, version, upTo, settings.minOutcomes()));
+                // only what it did in production: a promoted shadow's reports from its probation are left out
+                monitoring.liveAuc(key, version, registry.productionSinceMarketMs(key).orElse(Long.MIN_VALUE), upTo,
+                        settings.minOutcomes()));
         // the previous version's record is only read where the rule compares with it (off by default)
         RollbackRule.Previous previous = new RollbackRule.Previous(previousVersion.get(),
                 Double.isNaN(settings.belowPrevious()) ? RollbackRule.Live.NONE
-                        : monitoring.liveAuc(key, previousVersion.get(), upTo, Integer.MAX_VALUE));
+                        : monitoring.liveAuc(key, previousVersion.get(), Long.MIN_VALUE, upTo, Integer.MAX_VALUE));
         Optional<String> reason = rule.reasonToRollBack(current, Optional.of(previous));
         if (reason.isEmpty()) {
             return Optional.empty();

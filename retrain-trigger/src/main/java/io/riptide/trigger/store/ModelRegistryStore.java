@@ -183,10 +183,12 @@ public final class ModelRegistryStore {
                     ps.setInt(2, version);
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE ml_models SET status = 'PRODUCTION' WHERE model_key = ? AND version = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'PRODUCTION', "
+                        + "production_since_market_ms = (SELECT max(time_ms) FROM ml_performance_tracking "
+                        + "WHERE model_key = ?) WHERE model_key = ? AND version = ?")) {
                     ps.setString(1, modelKey);
-                    ps.setInt(2, version);
+                    ps.setString(2, modelKey);
+                    ps.setInt(3, version);
                     if (ps.executeUpdate() != 1) {
                         throw new IllegalArgumentException(modelKey + " has no version " + version);
                     }
@@ -285,6 +287,27 @@ public final class ModelRegistryStore {
             }
         } catch (SQLException e) {
             throw new SqlException("reading the shadow of " + modelKey, e);
+        }
+    }
+
+    /**
+     * The market time of the key's latest performance report when its production version became production (the
+     * reports after it are what the version did in production); none for a version promoted before this was kept,
+     * or while no report had come in.
+     */
+    public Optional<Long> productionSinceMarketMs(String modelKey) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT production_since_market_ms FROM ml_models WHERE model_key = ? AND status = 'PRODUCTION'")) {
+            ps.setString(1, modelKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long since = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(since);
+            }
+        } catch (SQLException e) {
+            throw new SqlException("reading since when " + modelKey + " serves its version", e);
         }
     }
 

@@ -72,15 +72,18 @@ public final class MonitoringStore {
     /**
      * The live AUC of a version: the outcome-weighted mean AUC of its reports up to market time {@code upToMs}, the
      * latest first, until at least {@code outcomes} outcomes are covered (all of them for {@link Integer#MAX_VALUE}).
-     * Reports without an AUC (one class only) are left out.
+     * Reports without an AUC (one class only) are left out, and so are those up to {@code afterMs}: a version's
+     * reports from before it served in production (as a shadow) say how it did on the way in, not in service.
      */
-    public RollbackRule.Live liveAuc(String modelKey, int version, long upToMs, int outcomes) {
+    public RollbackRule.Live liveAuc(String modelKey, int version, long afterMs, long upToMs, int outcomes) {
         String sql = "SELECT n, auc FROM ml_performance_tracking WHERE model_key = ? AND model_version = ? "
-                + "AND time_ms <= ? AND auc IS NOT NULL AND auc <> 'NaN' ORDER BY time_ms DESC, report_id";
+                + "AND time_ms > ? AND time_ms <= ? AND auc IS NOT NULL AND auc <> 'NaN' "
+                + "ORDER BY time_ms DESC, report_id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, modelKey);
             ps.setInt(2, version);
-            ps.setLong(3, upToMs);
+            ps.setLong(3, afterMs);
+            ps.setLong(4, upToMs);
             try (ResultSet rs = ps.executeQuery()) {
                 int n = 0;
                 double weighted = 0;

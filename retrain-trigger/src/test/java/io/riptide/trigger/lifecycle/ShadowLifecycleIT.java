@@ -97,18 +97,19 @@ class ShadowLifecycleIT {
             ModelVersion v2 = await(versions, v -> v.getVersion() == 2, Duration.ofSeconds(90));
             assertEquals(ModelRole.SHADOW, v2.getRole(), "a retrained candidate serves as shadow first");
             assertFalse(v2.getWithdrawn());
+            // high enough that its shadow reports (0.3) and a good production one (0.95) together would roll it back
+            assertTrue(v2.getMetrics().get("auc") > 0.8, "hold-out AUC of v2 " + v2.getMetrics().get("auc"));
             assertEquals(1, registry.production(KEY).orElseThrow().version(), "v1 still serves");
             assertEquals(2, registry.shadowOf(KEY).orElseThrow().version());
 
             // a shadow's poor live report is not production's: it queues no retrain
-            producer.send(new ProducerRecord<>(Topics.PERFORMANCE.name(), KEY, PerformanceReport.newBuilder()
-                    .setReportId("shadow-report").setTimeMs(T0 + 86_400_000L).setModelKey(KEY).setModelVersion(2)
-                    .setWindowStartMs(T0).setWindowEndMs(T0 + 86_400_000L).setN(240).setPositives(60).setAuc(0.5)
-                    .setF1(0.5).setPrecision(0.5).setRecall(0.5).setBrier(0.2).setLogLoss(0.6).build()));
+            report(producer, "shadow-report-1", 2, T0 + 86_400_000L, 0.3);
+            report(producer, "shadow-report-2", 2, T0 + 86_460_000L, 0.3);
 
             // 150 paired outcomes are too few to decide; 300 on which the shadow ranks far better promote it
             sendOutcomes(producer, "a", 150, 1, 2, false, T0 + 86_400_000L);
             awaitCount("SELECT count(*) FROM ml_shadow_outcomes WHERE shadow_version = 2", 150);
+            awaitCount("SELECT count(*) FROM ml_performance_tracking WHERE report_id LIKE 'shadow-report-%'", 2);
             Thread.sleep(500);
             assertEquals(1, registry.production(KEY).orElseThrow().version(), "too few outcomes to promote");
             sendOutcomes(producer, "b", 150, 1, 2, false, T0 + 86_400_000L + 150 * 60_000L);
@@ -133,6 +134,13 @@ class ShadowLifecycleIT {
             assertEquals(0, count("SELECT count(*) FROM ml_training_jobs WHERE trigger = 'performance'"),
                     "the shadow's report queued no retrain");
 
+            // v2's first report in production: what it did as a shadow (480 outcomes far below its hold-out AUC)
+            // is not held against it, so 240 outcomes in production are too few for the automatic rollback
+            report(producer, "production-report", 2, T0 + 3 * 86_400_000L, 0.95);
+            awaitCount("SELECT count(*) FROM ml_performance_tracking WHERE report_id = 'production-report'", 1);
+            Thread.sleep(500);
+            assertEquals(2, registry.production(KEY).orElseThrow().version(), "no rollback on the shadow's reports");
+
             // the next candidate ranks worse than v2 on the outcomes: retired, v2 keeps serving
             sendOpsRequest(producer, OPS_TOKEN, KEY, OpsAction.RETRAIN, null, true);
             ModelVersion v3 = await(versions, v -> v.getVersion() == 3, Duration.ofSeconds(90));
@@ -148,6 +156,15 @@ class ShadowLifecycleIT {
                     + "'SHADOW' AND action = 'RETIRE' AND actor = 'retrain-trigger'"));
             assertTrue(trigger.failure().isEmpty());
         }
+    }
+
+    private static void report(KafkaProducer<String, SpecificRecord> producer, String id, int version, long timeMs,
+                               double auc) {
+        producer.send(new ProducerRecord<>(Topics.PERFORMANCE.name(), KEY, PerformanceReport.newBuilder()
+                .setReportId(id).setTimeMs(timeMs).setModelKey(KEY).setModelVersion(version)
+                .setWindowStartMs(timeMs - 60_000L).setWindowEndMs(timeMs).setN(240).setPositives(60).setAuc(auc)
+                .setF1(0.5).setPrecision(0.5).setRecall(0.5).setBrier(0.2).setLogLoss(0.6).build()));
+        producer.flush();
     }
 
     /**

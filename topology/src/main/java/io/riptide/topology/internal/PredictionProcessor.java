@@ -176,9 +176,12 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
         for (int i = 0; i < n; i++) {
             ClosedBar bar = batch.key(i);
             for (int h = 0; h < horizons.size(); h++) {
-                double shadowP = shadows[h] == null ? Double.NaN : shadowProbability[h][i];
+                // paired only where the shadow would replace what served: not where a scoped model served the bar
+                boolean paired = shadows[h] != null && !Double.isNaN(shadowProbability[h][i])
+                        && shadows[h].modelKey().equals(served[h][i].modelKey());
                 emitPrediction(bar, horizons.get(h), served[h][i], batchProbability[h][i],
-                        bar.onlineProbability()[h], Double.isNaN(shadowP) ? null : shadows[h], shadowP);
+                        bar.onlineProbability()[h], paired ? shadows[h] : null,
+                        paired ? shadowProbability[h][i] : Double.NaN);
             }
         }
         for (int h = 0; h < horizons.size(); h++) {
