@@ -16,6 +16,9 @@ import io.riptide.serving.training.LightGbmTrainer;
 import io.riptide.serving.training.TimeSplit;
 import io.riptide.serving.training.Trainer;
 import io.riptide.serving.training.TrainingParams;
+import java.time.Duration;
+import io.riptide.serving.ModelFormats;
+import io.riptide.serving.training.HyperparameterSearch;
 import io.riptide.serving.training.TrainingResult;
 import io.riptide.serving.training.XgBoostTrainer;
 import io.riptide.trigger.store.ExampleStore;
@@ -165,12 +168,12 @@ public final class TrainingJobRunner {
         Dataset holdout = all.select(plan.holdout());
 
         progress(job, 0.2, "training " + config.trainer() + " on " + train.rows() + " rows");
-        // Few, correlated rows (labels overlap in time): small trees, feature bagging and L2 keep it honest.
-        TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
-                .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
-                .withLambdaL2(5);
+        Optional<StoredModel> champion = registry.production(job.modelKey());
+        TrainingParams params = trainingParams(train, champion.filter(c -> c.featureSetHash().equals(
+                rows.featureSetHash())));
         stageStart = timed(job, "load", stageStart); // the query and the splits
-        TrainingResult result = trainer().train(train, validation, params);
+        Trained trained = train(train, validation, params);
+        TrainingResult result = trained.result();
         stageStart = timed(job, "train", stageStart);
 
         progress(job, 0.7, "scoring candidate and champion on " + holdout.rows() + " hold-out rows");
@@ -195,7 +198,6 @@ public final class TrainingJobRunner {
             references.removeIf(d -> d.name().equals("score"));
             references.add(FeatureDistribution.of("score", trainScores, FeatureDistribution.REFERENCE_BINS));
         }
-        Optional<StoredModel> champion = registry.production(job.modelKey());
         int championVersion = 0;
         Map<String, Double> championMetrics;
         if (champion.isPresent() && champion.get().featureSetHash().equals(rows.featureSetHash())) {
@@ -230,6 +232,7 @@ public final class TrainingJobRunner {
         metrics.put("holdout_positives", (double) holdoutPositives);
         metrics.put("train_n", (double) train.rows());
         metrics.put("best_iteration", (double) result.bestIteration());
+        metrics.putAll(trained.described());
         StoredModel stored = new StoredModel(0, job.modelKey(), version, artifact.format(), artifact.sha256(),
                 key.task(), rows.featureSetHash(), rows.featureNames(), artifact.bytes(), metrics,
                 referencesAsJson(references), rows.size(), rows.timesMs()[0],
@@ -250,6 +253,64 @@ public final class TrainingJobRunner {
                 fmt(candidateMetrics.get("auc")), championVersion, fmt(championMetrics.get("auc")), id);
         return finish(job, JobStatus.SUCCEEDED, "v" + version + " " + accepted + ": " + reasons, version,
                 candidateMetrics);
+    }
+
+    /**
+     * The parameters a job trains with: few, correlated rows (labels overlap in time), so small trees, feature
+     * bagging and L2 keep it honest; with {@code trigger.class.weights=balanced} positives weigh negatives /
+     * positives, and with {@code trigger.warm.start} boosting goes on from the champion's trees where the champion
+     * has the job's feature set and the trainer's format.
+     */
+    private TrainingParams trainingParams(Dataset train, Optional<StoredModel> sameFeatureSetChampion) {
+        TrainingParams params = TrainingParams.defaults().withNumRounds(config.numRounds()).withSeed(config.seed())
+                .withEarlyStoppingRounds(50).withNumLeaves(7).withMinDataInLeaf(40).withFeatureFraction(0.5)
+                .withLambdaL2(5);
+        TriggerConfig.Training training = config.training();
+        if (training.balancedClassWeights()) {
+            int positives = 0;
+            for (double y : train.labels()) {
+                positives += y > 0.5 ? 1 : 0;
+            }
+            if (positives > 0 && positives < train.rows()) {
+                params = params.withScalePosWeight((train.rows() - positives) / (double) positives);
+            }
+        }
+        String format = config.trainer().equals("xgboost") ? ModelFormats.XGBOOST_JSON : ModelFormats.LIGHTGBM_TEXT;
+        if (training.warmStart() && sameFeatureSetChampion.isPresent()
+                && sameFeatureSetChampion.get().format().equals(format)) {
+            StoredModel c = sameFeatureSetChampion.get();
+            params = params.withWarmStart(new ModelArtifact(c.format(), c.artifact()));
+        }
+        return params;
+    }
+
+    /** What training produced, and how: the parameters kept and the trials a search ran. */
+    private record Trained(TrainingResult result, TrainingParams params, int trials) {
+        /** Stored with the version's metrics, so the registry says how each version was trained. */
+        Map<String, Double> described() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("search_trials", (double) trials);
+            m.put("scale_pos_weight", params.scalePosWeight());
+            m.put("warm_start", params.warmStart() == null ? 0.0 : 1.0);
+            m.put("learning_rate", params.learningRate());
+            m.put("num_leaves", (double) params.numLeaves());
+            return m;
+        }
+    }
+
+    /**
+     * Trains with {@code params}, or with {@code trigger.search.trials} > 1 searches around them within
+     * {@code trigger.search.budget.ms} (HyperparameterSearch: the defaults first, then random sets, the lowest
+     * validation log-loss kept; the hold-out is never seen).
+     */
+    private Trained train(Dataset train, Dataset validation, TrainingParams params) {
+        TriggerConfig.Training training = config.training();
+        if (training.searchTrials() <= 1) {
+            return new Trained(trainer().train(train, validation, params), params, 1);
+        }
+        HyperparameterSearch.Outcome search = HyperparameterSearch.random(trainer(), train, validation, params,
+                training.searchTrials(), Duration.ofMillis(training.searchBudgetMs()), config.seed());
+        return new Trained(search.best(), search.bestParams(), search.trials().size());
     }
 
     /**

@@ -46,6 +46,8 @@ import java.util.Map;
  * @param jobs                how this instance runs jobs ({@code trigger.jobs.*}, {@code trigger.instance.id})
  * @param lifecycle           what a candidate that passed its gates serves as, and how a shadow is judged
  *                            ({@code trigger.lifecycle*}, {@code trigger.promotion.*})
+ * @param training            what a job does beyond fixed parameters ({@code trigger.search.*},
+ *                            {@code trigger.class.weights}, {@code trigger.warm.start})
  */
 public record TriggerConfig(KafkaSettings kafka, Database database, String groupId, List<String> modelKeys,
                             int minExamples, int minPositives, int maxExamples, long cooldownMs,
@@ -54,7 +56,18 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                             int numRounds, long seed, int inlineArtifactMaxBytes, String calibration,
                             boolean automaticRetraining, long trainingHalfLifeMs, ModelSigning signing,
                             Map<String, Integer> minExamplesByTask, RollbackRule.Settings rollback, Jobs jobs,
-                            Lifecycle lifecycle) {
+                            Lifecycle lifecycle, Training training) {
+
+    /**
+     * @param searchTrials  parameter sets a job tries (the fixed defaults first, then random ones), the one with the
+     *                      lowest validation log-loss kept; 1 trains the defaults only
+     * @param searchBudgetMs wall time after which no further trial starts (the first always runs): the number of
+     *                      trials, and so the model, then depends on the machine's speed
+     * @param balancedClassWeights positives weigh negatives / positives of the training rows
+     * @param warmStart     boost on from the champion's trees when it has the feature set and the trainer's format
+     */
+    public record Training(int searchTrials, long searchBudgetMs, boolean balancedClassWeights, boolean warmStart) {
+    }
 
     /**
      * @param shadowFirst       a candidate that passed the offline gates serves as SHADOW and is promoted on live
@@ -196,7 +209,11 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
                                 s.intValue("trigger.promotion.min.outcomes", 500, 30, Integer.MAX_VALUE),
                                 s.doubleValue("trigger.promotion.significance", 0.05, 1e-6, 0.5),
                                 s.longValue("trigger.promotion.max.probation.ms", 24 * 3_600_000L, 60_000,
-                                        365L * 86_400_000L))));
+                                        365L * 86_400_000L))),
+                new Training(s.intValue("trigger.search.trials", 1, 1, 200),
+                        s.longValue("trigger.search.budget.ms", 60_000, 1, 86_400_000L),
+                        "balanced".equals(s.choice("trigger.class.weights", "none", List.of("none", "balanced"))),
+                        s.booleanValue("trigger.warm.start", false)));
     }
 
     /** {@code trigger.min.examples.<task>} for each task that sets it. */
@@ -220,6 +237,6 @@ public record TriggerConfig(KafkaSettings kafka, Database database, String group
         return new TriggerConfig(newKafka, newDatabase, groupId, modelKeys, minExamples, minPositives, maxExamples,
                 cooldownMs, scheduleIntervalMs, pollIntervalMs, performanceAucFloor, gates,
                 holdoutFraction, trainer, numRounds, seed, inlineArtifactMaxBytes, calibration, automaticRetraining,
-                trainingHalfLifeMs, signing, minExamplesByTask, rollback, jobs, lifecycle);
+                trainingHalfLifeMs, signing, minExamplesByTask, rollback, jobs, lifecycle, training);
     }
 }
