@@ -116,6 +116,11 @@ public final class LiveModels implements AutoCloseable {
      */
     public boolean install(ModelVersion version) {
         boolean isShadow = version.getRole() == ModelRole.SHADOW;
+        if (version.getRole() == ModelRole.CANARY) {
+            reject(version.getModelKey() + "@" + version.getVersion(), "CANARY is a role of predictions, not of a "
+                    + "published version: a canary is the key's shadow serving stream.canary.share of instruments");
+            return false;
+        }
         if (version.getWithdrawn()) {
             return withdraw(version);
         }

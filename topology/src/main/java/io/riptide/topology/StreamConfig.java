@@ -51,9 +51,11 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
      *                         {@code onlineMinUpdates} outcomes (0 turns the learner off)
      * @param onlineMinUpdates outcomes the online learner must have learned before it is blended in
      * @param nativePath       evaluate models with the LightGBM / XGBoost native libraries instead of pure Java
+     * @param canaryShare      share of instruments (by a stable hash, {@code CanaryRule}) that a key's shadow serves
+     *                         on the production topics; 0 (the default) serves every instrument by production
      */
     public record Serving(int batchMaxRows, long batchMaxAgeMs, double onlineWeight, int onlineMinUpdates,
-                          boolean nativePath) {
+                          boolean nativePath, double canaryShare) {
 
         public static Serving from(Settings settings) {
             return new Serving(
@@ -61,7 +63,8 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
                     settings.longValue("stream.batch.max.age.ms", 20, 0, 10_000),
                     settings.doubleValue("stream.online.weight", 0.2, 0, 1),
                     settings.intValue("stream.online.min.updates", 200, 0, 100_000_000),
-                    settings.booleanValue("stream.serving.native", false));
+                    settings.booleanValue("stream.serving.native", false),
+                    settings.doubleValue("stream.canary.share", 0, 0, 1));
         }
 
         /** The defaults of {@link #from}. */
@@ -71,19 +74,24 @@ public record StreamConfig(KafkaSettings kafka, String applicationId, Path state
 
         /** Scores every closed bar at once and turns the online learner off: the simplest, for tests. */
         public static Serving unbatched() {
-            return new Serving(1, 0, 0.0, 0, false);
+            return new Serving(1, 0, 0.0, 0, false, 0);
         }
 
         public Serving withBatching(int maxRows, long maxAgeMs) {
-            return new Serving(maxRows, maxAgeMs, onlineWeight, onlineMinUpdates, nativePath);
+            return new Serving(maxRows, maxAgeMs, onlineWeight, onlineMinUpdates, nativePath, canaryShare);
         }
 
         public Serving withOnline(double weight, int minUpdates) {
-            return new Serving(batchMaxRows, batchMaxAgeMs, weight, minUpdates, nativePath);
+            return new Serving(batchMaxRows, batchMaxAgeMs, weight, minUpdates, nativePath, canaryShare);
         }
 
         public Serving withNativePath(boolean evaluateNatively) {
-            return new Serving(batchMaxRows, batchMaxAgeMs, onlineWeight, onlineMinUpdates, evaluateNatively);
+            return new Serving(batchMaxRows, batchMaxAgeMs, onlineWeight, onlineMinUpdates, evaluateNatively,
+                    canaryShare);
+        }
+
+        public Serving withCanaryShare(double share) {
+            return new Serving(batchMaxRows, batchMaxAgeMs, onlineWeight, onlineMinUpdates, nativePath, share);
         }
     }
 

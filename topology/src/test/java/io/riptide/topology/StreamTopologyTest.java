@@ -355,6 +355,48 @@ class StreamTopologyTest {
     }
 
     @Test
+    void aCanaryInstrumentIsServedByTheShadowOnTheProductionTopicAndSaysSo() throws Exception {
+        driver.close();
+        liveModels.close();
+        start(StreamConfig.Serving.unbatched().withCanaryShare(1.0)); // every instrument is a canary
+        for (int m = 0; m < 3; m++) {
+            minute(m, false);
+        }
+        ModelArtifact artifact = trainTinyModel();
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.SHADOW),
+                ModelVersion.newBuilder(version(artifact, 7, artifact.sha256())).setRole(ModelRole.SHADOW).build(),
+                T0 + 3 * MINUTE);
+        for (int m = 3; m < 8; m++) {
+            minute(m, false);
+        }
+        List<LiquidationRisk> served = output(Topics.PREDICTIONS_LIQUIDATION).readValuesToList();
+        Map<Long, Double> shadow = new HashMap<>();
+        output(Topics.PREDICTIONS_SHADOW).readValuesToList().forEach(p -> shadow.put(p.getTimeMs(), p.getProbability()));
+        assertEquals(7, served.size());
+        for (LiquidationRisk p : served) {
+            if (shadow.containsKey(p.getTimeMs())) {
+                assertEquals(ModelRole.CANARY, p.getServedRole(), "bar " + p.getTimeMs());
+                assertEquals("liquidation-5m@7", p.getServedBy());
+                assertEquals(7, p.getModelVersion());
+                assertEquals(shadow.get(p.getTimeMs()), p.getProbability(), 1e-12, "the shadow's own probability");
+                assertFalse(p.getPredictionId().toString().endsWith("|shadow"), "the production id");
+            } else {
+                assertEquals(ModelRole.PRODUCTION, p.getServedRole(), "before the shadow: bar " + p.getTimeMs());
+                assertEquals("liquidation-5m@fallback", p.getServedBy());
+            }
+        }
+        assertEquals(5, shadow.size(), "bars 2 to 6 had a shadow");
+
+        // a record claiming the CANARY role is not a version: refused, nothing serves from it
+        long rejected = liveModels.rejections();
+        modelVersions.pipeInput(Topics.modelVersionKey("liquidation-5m", ModelRole.CANARY),
+                ModelVersion.newBuilder(version(artifact, 8, artifact.sha256())).setRole(ModelRole.CANARY).build(),
+                T0 + 8 * MINUTE);
+        assertEquals(rejected + 1, liveModels.rejections());
+        assertTrue(liveModels.production("liquidation-5m").isEmpty(), "CANARY never installs as production");
+    }
+
+    @Test
     void withASigningSecretOnlyVersionsSignedWithItServe() throws Exception {
         driver.close();
         liveModels.close();

@@ -199,10 +199,14 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
     private void emitPrediction(ClosedBar bar, int horizon, ServingModel serving, double batchP, double onlineP,
                                 ServingModel shadow, double shadowP) {
         String instrument = bar.instrument();
-        double onlineWeight = Double.isNaN(onlineP) ? 0 : config.serving().onlineWeight();
-        double probability = onlineWeight > 0 ? (1 - onlineWeight) * batchP + onlineWeight * onlineP : batchP;
+        boolean canary = shadow != null && CanaryRule.serves(instrument, config.serving().canaryShare());
+        double onlineWeight = Double.isNaN(onlineP) || canary ? 0 : config.serving().onlineWeight();
+        double probability = canary ? shadowP
+                : onlineWeight > 0 ? (1 - onlineWeight) * batchP + onlineWeight * onlineP : batchP;
         liveModels.stats().predicted(onlineWeight > 0);
-        LiquidationRisk risk = riskOf(instrument, bar.endMs(), horizon, serving, probability, onlineWeight);
+        // a canary instrument is served by the shadow itself; production still scores it, for the pairing and drift
+        LiquidationRisk risk = riskOf(instrument, bar.endMs(), horizon, canary ? shadow : serving, probability,
+                onlineWeight, canary ? ModelRole.CANARY : ModelRole.PRODUCTION);
         context.forward(new Record<>(instrument, risk, bar.endMs()), NodeNames.PREDICTIONS_SINK);
         alertIfEpisodeStarts(risk);
         context.forward(new Record<>(instrument, new Messages.ScoredPrediction(risk.getPredictionId(), bar.endMs(),
@@ -273,16 +277,18 @@ public final class PredictionProcessor implements Processor<String, Object, Stri
             ClosedBar bar = batch.key(i);
             if (!Double.isNaN(probabilities[i])) {
                 context.forward(new Record<>(bar.instrument(), riskOf(bar.instrument(), bar.endMs(), horizon, shadow,
-                        probabilities[i], 0), bar.endMs()), NodeNames.SHADOW_PREDICTIONS_SINK);
+                        probabilities[i], 0, ModelRole.SHADOW), bar.endMs()), NodeNames.SHADOW_PREDICTIONS_SINK);
             }
         }
     }
 
+    /** @param servedRole SHADOW for predictions.shadow (its own ids), PRODUCTION or CANARY on the production topic */
     private LiquidationRisk riskOf(String instrument, long time, int horizon, ServingModel serving, double p,
-                                   double onlineWeight) {
+                                   double onlineWeight, ModelRole servedRole) {
         String id = PredictionIds.of(instrument, horizon, time);
         return LiquidationRisk.newBuilder()
-                .setPredictionId(serving.role() == ModelRole.SHADOW ? PredictionIds.shadow(id) : id)
+                .setPredictionId(servedRole == ModelRole.SHADOW ? PredictionIds.shadow(id) : id)
+                .setServedRole(servedRole)
                 .setInstrument(instrument).setTimeMs(time).setHorizonMinutes(horizon)
                 .setProbability(p).setConfidence(RiskLevels.confidence(p))
                 .setRiskLevel(RiskLevel.valueOf(config.riskLevels().levelOf(p).name()))
