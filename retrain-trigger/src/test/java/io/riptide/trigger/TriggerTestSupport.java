@@ -96,6 +96,28 @@ public final class TriggerTestSupport {
         return id;
     }
 
+    /**
+     * Waits until the database has no queued or running job. A version is published before its job ends, so a
+     * retrain requested on seeing it can find the job still running and be refused (a job per key at a time).
+     */
+    public static void awaitNoActiveJob(javax.sql.DataSource db, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery(
+                         "SELECT count(*) FROM ml_training_jobs WHERE status IN ('QUEUED', 'RUNNING')")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("a job was still queued or running after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** The first record the consumer reads that is wanted, or an AssertionError after the timeout. */
     public static <V> V await(KafkaConsumer<String, V> consumer, Predicate<V> wanted, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

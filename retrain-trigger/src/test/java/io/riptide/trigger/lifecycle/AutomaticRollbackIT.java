@@ -83,6 +83,7 @@ class AutomaticRollbackIT {
             for (int i = 0; i < 4; i++) {
                 report(producer, "v1-" + i, 1, T0 + i * 60_000L, 0.80);
             }
+            TriggerTestSupport.awaitNoActiveJob(runtime.dataSource(), Duration.ofSeconds(60));
             sendOpsRequest(producer, OPS_TOKEN, KEY, OpsAction.RETRAIN, null, true);
             ModelVersion v2 = await(versions, v -> v.getVersion() == 2, Duration.ofSeconds(90));
             double validated = v2.getMetrics().get("auc");

@@ -93,6 +93,7 @@ class ShadowLifecycleIT {
             ModelVersion v1 = await(versions, v -> v.getVersion() == 1, Duration.ofSeconds(90));
             assertEquals(ModelRole.PRODUCTION, v1.getRole());
 
+            TriggerTestSupport.awaitNoActiveJob(runtime.dataSource(), Duration.ofSeconds(60));
             sendOpsRequest(producer, OPS_TOKEN, KEY, OpsAction.RETRAIN, null, true);
             ModelVersion v2 = await(versions, v -> v.getVersion() == 2, Duration.ofSeconds(90));
             assertEquals(ModelRole.SHADOW, v2.getRole(), "a retrained candidate serves as shadow first");
@@ -142,6 +143,7 @@ class ShadowLifecycleIT {
             assertEquals(2, registry.production(KEY).orElseThrow().version(), "no rollback on the shadow's reports");
 
             // the next candidate ranks worse than v2 on the outcomes: retired, v2 keeps serving
+            TriggerTestSupport.awaitNoActiveJob(runtime.dataSource(), Duration.ofSeconds(60));
             sendOpsRequest(producer, OPS_TOKEN, KEY, OpsAction.RETRAIN, null, true);
             ModelVersion v3 = await(versions, v -> v.getVersion() == 3, Duration.ofSeconds(90));
             assertEquals(ModelRole.SHADOW, v3.getRole());
