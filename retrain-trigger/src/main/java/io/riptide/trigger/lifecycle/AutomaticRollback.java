@@ -51,6 +51,11 @@ public final class AutomaticRollback {
         if (previousVersion.isEmpty()) {
             return Optional.empty();
         }
+        if (registry.shadowOf(key).map(ModelRegistryStore.ShadowVersion::version).equals(previousVersion)) {
+            // the replaced version guards this one as its shadow: the paired test on the same outcomes decides
+            // whether it comes back (ShadowReview), not a comparison with a hold-out from another market
+            return Optional.empty();
+        }
         int version = production.get().version();
         long upTo = report.getTimeMs();
         RollbackRule.Production current = new RollbackRule.Production(version,

@@ -59,9 +59,9 @@ public final class ShadowReview {
                 probationMs);
         boolean acted = switch (decision.action()) {
             case WAIT -> false;
-            case PROMOTE -> registry.replaceProduction(modelKey, production == 0 ? null : production, s.version(),
-                    "PROMOTE", ACTOR, "live: " + decision.reason(),
-                    "shadow v" + s.version() + " promoted on live outcomes");
+            case PROMOTE -> registry.promoteShadow(modelKey, production == 0 ? null : production, s.version(),
+                    ACTOR, "live: " + decision.reason(), "shadow v" + s.version() + " promoted on live outcomes",
+                    marketClock.millis());
             case RETIRE -> registry.retireShadow(modelKey, s.version(), ACTOR, decision.reason());
         };
         if (!acted) {

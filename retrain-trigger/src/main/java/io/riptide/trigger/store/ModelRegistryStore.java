@@ -158,6 +158,26 @@ public final class ModelRegistryStore {
      */
     public boolean replaceProduction(String modelKey, Integer expectedCurrent, int version, String action,
                                      String actor, String reason, String publicationReason) {
+        return replaceProduction(modelKey, expectedCurrent, version, action, actor, reason, publicationReason, null);
+    }
+
+    /**
+     * Promotes the key's shadow ({@link #replaceProduction} with {@code expectedCurrent}), and makes the version it
+     * replaces the key's shadow in the same transaction: the guard. Scored beside the new production version on the
+     * same bars, it gives the rollback what the hold-out can't after a shift, a paired test on the same outcomes; the
+     * promotion test brings it back if it ranks better, and retires it if it ranks worse or its probation ends.
+     *
+     * @param sinceMarketMs market time from which the guard's probation counts
+     */
+    public boolean promoteShadow(String modelKey, Integer expectedCurrent, int version, String actor, String reason,
+                                 String publicationReason, long sinceMarketMs) {
+        return replaceProduction(modelKey, expectedCurrent, version, "PROMOTE", actor, reason, publicationReason,
+                sinceMarketMs);
+    }
+
+    private boolean replaceProduction(String modelKey, Integer expectedCurrent, int version, String action,
+                                      String actor, String reason, String publicationReason,
+                                      Long guardSinceMarketMs) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -198,7 +218,19 @@ public final class ModelRegistryStore {
                 }
                 appendHistory(c, modelKey, "PRODUCTION", version, action, actor, reason);
                 queuePublication(c, modelKey, version, PublicationRole.PRODUCTION, publicationReason);
-                if (wasShadow) {
+                if (guardSinceMarketMs != null && previous != null) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'SHADOW', "
+                            + "shadow_since_market_ms = ? WHERE model_key = ? AND version = ?")) {
+                        ps.setLong(1, guardSinceMarketMs);
+                        ps.setString(2, modelKey);
+                        ps.setInt(3, previous);
+                        ps.executeUpdate();
+                    }
+                    appendHistory(c, modelKey, "SHADOW", previous, "SHADOW", actor, "guards v" + version
+                            + ": scored beside it, so a paired test on the same outcomes can bring it back");
+                    // replaces the promoted version's shadow record on the same key: no withdrawal needed
+                    queuePublication(c, modelKey, previous, PublicationRole.SHADOW, "guard of v" + version);
+                } else if (wasShadow) {
                     // the streams score it as production from now on, and no longer as the key's shadow
                     queuePublication(c, modelKey, version, PublicationRole.SHADOW_WITHDRAWN,
                             "v" + version + " is production now");

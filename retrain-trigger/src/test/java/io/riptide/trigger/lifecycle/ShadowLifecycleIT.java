@@ -117,12 +117,13 @@ class ShadowLifecycleIT {
             ModelVersion promoted = await(versions, v -> v.getVersion() == 2 && v.getRole() == ModelRole.PRODUCTION,
                     Duration.ofSeconds(30));
             assertEquals("shadow v2 promoted on live outcomes", promoted.getReason());
-            ModelVersion withdrawn = await(versions, v -> v.getVersion() == 2 && v.getRole() == ModelRole.SHADOW,
+            // the replaced v1 becomes the shadow: it guards v2, scored beside it on the same bars
+            ModelVersion guard = await(versions, v -> v.getRole() == ModelRole.SHADOW && v.getVersion() == 1,
                     Duration.ofSeconds(30));
-            assertTrue(withdrawn.getWithdrawn(), "the streams stop scoring v2 as the shadow");
-            assertEquals(null, withdrawn.getArtifactGzip(), "a withdrawal carries no artifact");
+            assertFalse(guard.getWithdrawn());
+            assertEquals("guard of v2", guard.getReason());
             assertEquals(2, registry.production(KEY).orElseThrow().version());
-            assertTrue(registry.shadowOf(KEY).isEmpty());
+            assertEquals(1, registry.shadowOf(KEY).orElseThrow().version());
             List<String> live = liveDecision(2);
             assertEquals("PROMOTE", live.get(0));
             int decidedOn = Integer.parseInt(live.get(2));
@@ -134,6 +135,15 @@ class ShadowLifecycleIT {
             assertEquals("PROMOTE", alert.getDetails().get("decision"));
             assertEquals(0, count("SELECT count(*) FROM ml_training_jobs WHERE trigger = 'performance'"),
                     "the shadow's report queued no retrain");
+
+            // the guard ranks worse than v2 on the outcomes both score: retired, and its shadow withdrawn
+            sendOutcomes(producer, "guard", 300, 2, 1, true, T0 + 2 * 86_400_000L - 400 * 60_000L);
+            ModelVersion withdrawn = await(versions, v -> v.getVersion() == 1 && v.getWithdrawn(),
+                    Duration.ofSeconds(30));
+            assertEquals(ModelRole.SHADOW, withdrawn.getRole());
+            assertEquals(null, withdrawn.getArtifactGzip(), "a withdrawal carries no artifact");
+            assertEquals("RETIRE", liveDecision(1).get(0));
+            assertTrue(registry.shadowOf(KEY).isEmpty());
 
             // v2's first report in production: what it did as a shadow (480 outcomes far below its hold-out AUC)
             // is not held against it, so 240 outcomes in production are too few for the automatic rollback
