@@ -47,7 +47,7 @@ public final class RetrainPolicy {
             return Optional.empty();
         }
         if (report.getAuc() >= config.performanceAucFloor()
-                || registry.onlyShadowed(report.getModelKey(), report.getModelVersion())) {
+                || registry.shadowedOrRetired(report.getModelKey(), report.getModelVersion())) {
             return Optional.empty(); // a shadow's poor live AUC is the promotion test's business: it is retired
         }
         return automatic(report.getModelKey(), "performance", String.format(
@@ -57,7 +57,7 @@ public final class RetrainPolicy {
 
     public Optional<Long> onDrift(DriftEvent event) {
         if (!config.modelKeys().contains(event.getModelKey()) || event.getSeverity() != Severity.CRITICAL
-                || registry.onlyShadowed(event.getModelKey(), event.getModelVersion())) {
+                || registry.shadowedOrRetired(event.getModelKey(), event.getModelVersion())) {
             return Optional.empty();
         }
         return automatic(event.getModelKey(), "drift", String.format("%s of %s is %.3f (critical above %.2f) for v%d",

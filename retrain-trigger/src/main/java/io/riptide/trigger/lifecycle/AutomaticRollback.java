@@ -51,9 +51,10 @@ public final class AutomaticRollback {
         if (previousVersion.isEmpty()) {
             return Optional.empty();
         }
-        if (registry.shadowOf(key).map(ModelRegistryStore.ShadowVersion::version).equals(previousVersion)) {
-            // the replaced version guards this one as its shadow: the paired test on the same outcomes decides
-            // whether it comes back (ShadowReview), not a comparison with a hold-out from another market
+        if (registry.shadowedOrRetired(key, previousVersion.get())) {
+            // the replaced version guards this one as its shadow, or the lifecycle retired it (it ranked worse on
+            // the same outcomes, or a newer candidate took its place): the paired test decides whether it comes
+            // back (ShadowReview), not a comparison with a hold-out from another market
             return Optional.empty();
         }
         int version = production.get().version();

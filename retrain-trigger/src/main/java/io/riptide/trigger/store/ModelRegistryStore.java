@@ -357,10 +357,11 @@ public final class ModelRegistryStore {
     }
 
     /**
-     * Whether a version has only ever served as a shadow (SHADOW now, or RETIRED): its live reports judge a
-     * candidate, not what serves.
+     * Whether a version is in the shadow lifecycle's hands: SHADOW now (a candidate, or the guard of the version
+     * that replaced it), or RETIRED by it. Its live reports judge a shadow, not what serves, and the automatic
+     * rollback does not bring it back: the paired test on the same outcomes has that say.
      */
-    public boolean onlyShadowed(String modelKey, int version) {
+    public boolean shadowedOrRetired(String modelKey, int version) {
         try (Connection c = dataSource.getConnection()) {
             String status = statusOf(c, modelKey, version);
             return "SHADOW".equals(status) || "RETIRED".equals(status);
