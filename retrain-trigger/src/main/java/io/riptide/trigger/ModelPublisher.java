@@ -50,11 +50,8 @@ public final class ModelPublisher implements AutoCloseable {
      */
     public synchronized ModelVersion publish(StoredModel model, PublicationRole role, String reason) {
         ModelRole served = role == PublicationRole.PRODUCTION ? ModelRole.PRODUCTION : ModelRole.SHADOW;
-        ModelVersion version = toModelVersion(model, served, reason, System.currentTimeMillis());
-        if (role == PublicationRole.SHADOW_WITHDRAWN) {
-            version = signing.sign(ModelVersion.newBuilder(version).setSignature(null).setWithdrawn(true)
-                    .setArtifactGzip(null).setArtifactPointer(null).setArtifactBytes(0).build());
-        }
+        ModelVersion version = toModelVersion(model, served, reason, System.currentTimeMillis(),
+                role == PublicationRole.SHADOW_WITHDRAWN);
         send(new ProducerRecord<>(topics.name(Topics.MODEL_VERSIONS), null, version.getPublishedAtMs(),
                 Topics.modelVersionKey(model.modelKey(), served), version));
         return version;
@@ -81,9 +78,11 @@ public final class ModelPublisher implements AutoCloseable {
         }
     }
 
-    ModelVersion toModelVersion(StoredModel model, ModelRole role, String reason, long publishedAtMs) {
-        byte[] gzip = gzip(model.artifact());
-        boolean inline = gzip.length <= inlineMaxBytes;
+    /** @param withdrawn a withdrawal: no artifact travels (it is never loaded), so none is compressed either */
+    ModelVersion toModelVersion(StoredModel model, ModelRole role, String reason, long publishedAtMs,
+                                boolean withdrawn) {
+        byte[] gzip = withdrawn ? null : gzip(model.artifact());
+        boolean inline = gzip != null && gzip.length <= inlineMaxBytes;
         return signing.sign(ModelVersion.newBuilder()
                 .setModelKey(model.modelKey()).setRole(role).setVersion(model.version()).setFormat(model.format())
                 .setSha256(model.sha256()).setFeatureSetId(model.featureSetId())
@@ -92,8 +91,8 @@ public final class ModelPublisher implements AutoCloseable {
                 .setTrainingExamples(model.trainingExamples()).setMetrics(new HashMap<>(model.metrics()))
                 .setReferenceDistributions(references(model))
                 .setArtifactGzip(inline ? ByteBuffer.wrap(gzip) : null)
-                .setArtifactPointer(inline ? null : "postgres:ml_models/" + model.id())
-                .setArtifactBytes(model.artifact().length).setReason(reason)
+                .setArtifactPointer(inline || withdrawn ? null : "postgres:ml_models/" + model.id())
+                .setArtifactBytes(withdrawn ? 0 : model.artifact().length).setReason(reason).setWithdrawn(withdrawn)
                 .setCalibration(model.calibration().equals("none") ? null : model.calibration()).build());
     }
 

@@ -15,7 +15,6 @@ import io.riptide.schemas.security.ModelSigning;
 import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.serving.ModelArtifact;
-import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.store.ExampleStore;
 import io.riptide.trigger.store.JobStore;
 import io.riptide.trigger.store.ModelRegistryStore;
@@ -97,10 +96,7 @@ class TriggerServiceIT {
              KafkaConsumer<String, TrainingJobEvent> jobEvents = clients.consumer("it-jobs", Topics.TRAINING_JOBS);
              KafkaConsumer<String, OpsResponse> replies = clients.consumer("it-replies", Topics.OPS_RESPONSES)) {
             replies.subscribe(List.of(Topics.OPS_RESPONSES.name()));
-            byte[] opsTokenHash = OpsRequestSigning.tokenHash(OPS_TOKEN);
-            trigger.authorizeKafkaOpsRequests(r -> OpsRequestSigning.signedWith(r, opsTokenHash)
-                    ? OpsRequestAuthority.Verdict.allowed("it-ops")
-                    : OpsRequestAuthority.Verdict.refused("bad signature"));
+            TriggerTestSupport.authorizeOps(trigger, OPS_TOKEN);
             trigger.start();
             for (LabeledExample e : examples("e2e-", 900, 2_000_000_000L)) {
                 producer.send(new ProducerRecord<>(Topics.TRAINING_EXAMPLES.name(), e.getInstrument(), e));

@@ -3,11 +3,13 @@ package io.riptide.trigger;
 import io.riptide.embedded.EmbeddedRuntime;
 import io.riptide.schemas.avro.LabeledExample;
 import io.riptide.schemas.avro.OpsAction;
+import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.avro.RetrainRequest;
 import io.riptide.schemas.kafka.KafkaClientFactory;
 import io.riptide.schemas.kafka.KafkaSettings;
 import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
+import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.store.Migrations;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +17,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +90,43 @@ public final class TriggerTestSupport {
         return overrides;
     }
 
+    /** Lets the trigger take Kafka ops requests signed with {@code opsToken}, as principal {@code it-ops}. */
+    public static void authorizeOps(TriggerService trigger, String opsToken) {
+        byte[] tokenHash = OpsRequestSigning.tokenHash(opsToken);
+        trigger.authorizeKafkaOpsRequests(r -> OpsRequestSigning.signedWith(r, tokenHash)
+                ? OpsRequestAuthority.Verdict.allowed("it-ops") : OpsRequestAuthority.Verdict.refused("bad signature"));
+    }
+
+    /** Sends a live performance report of 240 outcomes (60 positive) with the given AUC, and flushes. */
+    public static void sendReport(KafkaProducer<String, SpecificRecord> producer, String modelKey, String id,
+                                  int version, long timeMs, double auc) {
+        producer.send(new ProducerRecord<>(Topics.PERFORMANCE.name(), modelKey, PerformanceReport.newBuilder()
+                .setReportId(id).setTimeMs(timeMs).setModelKey(modelKey).setModelVersion(version)
+                .setWindowStartMs(timeMs - 60_000L).setWindowEndMs(timeMs).setN(240).setPositives(60).setAuc(auc)
+                .setF1(0.5).setPrecision(0.5).setRecall(0.5).setBrier(0.2).setLogLoss(0.6).build()));
+        producer.flush();
+    }
+
+    /** The single number a query answers (a count). */
+    public static long count(DataSource db, String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Waits until the query's count reaches {@code wanted}, or fails after 30 s. */
+    public static void awaitCount(DataSource db, String sql, long wanted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count(db, sql) < wanted) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(sql + " stayed below " + wanted);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Sends an ops request for the key, signed with the token; returns its request id. */
     public static String sendOpsRequest(KafkaProducer<String, SpecificRecord> producer, String opsToken,
                                         String modelKey, OpsAction action, Integer version, boolean force) {
@@ -100,17 +143,9 @@ public final class TriggerTestSupport {
      * Waits until the database has no queued or running job. A version is published before its job ends, so a
      * retrain requested on seeing it can find the job still running and be refused (a job per key at a time).
      */
-    public static void awaitNoActiveJob(javax.sql.DataSource db, Duration timeout) throws Exception {
+    public static void awaitNoActiveJob(DataSource db, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery(
-                         "SELECT count(*) FROM ml_training_jobs WHERE status IN ('QUEUED', 'RUNNING')")) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    return;
-                }
-            }
+        while (count(db, "SELECT count(*) FROM ml_training_jobs WHERE status IN ('QUEUED', 'RUNNING')") > 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("a job was still queued or running after " + timeout);
             }

@@ -178,72 +178,62 @@ public final class ModelRegistryStore {
     private boolean replaceProduction(String modelKey, Integer expectedCurrent, int version, String action,
                                       String actor, String reason, String publicationReason,
                                       Long guardSinceMarketMs) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Integer previous = null;
-                try (PreparedStatement ps = c.prepareStatement("SELECT version FROM ml_models WHERE model_key = ? "
-                        + "AND status = 'PRODUCTION' AND version <> ? FOR UPDATE")) {
-                    ps.setString(1, modelKey);
-                    ps.setInt(2, version);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            previous = rs.getInt(1);
-                        }
+        return inTransaction("promoting " + modelKey + " v" + version, c -> {
+            Integer previous = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM ml_models WHERE model_key = ? "
+                    + "AND status = 'PRODUCTION' AND version <> ? FOR UPDATE")) {
+                ps.setString(1, modelKey);
+                ps.setInt(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        previous = rs.getInt(1);
                     }
                 }
-                if (expectedCurrent != null && !expectedCurrent.equals(previous)) {
-                    c.rollback();
-                    return false;
+            }
+            if (expectedCurrent != null && !expectedCurrent.equals(previous)) {
+                return false; // nothing written: another change came first
+            }
+            boolean wasShadow = "SHADOW".equals(statusOf(c, modelKey, version));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'ARCHIVED' "
+                    + "WHERE model_key = ? AND status = 'PRODUCTION' AND version <> ?")) {
+                ps.setString(1, modelKey);
+                ps.setInt(2, version);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'PRODUCTION', "
+                    + "production_since_market_ms = (SELECT max(time_ms) FROM ml_performance_tracking "
+                    + "WHERE model_key = ?) WHERE model_key = ? AND version = ?")) {
+                ps.setString(1, modelKey);
+                ps.setString(2, modelKey);
+                ps.setInt(3, version);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalArgumentException(modelKey + " has no version " + version);
                 }
-                boolean wasShadow = "SHADOW".equals(statusOf(c, modelKey, version));
-                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'ARCHIVED' "
-                        + "WHERE model_key = ? AND status = 'PRODUCTION' AND version <> ?")) {
-                    ps.setString(1, modelKey);
-                    ps.setInt(2, version);
+            }
+            if (previous != null) {
+                appendHistory(c, modelKey, "PRODUCTION", previous, "ARCHIVE", actor, "replaced by v" + version);
+            }
+            appendHistory(c, modelKey, "PRODUCTION", version, action, actor, reason);
+            queuePublication(c, modelKey, version, PublicationRole.PRODUCTION, publicationReason);
+            if (guardSinceMarketMs != null && previous != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'SHADOW', "
+                        + "shadow_since_market_ms = ? WHERE model_key = ? AND version = ?")) {
+                    ps.setLong(1, guardSinceMarketMs);
+                    ps.setString(2, modelKey);
+                    ps.setInt(3, previous);
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'PRODUCTION', "
-                        + "production_since_market_ms = (SELECT max(time_ms) FROM ml_performance_tracking "
-                        + "WHERE model_key = ?) WHERE model_key = ? AND version = ?")) {
-                    ps.setString(1, modelKey);
-                    ps.setString(2, modelKey);
-                    ps.setInt(3, version);
-                    if (ps.executeUpdate() != 1) {
-                        throw new IllegalArgumentException(modelKey + " has no version " + version);
-                    }
-                }
-                if (previous != null) {
-                    appendHistory(c, modelKey, "PRODUCTION", previous, "ARCHIVE", actor, "replaced by v" + version);
-                }
-                appendHistory(c, modelKey, "PRODUCTION", version, action, actor, reason);
-                queuePublication(c, modelKey, version, PublicationRole.PRODUCTION, publicationReason);
-                if (guardSinceMarketMs != null && previous != null) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE ml_models SET status = 'SHADOW', "
-                            + "shadow_since_market_ms = ? WHERE model_key = ? AND version = ?")) {
-                        ps.setLong(1, guardSinceMarketMs);
-                        ps.setString(2, modelKey);
-                        ps.setInt(3, previous);
-                        ps.executeUpdate();
-                    }
-                    appendHistory(c, modelKey, "SHADOW", previous, "SHADOW", actor, "guards v" + version
-                            + ": scored beside it, so a paired test on the same outcomes can bring it back");
-                    // replaces the promoted version's shadow record on the same key: no withdrawal needed
-                    queuePublication(c, modelKey, previous, PublicationRole.SHADOW, "guard of v" + version);
-                } else if (wasShadow) {
-                    // the streams score it as production from now on, and no longer as the key's shadow
-                    queuePublication(c, modelKey, version, PublicationRole.SHADOW_WITHDRAWN,
-                            "v" + version + " is production now");
-                }
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                appendHistory(c, modelKey, "SHADOW", previous, "SHADOW", actor, "guards v" + version
+                        + ": scored beside it, so a paired test on the same outcomes can bring it back");
+                // replaces the promoted version's shadow record on the same key: no withdrawal needed
+                queuePublication(c, modelKey, previous, PublicationRole.SHADOW, "guard of v" + version);
+            } else if (wasShadow) {
+                // the streams score it as production from now on, and no longer as the key's shadow
+                queuePublication(c, modelKey, version, PublicationRole.SHADOW_WITHDRAWN,
+                        "v" + version + " is production now");
             }
-        } catch (SQLException e) {
-            throw new SqlException("promoting " + modelKey + " v" + version, e);
-        }
+            return true;
+        });
     }
 
     /**

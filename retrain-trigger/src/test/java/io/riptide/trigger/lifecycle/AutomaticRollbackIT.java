@@ -6,15 +6,12 @@ import io.riptide.schemas.avro.ModelVersion;
 import io.riptide.schemas.avro.OpsAction;
 import io.riptide.schemas.avro.OpsAlert;
 import io.riptide.schemas.avro.OpsAlertKind;
-import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
-import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.trigger.TriggerConfig;
 import io.riptide.trigger.TriggerService;
 import io.riptide.trigger.TriggerTestSupport;
-import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.store.ModelRegistryStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,8 +29,10 @@ import java.util.List;
 import java.util.Map;
 
 import static io.riptide.trigger.TriggerTestSupport.await;
+import static io.riptide.trigger.TriggerTestSupport.awaitCount;
 import static io.riptide.trigger.TriggerTestSupport.examples;
 import static io.riptide.trigger.TriggerTestSupport.sendOpsRequest;
+import static io.riptide.trigger.TriggerTestSupport.sendReport;
 import static io.riptide.trigger.TriggerTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,9 +67,7 @@ class AutomaticRollbackIT {
              KafkaConsumer<String, ModelVersion> versions = clients.consumer("rollback-it-versions",
                      Topics.MODEL_VERSIONS);
              KafkaConsumer<String, OpsAlert> alerts = clients.consumer("rollback-it-alerts", Topics.OPS_ALERTS)) {
-            byte[] tokenHash = OpsRequestSigning.tokenHash(OPS_TOKEN);
-            trigger.authorizeKafkaOpsRequests(r -> OpsRequestSigning.signedWith(r, tokenHash)
-                    ? OpsRequestAuthority.Verdict.allowed("it-ops") : OpsRequestAuthority.Verdict.refused("bad"));
+            TriggerTestSupport.authorizeOps(trigger, OPS_TOKEN);
             versions.subscribe(List.of(Topics.MODEL_VERSIONS.name()));
             alerts.subscribe(List.of(Topics.OPS_ALERTS.name()));
             trigger.start();
@@ -81,7 +78,7 @@ class AutomaticRollbackIT {
             await(versions, v -> v.getVersion() == 1, Duration.ofSeconds(90));
             // v1 serves well on 960 live outcomes
             for (int i = 0; i < 4; i++) {
-                report(producer, "v1-" + i, 1, T0 + i * 60_000L, 0.80);
+                sendReport(producer, KEY, "v1-" + i, 1, T0 + i * 60_000L, 0.80);
             }
             TriggerTestSupport.awaitNoActiveJob(runtime.dataSource(), Duration.ofSeconds(60));
             sendOpsRequest(producer, OPS_TOKEN, KEY, OpsAction.RETRAIN, null, true);
@@ -90,10 +87,10 @@ class AutomaticRollbackIT {
             assertTrue(validated > 0.75, "hold-out AUC of v2 " + validated);
 
             // v2 then ranks far worse live: 240 outcomes decide nothing, 480 do
-            report(producer, "v2-0", 2, T0 + 3_600_000L, 0.55);
+            sendReport(producer, KEY, "v2-0", 2, T0 + 3_600_000L, 0.55);
             awaitRecorded("v2-0");
             assertEquals(2, registry.production(KEY).orElseThrow().version(), "too few outcomes to judge v2");
-            report(producer, "v2-1", 2, T0 + 3_660_000L, 0.55);
+            sendReport(producer, KEY, "v2-1", 2, T0 + 3_660_000L, 0.55);
             ModelVersion restored = await(versions, v -> v.getVersion() == 1, Duration.ofSeconds(30));
             assertTrue(restored.getReason().startsWith("automatic rollback from v2: live AUC 0.550 of v2 over 480 "
                     + "outcomes is more than 0.10 below the hold-out AUC"), restored.getReason());
@@ -106,10 +103,10 @@ class AutomaticRollbackIT {
                     "the history says v2 served before v1");
 
             // a version a rollback restored is not rolled back again, however badly it does
-            report(producer, "v1-bad-0", 1, T0 + 3_720_000L, 0.30);
-            report(producer, "v1-bad-1", 1, T0 + 3_780_000L, 0.30);
+            sendReport(producer, KEY, "v1-bad-0", 1, T0 + 3_720_000L, 0.30);
+            sendReport(producer, KEY, "v1-bad-1", 1, T0 + 3_780_000L, 0.30);
             awaitRecorded("v1-bad-1");
-            report(producer, "after", 1, T0 + 3_840_000L, 0.30); // judged after v1-bad-1, in the same loop
+            sendReport(producer, KEY, "after", 1, T0 + 3_840_000L, 0.30); // judged after v1-bad-1, in the same loop
             awaitRecorded("after");
             assertEquals(1, registry.production(KEY).orElseThrow().version());
             assertEquals(List.of("ROLLBACK", "retrain-trigger"), latestServingChange());
@@ -117,31 +114,10 @@ class AutomaticRollbackIT {
         }
     }
 
-    private static void report(KafkaProducer<String, SpecificRecord> producer, String id, int version, long timeMs,
-                               double auc) {
-        producer.send(new ProducerRecord<>(Topics.PERFORMANCE.name(), KEY, PerformanceReport.newBuilder()
-                .setReportId(id).setTimeMs(timeMs).setModelKey(KEY).setModelVersion(version)
-                .setWindowStartMs(timeMs - 60_000L).setWindowEndMs(timeMs).setN(240).setPositives(60).setAuc(auc)
-                .setF1(0.5).setPrecision(0.5).setRecall(0.5).setBrier(0.2).setLogLoss(0.6).build()));
-        producer.flush();
-    }
-
     private static void awaitRecorded(String reportId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = runtime.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM ml_performance_tracking WHERE report_id = ?")) {
-                ps.setString(1, reportId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        Thread.sleep(500); // recorded, then judged in the same callback: give the judging time
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("report " + reportId + " was never recorded");
+        awaitCount(runtime.dataSource(), "SELECT count(*) FROM ml_performance_tracking WHERE report_id = '"
+                + reportId + "'", 1);
+        Thread.sleep(500); // recorded, then judged in the same callback: give the judging time
     }
 
     private static List<String> latestServingChange() throws Exception {

@@ -8,15 +8,12 @@ import io.riptide.schemas.avro.OpsAction;
 import io.riptide.schemas.avro.OpsAlert;
 import io.riptide.schemas.avro.OpsAlertKind;
 import io.riptide.schemas.avro.Outcome;
-import io.riptide.schemas.avro.PerformanceReport;
 import io.riptide.schemas.config.Settings;
 import io.riptide.schemas.kafka.KafkaClientFactory;
-import io.riptide.schemas.security.OpsRequestSigning;
 import io.riptide.schemas.topics.Topics;
 import io.riptide.trigger.TriggerConfig;
 import io.riptide.trigger.TriggerService;
 import io.riptide.trigger.TriggerTestSupport;
-import io.riptide.trigger.api.OpsRequestAuthority;
 import io.riptide.trigger.store.ModelRegistryStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,8 +33,11 @@ import java.util.Map;
 import java.util.Random;
 
 import static io.riptide.trigger.TriggerTestSupport.await;
+import static io.riptide.trigger.TriggerTestSupport.awaitCount;
+import static io.riptide.trigger.TriggerTestSupport.count;
 import static io.riptide.trigger.TriggerTestSupport.examples;
 import static io.riptide.trigger.TriggerTestSupport.sendOpsRequest;
+import static io.riptide.trigger.TriggerTestSupport.sendReport;
 import static io.riptide.trigger.TriggerTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,15 +74,14 @@ class ShadowLifecycleIT {
         settings.put("trigger.promotion.min.outcomes", "200");
         settings.put("trigger.promotion.max.probation.ms", Long.toString(30L * 86_400_000L));
         TriggerConfig config = TriggerConfig.from(Settings.load(null, Map.of(), settings));
-        ModelRegistryStore registry = new ModelRegistryStore(runtime.dataSource());
+        DataSource db = runtime.dataSource();
+        ModelRegistryStore registry = new ModelRegistryStore(db);
         try (TriggerService trigger = new TriggerService(config, clients, runtime.dataSource());
              KafkaProducer<String, SpecificRecord> producer = clients.producer("shadow-it", null);
              KafkaConsumer<String, ModelVersion> versions = clients.consumer("shadow-it-versions",
                      Topics.MODEL_VERSIONS);
              KafkaConsumer<String, OpsAlert> alerts = clients.consumer("shadow-it-alerts", Topics.OPS_ALERTS)) {
-            byte[] tokenHash = OpsRequestSigning.tokenHash(OPS_TOKEN);
-            trigger.authorizeKafkaOpsRequests(r -> OpsRequestSigning.signedWith(r, tokenHash)
-                    ? OpsRequestAuthority.Verdict.allowed("it-ops") : OpsRequestAuthority.Verdict.refused("bad"));
+            TriggerTestSupport.authorizeOps(trigger, OPS_TOKEN);
             versions.subscribe(List.of(Topics.MODEL_VERSIONS.name()));
             alerts.subscribe(List.of(Topics.OPS_ALERTS.name()));
             trigger.start();
@@ -104,13 +104,13 @@ class ShadowLifecycleIT {
             assertEquals(2, registry.shadowOf(KEY).orElseThrow().version());
 
             // a shadow's poor live report is not production's: it queues no retrain
-            report(producer, "shadow-report-1", 2, T0 + 86_400_000L, 0.3);
-            report(producer, "shadow-report-2", 2, T0 + 86_460_000L, 0.3);
+            sendReport(producer, KEY, "shadow-report-1", 2, T0 + 86_400_000L, 0.3);
+            sendReport(producer, KEY, "shadow-report-2", 2, T0 + 86_460_000L, 0.3);
 
             // 150 paired outcomes are too few to decide; 300 on which the shadow ranks far better promote it
             sendOutcomes(producer, "a", 150, 1, 2, false, T0 + 86_400_000L);
-            awaitCount("SELECT count(*) FROM ml_shadow_outcomes WHERE shadow_version = 2", 150);
-            awaitCount("SELECT count(*) FROM ml_performance_tracking WHERE report_id LIKE 'shadow-report-%'", 2);
+            awaitCount(db, "SELECT count(*) FROM ml_shadow_outcomes WHERE shadow_version = 2", 150);
+            awaitCount(db, "SELECT count(*) FROM ml_performance_tracking WHERE report_id LIKE 'shadow-report-%'", 2);
             Thread.sleep(500);
             assertEquals(1, registry.production(KEY).orElseThrow().version(), "too few outcomes to promote");
             sendOutcomes(producer, "b", 150, 1, 2, false, T0 + 86_400_000L + 150 * 60_000L);
@@ -133,7 +133,7 @@ class ShadowLifecycleIT {
                     + " outcomes") && live.get(1).contains("the shadow ranks better"), live.get(1));
             OpsAlert alert = await(alerts, a -> a.getKind() == OpsAlertKind.SHADOW_DECIDED, Duration.ofSeconds(30));
             assertEquals("PROMOTE", alert.getDetails().get("decision"));
-            assertEquals(0, count("SELECT count(*) FROM ml_training_jobs WHERE trigger = 'performance'"),
+            assertEquals(0, count(db, "SELECT count(*) FROM ml_training_jobs WHERE trigger = 'performance'"),
                     "the shadow's report queued no retrain");
 
             // the guard ranks worse than v2 on the outcomes both score: retired, and its shadow withdrawn
@@ -147,8 +147,8 @@ class ShadowLifecycleIT {
 
             // v2's first report in production: what it did as a shadow (480 outcomes far below its hold-out AUC)
             // is not held against it, so 240 outcomes in production are too few for the automatic rollback
-            report(producer, "production-report", 2, T0 + 3 * 86_400_000L, 0.95);
-            awaitCount("SELECT count(*) FROM ml_performance_tracking WHERE report_id = 'production-report'", 1);
+            sendReport(producer, KEY, "production-report", 2, T0 + 3 * 86_400_000L, 0.95);
+            awaitCount(db, "SELECT count(*) FROM ml_performance_tracking WHERE report_id = 'production-report'", 1);
             Thread.sleep(500);
             assertEquals(2, registry.production(KEY).orElseThrow().version(), "no rollback on the shadow's reports");
 
@@ -162,21 +162,12 @@ class ShadowLifecycleIT {
                     Duration.ofSeconds(30));
             assertTrue(retired.getReason().startsWith("retired: "), retired.getReason());
             assertEquals(2, registry.production(KEY).orElseThrow().version());
-            assertEquals(1, count("SELECT count(*) FROM ml_models WHERE version = 3 AND status = 'RETIRED'"));
+            assertEquals(1, count(db, "SELECT count(*) FROM ml_models WHERE version = 3 AND status = 'RETIRED'"));
             assertEquals("RETIRE", liveDecision(3).get(0));
-            assertEquals(1, count("SELECT count(*) FROM ml_model_serving_history WHERE version = 3 AND role = "
+            assertEquals(1, count(db, "SELECT count(*) FROM ml_model_serving_history WHERE version = 3 AND role = "
                     + "'SHADOW' AND action = 'RETIRE' AND actor = 'retrain-trigger'"));
             assertTrue(trigger.failure().isEmpty());
         }
-    }
-
-    private static void report(KafkaProducer<String, SpecificRecord> producer, String id, int version, long timeMs,
-                               double auc) {
-        producer.send(new ProducerRecord<>(Topics.PERFORMANCE.name(), KEY, PerformanceReport.newBuilder()
-                .setReportId(id).setTimeMs(timeMs).setModelKey(KEY).setModelVersion(version)
-                .setWindowStartMs(timeMs - 60_000L).setWindowEndMs(timeMs).setN(240).setPositives(60).setAuc(auc)
-                .setF1(0.5).setPrecision(0.5).setRecall(0.5).setBrier(0.2).setLogLoss(0.6).build()));
-        producer.flush();
     }
 
     /**
@@ -209,8 +200,8 @@ class ShadowLifecycleIT {
     /** The LIVE decision on a shadow version: decision, reasons, number of outcomes. */
     private static List<String> liveDecision(int version) throws Exception {
         try (Connection c = runtime.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT decision, reasons, holdout_n FROM ml_eval_history WHERE model_key = ? AND candidate_version = ? "
-                        + "AND stage = 'LIVE'")) {
+                "SELECT decision, reasons, holdout_n FROM ml_eval_history WHERE model_key = ? "
+                        + "AND candidate_version = ? AND stage = 'LIVE'")) {
             ps.setString(1, KEY);
             ps.setInt(2, version);
             try (ResultSet rs = ps.executeQuery()) {
@@ -219,24 +210,6 @@ class ShadowLifecycleIT {
                 assertFalse(rs.next(), "one decision per shadow");
                 return row;
             }
-        }
-    }
-
-    private static long count(String sql) throws Exception {
-        try (Connection c = runtime.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void awaitCount(String sql, long wanted) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count(sql) < wanted) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(sql + " stayed below " + wanted);
-            }
-            Thread.sleep(100);
         }
     }
 }
